@@ -1,0 +1,235 @@
+"""Phrases the user types (`yesterday 9pm`, `-3d`, `2026-W47`) → aware datetimes and periods.
+
+Pure: every function takes `now` (an aware datetime in the user's zone) instead of reading the
+clock. The grammar of SPEC §7 is small and closed, so a few regular expressions parse it with
+no import cost and no guessing; the zone is attached with zoneinfo so DST offsets are right.
+"""
+
+import os
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+
+from fibrolog.errors import UsageProblem
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+FUTURE_SLACK = timedelta(minutes=5)
+NOON = time(12, 0)
+
+_TIME = re.compile(r"(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?::(?P<s>\d{2}))?\s*(?P<ampm>am|pm)?")
+_AGO = re.compile(
+    r"(?P<n>\d+)\s*(?P<unit>m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s+ago"
+)
+_MINUS = re.compile(r"-(?P<n>\d+)\s*(?P<unit>m|min|h|d|w)")
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_SPAN = re.compile(r"(?P<n>\d+)\s*(?P<unit>d|w|m|y)")
+_ISO_WEEK = re.compile(r"(?P<y>\d{4})-?W(?P<w>\d{2})", re.IGNORECASE)
+
+
+def local_zone() -> tzinfo:
+    """The user's zone: $TZ if it names one, else /etc/localtime, else the C library's idea."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:
+        with open("/etc/localtime", "rb") as file:
+            return ZoneInfo.from_file(file)
+    except (OSError, ValueError):
+        zone = datetime.now().astimezone().tzinfo
+        assert zone is not None
+        return zone
+
+
+def now_here() -> datetime:
+    """The current local time to the second; FIBROLOG_NOW (ISO) fixes it for tests and demos."""
+    zone = local_zone()
+    fixed = os.environ.get("FIBROLOG_NOW")
+    if fixed:
+        moment = datetime.fromisoformat(fixed)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.replace(microsecond=0)
+    return datetime.now(zone).replace(microsecond=0)
+
+
+def attach(wall: datetime, now: datetime) -> datetime:
+    """A naive wall time in the user's zone → an aware time with the offset then in force.
+
+    The result carries a fixed offset, so it prints the same whatever zone database reads it.
+    """
+    assert now.tzinfo is not None
+    offset = wall.replace(tzinfo=now.tzinfo).utcoffset() or timedelta()
+    return wall.replace(tzinfo=timezone(offset))
+
+
+def _parse_clock(text: str) -> time | None:
+    if text in ("noon", "midday"):
+        return NOON
+    if text == "midnight":
+        return time(0, 0)
+    match = _TIME.fullmatch(text)
+    if not match:
+        return None
+    hour, minute, second = int(match["h"]), int(match["m"] or 0), int(match["s"] or 0)
+    ampm = match["ampm"]
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    elif match["m"] is None:
+        return None  # a bare number like "9" is too ambiguous to be a time
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return time(hour, minute, second)
+
+
+def _parse_day(text: str, today: date) -> date | None:
+    if text == "today":
+        return today
+    if text == "yesterday":
+        return today - timedelta(days=1)
+    last = text.startswith("last ")
+    name = text[5:] if last else text
+    for index, weekday in enumerate(WEEKDAYS):
+        if name in (weekday, weekday[:3]):
+            back = (today.weekday() - index) % 7
+            if back == 0 and last:
+                back = 7
+            return today - timedelta(days=back)
+    match = re.fullmatch(r"(\d+)\s*days?\s+ago", text)
+    if match:
+        return today - timedelta(days=int(match[1]))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_when(text: str, now: datetime) -> tuple[datetime, bool]:
+    """Parse a phrase of SPEC §7. Returns the aware time and whether the phrase named a time.
+
+    A date without a time means 12:00 (or now, for today before noon). Raises UsageProblem
+    quoting the phrase when it cannot be read.
+    """
+    phrase = " ".join(text.strip().lower().split())
+    if phrase == "now":
+        return now, True
+    for pattern in (_AGO, _MINUS):
+        match = pattern.fullmatch(phrase)
+        if match:
+            unit = match["unit"][0]
+            seconds = int(match["n"]) * _UNIT_SECONDS[unit]
+            if unit in "dw":
+                # "3 days ago" is a calendar step: same wall time, whatever DST did meanwhile.
+                return attach(now.replace(tzinfo=None) - timedelta(seconds=seconds), now), True
+            # "2h ago" is elapsed time: step back in UTC, then read the local wall clock.
+            moment = (now.astimezone(UTC) - timedelta(seconds=seconds)).astimezone(now.tzinfo)
+            return attach(moment.replace(tzinfo=None), now), True
+    today = now.date()
+    whole_day = _parse_day(phrase, today)
+    if whole_day is not None:
+        wall = datetime.combine(whole_day, NOON)
+        if whole_day == today and wall > now.replace(tzinfo=None):
+            return now, False  # "today" before noon means now, not a time still to come
+        return attach(wall, now), False
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[t ]\S+", phrase):
+        try:
+            moment = datetime.fromisoformat(text.strip().upper().replace(" ", "T", 1))
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is None:
+                return attach(moment.replace(microsecond=0), now), True
+            return moment.replace(microsecond=0), True
+    # "<day> <time>", "<day> at <time>", or a bare time.
+    words = phrase.replace(" at ", " ").split(" ")
+    for cut in range(len(words) - 1, -1, -1):
+        day_text, clock_text = " ".join(words[:cut]), " ".join(words[cut:])
+        clock = _parse_clock(clock_text)
+        if clock is None:
+            continue
+        if not day_text:
+            wall = datetime.combine(today, clock)
+            if wall > now.replace(tzinfo=None):
+                wall -= timedelta(days=1)  # a bare time is its most recent past occurrence
+            return attach(wall, now), True
+        day = _parse_day(day_text, today)
+        if day is not None:
+            return attach(datetime.combine(day, clock), now), True
+    raise UsageProblem(
+        f"cannot read the time '{text}'. Try '2026-11-20 21:00', 'yesterday 9pm', "
+        "'last monday', '3 days ago' or '-2h'."
+    )
+
+
+def parse_at(text: str, now: datetime) -> datetime:
+    """The moment of an entry: like parse_when, but refuses more than 5 minutes in the future."""
+    moment, _ = parse_when(text, now)
+    if moment - now > FUTURE_SLACK:
+        raise UsageProblem(
+            f"'{text}' is {moment.isoformat(' ', 'minutes')}, in the future; "
+            "an entry records how you felt, so give a time up to now"
+        )
+    return moment
+
+
+def parse_date(text: str, now: datetime) -> date:
+    """The day a phrase falls on (for --from, --to and --week)."""
+    return parse_when(text, now)[0].date()
+
+
+def parse_span(text: str, today: date) -> date:
+    """`--last 7d|4w|3m|1y` → the first day of the span that ends today (inclusive)."""
+    match = _SPAN.fullmatch(text.strip().lower())
+    if not match or int(match["n"]) < 1:
+        raise UsageProblem(f"cannot read the span '{text}'. Try '7d', '4w', '3m' or '1y'.")
+    n, unit = int(match["n"]), match["unit"]
+    if unit == "d":
+        return today - timedelta(days=n - 1)
+    if unit == "w":
+        return today - timedelta(weeks=n) + timedelta(days=1)
+    months = n if unit == "m" else 12 * n
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return _clamped_date(year, month + 1, today.day) + timedelta(days=1)
+
+
+def _clamped_date(year: int, month: int, day: int) -> date:
+    import calendar
+
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def week_start_of(day: date, week_start: str = "monday") -> date:
+    first = 0 if week_start == "monday" else 6
+    return day - timedelta(days=(day.weekday() - first) % 7)
+
+
+def parse_week(text: str, now: datetime, week_start: str = "monday") -> date:
+    """`--week this|last|2026-W47|<any date in it>` → the first day of that week."""
+    phrase = text.strip().lower()
+    today = now.date()
+    if phrase == "this":
+        return week_start_of(today, week_start)
+    if phrase == "last":
+        return week_start_of(today, week_start) - timedelta(days=7)
+    match = _ISO_WEEK.fullmatch(phrase)
+    if match:
+        try:
+            monday = date.fromisocalendar(int(match["y"]), int(match["w"]), 1)
+        except ValueError:
+            raise UsageProblem(f"'{text}' is not a week of that year") from None
+        return week_start_of(monday, week_start)
+    return week_start_of(parse_date(text, now), week_start)
+
+
+def parse_month(text: str) -> tuple[date, date]:
+    """`--month 2026-11` → its first and last day."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise UsageProblem(f"cannot read the month '{text}'. Try '2026-11'.")
+    year, month = int(match[1]), int(match[2])
+    return date(year, month, 1), _clamped_date(year, month, 31)

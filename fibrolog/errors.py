@@ -1,0 +1,25 @@
+"""The one error family the domain raises; the CLI turns each into one `Error:` line."""
+
+
+class FibrologError(Exception):
+    """Something went wrong that the user should read about; exit code 1."""
+
+    exit_code = 1
+
+
+class UsageProblem(FibrologError):
+    """A value the user typed is not valid (pain 11, an unknown area, a bad date); exit 2."""
+
+    exit_code = 2
+
+
+class CorruptDiary(FibrologError):
+    """A diary file is not valid JSON, not of the expected shape, or from a newer fibrolog."""
+
+
+class LockTimeout(FibrologError):
+    """Another fibrolog held the diary lock for longer than the timeout."""
+
+
+class NotFound(FibrologError):
+    """No entry has the id the user named."""

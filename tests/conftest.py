@@ -1,0 +1,67 @@
+"""Shared fixtures: an isolated diary folder, config and clock for every test."""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from fibrolog.cli import app
+
+NOW = "2026-11-23T09:15:00"  # a Monday, in Europe/Berlin winter time (+01:00)
+ZONE = "Europe/Berlin"
+
+
+@pytest.fixture
+def diary_dir(tmp_path: Path) -> Path:
+    return tmp_path / "diary"
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, diary_dir: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    env = {
+        "FIBROLOG_DB": str(diary_dir),
+        "FIBROLOG_CONFIG": str(tmp_path / "config.toml"),
+        "FIBROLOG_NOW": NOW,
+        "FIBROLOG_LOCK_TIMEOUT": "10",
+        "TZ": ZONE,
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(cli_env: dict[str, str]) -> Run:
+    """Invoke the CLI in-process: run("add", "5", input=None) → click Result."""
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(app, list(args), input=input, env=cli_env)
+
+    return invoke
+
+
+@pytest.fixture
+def run_json(run: Run) -> Callable[..., Any]:
+    def invoke(*args: str) -> Any:
+        result = run(*args, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    return invoke
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to prove a command changed nothing."""
+    if not folder.exists():
+        return {}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }

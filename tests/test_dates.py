@@ -1,0 +1,100 @@
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fibrolog.dates import parse_at, parse_month, parse_span, parse_week, parse_when
+from fibrolog.errors import UsageProblem
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 23, 9, 15, tzinfo=BERLIN)  # Monday
+
+
+def iso(text: str, now: datetime = NOW) -> str:
+    return parse_when(text, now)[0].isoformat()
+
+
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [
+        ("now", "2026-11-23T09:15:00+01:00"),
+        ("yesterday", "2026-11-22T12:00:00+01:00"),
+        ("yesterday 9pm", "2026-11-22T21:00:00+01:00"),
+        ("last monday 08:30", "2026-11-16T08:30:00+01:00"),
+        ("last monday", "2026-11-16T12:00:00+01:00"),
+        ("friday", "2026-11-20T12:00:00+01:00"),
+        ("sunday at 7am", "2026-11-22T07:00:00+01:00"),
+        ("3 days ago", "2026-11-20T09:15:00+01:00"),
+        ("2h ago", "2026-11-23T07:15:00+01:00"),
+        ("-3d", "2026-11-20T09:15:00+01:00"),
+        ("9pm", "2026-11-22T21:00:00+01:00"),
+        ("8am", "2026-11-23T08:00:00+01:00"),
+        ("2026-11-20", "2026-11-20T12:00:00+01:00"),
+        ("2026-11-20 21:00", "2026-11-20T21:00:00+01:00"),
+        ("2026-11-20T21:00", "2026-11-20T21:00:00+01:00"),
+        ("2026-07-01 10:00", "2026-07-01T10:00:00+02:00"),  # summer time offset
+        ("2026-11-20T21:00:00+05:30", "2026-11-20T21:00:00+05:30"),
+    ],
+)
+def test_phrases(phrase: str, expected: str) -> None:
+    assert iso(phrase) == expected
+
+
+def test_today_before_noon_is_now_not_the_future() -> None:
+    assert parse_when("today", NOW)[0] == NOW
+
+
+def test_monday_on_a_monday_is_today_but_last_monday_is_a_week_ago() -> None:
+    assert parse_when("monday 08:00", NOW)[0].date() == date(2026, 11, 23)
+    assert parse_when("last monday 08:00", NOW)[0].date() == date(2026, 11, 16)
+
+
+def test_offsets_across_dst() -> None:
+    # Clocks go back in Berlin on 2026-10-25 at 03:00 → 02:00.
+    after = datetime(2026, 10, 26, 10, 0, tzinfo=BERLIN)
+    assert iso("yesterday 9am", after) == "2026-10-25T09:00:00+01:00"
+    assert iso("2 days ago", after) == "2026-10-24T10:00:00+02:00"
+    # "3h ago" is elapsed time: 3 real hours before 04:00 CET on the change day is 02:00 CEST.
+    change = datetime(2026, 10, 25, 4, 0, tzinfo=BERLIN)
+    assert iso("3h ago", change) == "2026-10-25T02:00:00+02:00"
+
+
+@pytest.mark.parametrize("phrase", ["next tuesday", "banana", "25:00", "2026-13-01", "9", ""])
+def test_unreadable_phrases_are_usage_errors_that_quote_them(phrase: str) -> None:
+    with pytest.raises(UsageProblem, match=f"'{phrase}'"):
+        parse_when(phrase, NOW)
+
+
+def test_future_is_refused_for_an_entry_but_five_minutes_are_forgiven() -> None:
+    assert parse_at("2026-11-23 09:19", NOW).minute == 19
+    with pytest.raises(UsageProblem, match="in the future"):
+        parse_at("2026-11-23 09:25", NOW)
+    with pytest.raises(UsageProblem, match="in the future"):
+        parse_at("2026-12-01", NOW)
+
+
+def test_spans_weeks_and_months() -> None:
+    today = NOW.date()
+    assert parse_span("7d", today) == date(2026, 11, 17)
+    assert parse_span("4w", today) == date(2026, 10, 27)
+    assert parse_span("3m", today) == date(2026, 8, 24)
+    assert parse_week("this", NOW) == date(2026, 11, 23)
+    assert parse_week("last", NOW) == date(2026, 11, 16)
+    assert parse_week("2026-W47", NOW) == date(2026, 11, 16)
+    assert parse_week("2026-11-19", NOW) == date(2026, 11, 16)
+    assert parse_week("2026-11-19", NOW, "sunday") == date(2026, 11, 15)
+    assert parse_month("2026-02") == (date(2026, 2, 1), date(2026, 2, 28))
+    with pytest.raises(UsageProblem):
+        parse_span("7x", today)
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2026, 11, 22)))
+def test_any_iso_wall_time_round_trips_with_the_zone_offset(wall: datetime) -> None:
+    wall = wall.replace(microsecond=0)
+    moment, has_time = parse_when(wall.strftime("%Y-%m-%d %H:%M:%S"), NOW)
+    assert has_time
+    assert moment.replace(tzinfo=None) == wall
+    assert moment.utcoffset() == wall.replace(tzinfo=BERLIN).utcoffset()
+    assert moment.utcoffset() in (timedelta(hours=1), timedelta(hours=2))

@@ -1,0 +1,102 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from fibrolog.models import Entry, InvalidEntry, Med, normalise_tag, tags_in_note
+
+AT = datetime(2026, 11, 20, 21, 0, tzinfo=timezone(timedelta(hours=1)))
+UID = "0123456789abcdef0123456789abcdef"
+
+
+def entry(**fields: object) -> Entry:
+    return Entry(uid=UID, at=AT, logged=AT, **fields)  # type: ignore[arg-type]
+
+
+def test_dict_round_trip_and_format() -> None:
+    e = entry(
+        id=3,
+        pain=6,
+        sleep_hours=6.5,
+        regions=("neck",),
+        tags=("stress",),
+        meds=(Med("pregabalin", "75mg"),),
+        symptoms={"headache": 4},
+        note="x",
+    )
+    data = e.to_dict()
+    assert data["at"] == "2026-11-20T21:00:00+01:00"
+    assert data["meds"] == [{"name": "pregabalin", "dose": "75mg"}]
+    assert list(data) == [
+        "id",
+        "uid",
+        "at",
+        "logged",
+        "pain",
+        "fatigue",
+        "fog",
+        "stiffness",
+        "sleep_hours",
+        "sleep_quality",
+        "regions",
+        "tags",
+        "meds",
+        "symptoms",
+        "flare",
+        "note",
+    ]
+    assert Entry.from_dict(data) == e
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"pain": 11}, "pain must be a whole number from 0 to 10"),
+        ({"pain": True}, "pain"),
+        ({"fatigue": -1}, "fatigue"),
+        ({"sleep_hours": 25.0}, "sleep_hours"),
+        ({"tags": ("b", "a")}, "sorted"),
+        ({"tags": ("Bad",)}, "tag 'Bad'"),
+        ({"regions": ("neck", "chest", "neck")}, "canonical"),
+        ({"symptoms": {"headache": 12}}, "symptom headache"),
+        ({}, "at least one of"),
+        ({"note": "\udcff"}, "not valid text"),
+    ],
+)
+def test_invalid_entries_are_refused(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidEntry, match=message):
+        entry(**fields)
+
+
+def test_an_entry_with_only_a_flare_mark_or_a_note_is_valid() -> None:
+    assert entry(flare=True).flare
+    assert entry(note="just tired").note == "just tired"
+
+
+def test_from_dict_puts_lists_in_canonical_order_and_rejects_unknown_fields() -> None:
+    data = entry(pain=3).to_dict() | {"tags": ["z", "a", "a"], "regions": ["neck", "jaw-left"]}
+    parsed = Entry.from_dict(data)
+    assert parsed.tags == ("a", "z")
+    assert parsed.regions == ("jaw-left", "neck")
+    with pytest.raises(InvalidEntry, match="unknown field 'mood'"):
+        Entry.from_dict(data | {"mood": 3})
+    with pytest.raises(InvalidEntry, match="lacks its UTC offset"):
+        Entry.from_dict(data | {"at": "2026-11-20T21:00:00"})
+
+
+def test_med_parsing_splits_the_dose_at_the_first_number() -> None:
+    assert Med.parse("pregabalin 75 mg") == Med("pregabalin", "75 mg")
+    assert Med.parse("vitamin d 1000iu") == Med("vitamin d", "1000iu")
+    assert Med.parse("ibuprofen") == Med("ibuprofen", None)
+    assert str(Med("vitamin d", "1000iu")) == "vitamin d 1000iu"
+    with pytest.raises(InvalidEntry):
+        Med.parse("75mg")
+
+
+def test_tags_from_notes_and_user_input() -> None:
+    assert tags_in_note("slept badly @Weather, mail me@example.org @work-stress") == [
+        "weather",
+        "work-stress",
+    ]
+    assert normalise_tag("@Stress ") == "stress"
+    with pytest.raises(InvalidEntry):
+        normalise_tag("no spaces")
