@@ -1,0 +1,418 @@
+"""The diary folder (SPEC §1): meta.json, one TinyDB file per year, backups, one lock.
+
+The only module that imports TinyDB. It hands out `Entry` models, never TinyDB Documents.
+Writers hold the exclusive lock for the whole read-modify-write; readers need no lock because
+every file is replaced atomically. A file that does not parse or has the wrong shape raises
+CorruptDiary before anything is written, so a damaged file is never overwritten.
+"""
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from fibrolog.errors import CorruptDiary, FibrologError, NotFound
+from fibrolog.models import Entry, InvalidEntry
+from fibrolog.safefile import atomic_write, ensure_private_dir, exclusive_lock
+
+ENTRIES = "entries"
+META = "_meta"
+KEEP_BACKUPS = 20
+
+Tables = dict[str, dict[str, Any]]
+
+# Ordered migrations: MIGRATIONS[i] takes a diary folder from schema i + 1 to schema i + 2.
+# Each is a small function of the folder, run under the lock after a full backup.
+MIGRATIONS: list[Callable[[Path], None]] = []
+
+
+def current_schema() -> int:
+    return 1 + len(MIGRATIONS)
+
+
+def load_tables(path: Path, expected: str) -> Tables | None:
+    """Parse a TinyDB file strictly: None if missing, else {table: {id: document}}."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise FibrologError(f"cannot read {path}: {error.strerror}") from None
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise CorruptDiary(f"{path} is damaged: not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise CorruptDiary(
+            f"{path} is damaged: not valid JSON ({error.msg} at line {error.lineno}, "
+            f"column {error.colno}); it was left untouched"
+        ) from None
+    if not isinstance(data, dict):
+        raise CorruptDiary(f"{path} is damaged: expected a JSON object of tables")
+    if expected not in data:
+        raise CorruptDiary(f"{path} is damaged: it has no table '{expected}'")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise CorruptDiary(f"{path} is damaged: table '{name}' is not an object")
+        for key, document in table.items():
+            if not key.isdigit() or not isinstance(document, dict):
+                raise CorruptDiary(f"{path} is damaged: table '{name}' has a bad document {key!r}")
+    return data
+
+
+def dump_tables(data: Tables) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB's storage seam: strict reads, atomic private writes, and a read cache.
+
+    TinyDB's JSONStorage rewrites the file in place (a crash can truncate it) and re-reads the
+    file on every table operation. This one keeps what it parsed or wrote, so an insert reads
+    the file once; an instance lives only as long as one locked operation.
+    """
+
+    def __init__(self, path: Path, table: str = ENTRIES) -> None:
+        self.path = path
+        self.table = table
+        self._data: Tables | None = None
+
+    def read(self) -> Tables | None:
+        if self._data is None:
+            self._data = load_tables(self.path, self.table)
+        return self._data
+
+    def write(self, data: Tables) -> None:
+        self._data = None  # if the write fails, the next read goes back to the file
+        atomic_write(self.path, dump_tables(data))
+        self._data = data
+
+    def close(self) -> None:
+        self._data = None
+
+
+@dataclass(frozen=True)
+class Meta:
+    schema: int
+    next_id: int
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    made: datetime
+    files: tuple[Path, ...]
+
+
+def entry_key(entry: Entry) -> tuple[datetime, int]:
+    """Chronological order: by the instant of `at`, then by id."""
+    return entry.at.astimezone(UTC), entry.id
+
+
+def _document(entry: Entry) -> dict[str, Any]:
+    body = entry.to_dict()
+    del body["id"]  # the TinyDB document id is the entry id
+    return body
+
+
+class Diary:
+    """One diary folder. Cheap to create; touches the disk only when asked."""
+
+    def __init__(self, folder: Path, *, lock_timeout: float = 10.0) -> None:
+        self.folder = folder
+        self.lock_timeout = lock_timeout
+        self.meta_path = folder / "meta.json"
+        self.lock_path = folder / ".lock"
+        self.backups_dir = folder / "backups"
+        self._checked = False
+
+    # -- files -------------------------------------------------------------------------------
+
+    def year_path(self, year: int) -> Path:
+        return self.folder / f"{year:04d}.json"
+
+    def years(self) -> list[int]:
+        """The years that have a file, ascending."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(
+            int(p.stem) for p in self.folder.glob("[0-9][0-9][0-9][0-9].json") if p.is_file()
+        )
+
+    def exists(self) -> bool:
+        return self.meta_path.exists() or bool(self.years())
+
+    def read_meta(self) -> Meta:
+        """meta.json, checked; a fresh diary has schema 1 and next id 1."""
+        tables = load_tables(self.meta_path, META)
+        if tables is None:
+            if self.years():
+                raise CorruptDiary(f"{self.meta_path} is missing but year files exist")
+            return Meta(schema=current_schema(), next_id=1)
+        record = tables[META].get("1")
+        schema = record.get("schema") if record else None
+        next_id = record.get("next_id") if record else None
+        if not isinstance(schema, int) or not isinstance(next_id, int) or next_id < 1:
+            raise CorruptDiary(f"{self.meta_path} is damaged: no valid 'schema' and 'next_id'")
+        if schema > current_schema():
+            raise CorruptDiary(
+                f"{self.meta_path} has schema {schema}, made by a newer fibrolog; "
+                "upgrade fibrolog to open this diary"
+            )
+        return Meta(schema, next_id)
+
+    def _write_meta(self, meta: Meta) -> None:
+        data = {META: {"1": {"schema": meta.schema, "next_id": meta.next_id}}}
+        atomic_write(self.meta_path, dump_tables(data))
+
+    def open(self) -> Meta:
+        """Check the diary before use: meta.json whole, year files not truncated, schema current.
+
+        The year-file check reads only each file's last bytes (a cut-off JSON file does not end
+        in '}'), so it costs the same for ten years as for one; full parsing happens per year
+        when a command reads that year.
+        """
+        meta = self.read_meta()
+        if not self._checked:
+            for year in self.years():
+                path = self.year_path(year)
+                with path.open("rb") as file:
+                    file.seek(max(0, file.seek(0, os.SEEK_END) - 16))
+                    if not file.read().rstrip().endswith(b"}"):
+                        raise CorruptDiary(f"{path} is damaged: it is cut off (truncated)")
+            self._checked = True
+        if meta.schema < current_schema():
+            meta = self._migrate(meta)
+        return meta
+
+    def _migrate(self, meta: Meta) -> Meta:
+        with self.locked():
+            meta = self.read_meta()
+            if meta.schema >= current_schema():
+                return meta
+            self.backup(self.data_files())
+            for migration in MIGRATIONS[meta.schema - 1 :]:
+                migration(self.folder)
+            meta = replace(meta, schema=current_schema())
+            self._write_meta(meta)
+            return meta
+
+    def data_files(self) -> list[Path]:
+        files = [self.meta_path, *(self.year_path(y) for y in self.years())]
+        files.append(self.folder / "assessments.json")
+        return [f for f in files if f.exists()]
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        with exclusive_lock(self.lock_path, self.lock_timeout):
+            yield
+
+    def _open_year(self, year: int) -> Any:
+        """A TinyDB table of one year, already parsed and every entry checked.
+
+        Writers open every file they will change before writing any, so a damaged file stops
+        the operation while all files are still as they were. TinyDB then works from the
+        storage's cached parse instead of reading the file again.
+        """
+        db = TinyDB(self.year_path(year), storage=AtomicJSONStorage)
+        tables = db.storage.read() or {}
+        for key, document in tables.get(ENTRIES, {}).items():
+            self._to_entry(year, key, document)
+        return db.table(ENTRIES, cache_size=0)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _raw_year(self, year: int) -> dict[str, Any]:
+        tables = load_tables(self.year_path(year), ENTRIES)
+        return tables[ENTRIES] if tables else {}
+
+    def _to_entry(self, year: int, key: str, document: dict[str, Any]) -> Entry:
+        try:
+            entry = Entry.from_dict(document, id=int(key))
+        except InvalidEntry as error:
+            raise CorruptDiary(
+                f"{self.year_path(year)} is damaged: entry #{key}: {error}"
+            ) from None
+        if entry.at.year != year:
+            raise CorruptDiary(f"{self.year_path(year)}: entry #{key} belongs to {entry.at.year}")
+        return entry
+
+    def year_entries(self, year: int) -> list[Entry]:
+        """Every entry of one year, in time order."""
+        raw = self._raw_year(year)
+        return sorted((self._to_entry(year, k, d) for k, d in raw.items()), key=entry_key)
+
+    def entries(self, first: date | None = None, last: date | None = None) -> list[Entry]:
+        """Entries whose day lies in [first, last] (either end open), in time order.
+
+        Reads only the year files the range touches.
+        """
+        self.open()
+        found: list[Entry] = []
+        for year in self.years():
+            if (first and year < first.year) or (last and year > last.year):
+                continue
+            for entry in self.year_entries(year):
+                day = entry.at.date()
+                if (first is None or day >= first) and (last is None or day <= last):
+                    found.append(entry)
+        return sorted(found, key=entry_key)
+
+    def newest(
+        self,
+        limit: int | None,
+        keep: Callable[[Entry], bool] = lambda entry: True,
+        first: date | None = None,
+        last: date | None = None,
+    ) -> list[Entry]:
+        """The newest `limit` entries (all if None) that pass `keep`, oldest first.
+
+        Reads year files newest first and stops once it has enough.
+        """
+        self.open()
+        found: list[Entry] = []
+        for year in reversed(self.years()):
+            if (first and year < first.year) or (last and year > last.year):
+                continue
+            for entry in self.year_entries(year):
+                day = entry.at.date()
+                if (first and day < first) or (last and day > last) or not keep(entry):
+                    continue
+                found.append(entry)
+            if limit is not None and len(found) >= limit:
+                break
+        found.sort(key=entry_key)
+        return found[-limit:] if limit else found
+
+    def _find(self, entry_id: int) -> tuple[int, Entry]:
+        for year in reversed(self.years()):
+            document = self._raw_year(year).get(str(entry_id))
+            if document is not None:
+                return year, self._to_entry(year, str(entry_id), document)
+        raise NotFound(f"there is no entry #{entry_id}; `fibrolog list` shows the ids")
+
+    def get(self, entry_id: int) -> Entry:
+        self.open()
+        return self._find(entry_id)[1]
+
+    def has_entries_on(self, day: date) -> bool:
+        self.open()
+        if day.year not in self.years():
+            return False
+        return any(e.at.date() == day for e in self.year_entries(day.year))
+
+    def count(self) -> int:
+        self.open()
+        return sum(len(self._raw_year(year)) for year in self.years())
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add(self, entry: Entry) -> Entry:
+        """Store a new entry with the next id. Reads and writes meta.json and one year file."""
+        return self.add_many([entry])[0]
+
+    def add_many(self, entries: Iterable[Entry]) -> list[Entry]:
+        """Store new entries in one batch: meta.json once, each year file once."""
+        with self.locked():
+            return self._insert(self.open(), list(entries))
+
+    def _insert(self, meta: Meta, pending: list[Entry]) -> list[Entry]:
+        """Give `pending` the next ids and write them; the caller holds the lock."""
+        stored = [replace(e, id=meta.next_id + i) for i, e in enumerate(pending)]
+        if not stored:
+            return []
+        by_year: dict[int, list[Entry]] = {}
+        for entry in stored:
+            by_year.setdefault(entry.at.year, []).append(entry)
+        tables = {year: self._open_year(year) for year in sorted(by_year)}
+        # meta.json first: a crash after it wastes ids but can never hand one out twice.
+        self._write_meta(replace(meta, next_id=meta.next_id + len(stored)))
+        for year, batch in by_year.items():
+            tables[year].insert_multiple(Document(_document(e), doc_id=e.id) for e in batch)
+        return stored
+
+    def update(self, entry: Entry) -> Entry:
+        """Replace the stored entry with the same id (an edit), backing up first."""
+        with self.locked():
+            self.open()
+            old_year, _ = self._find(entry.id)
+            new_year = entry.at.year
+            tables = {year: self._open_year(year) for year in {old_year, new_year}}
+            self.backup([self.year_path(y) for y in tables])
+            # Write the new place first: a crash in between leaves a duplicate, never a loss.
+            tables[new_year].upsert(Document(_document(entry), doc_id=entry.id))
+            if new_year != old_year:
+                tables[old_year].remove(doc_ids=[entry.id])
+            return entry
+
+    def delete(self, entry_ids: Iterable[int]) -> list[Entry]:
+        """Remove entries after backing up the files they live in. Ids are never reused."""
+        with self.locked():
+            self.open()
+            found = [self._find(i) for i in dict.fromkeys(entry_ids)]
+            tables = {year: self._open_year(year) for year in sorted({y for y, _ in found})}
+            self.backup([self.year_path(y) for y in tables])
+            for year, table in tables.items():
+                table.remove(doc_ids=[e.id for y, e in found if y == year])
+            return [entry for _, entry in found]
+
+    def import_entries(self, entries: Iterable[Entry]) -> tuple[list[Entry], int]:
+        """Add entries whose uid the diary lacks; returns (added, skipped count)."""
+        incoming = list(entries)
+        with self.locked():
+            meta = self.open()
+            known = {doc.get("uid") for y in self.years() for doc in self._raw_year(y).values()}
+            fresh: list[Entry] = []
+            for entry in incoming:
+                if entry.uid not in known:
+                    known.add(entry.uid)
+                    fresh.append(entry)
+            if fresh:
+                years = sorted({e.at.year for e in fresh})
+                self.backup([self.meta_path, *(self.year_path(y) for y in years)])
+            return self._insert(meta, fresh), len(incoming) - len(fresh)
+
+    # -- backups -----------------------------------------------------------------------------
+
+    def backup(self, files: Iterable[Path]) -> Path | None:
+        """Copy the existing `files` into backups/YYYYMMDDTHHMMSS/; keep the newest 20."""
+        existing = [f for f in files if f.exists()]
+        if not existing:
+            return None
+        ensure_private_dir(self.backups_dir)
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        # Several backups in one second get -2, -3 …: always above any name of that second
+        # still present, so a new backup never takes the place (and order) of a pruned one.
+        same_second = [b for b in self.backups() if b.path.name.partition("-")[0] == stamp]
+        order = max((int(b.path.name.partition("-")[2] or 1) for b in same_second), default=0)
+        target = self.backups_dir / (f"{stamp}-{order + 1}" if order else stamp)
+        ensure_private_dir(target)
+        for source in existing:
+            atomic_write(target / source.name, source.read_bytes())
+        for old in self.backups()[:-KEEP_BACKUPS]:
+            shutil.rmtree(old.path, ignore_errors=True)
+        return target
+
+    def backups(self) -> list[Backup]:
+        """Backups, oldest first."""
+        if not self.backups_dir.is_dir():
+            return []
+        found = []
+        for path in self.backups_dir.iterdir():
+            stamp, _, suffix = path.name.partition("-")
+            try:
+                made = datetime.strptime(stamp, "%Y%m%dT%H%M%S")
+                order = int(suffix or 1)
+            except ValueError:
+                continue
+            found.append((made, order, Backup(path, made, tuple(sorted(path.glob("*.json"))))))
+        return [backup for _, _, backup in sorted(found, key=lambda item: item[:2])]

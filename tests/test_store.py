@@ -1,0 +1,178 @@
+import json
+import os
+import stat
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from fibrolog import store
+from fibrolog.errors import CorruptDiary, LockTimeout, NotFound
+from fibrolog.models import Entry
+from fibrolog.safefile import exclusive_lock
+from fibrolog.store import Diary
+
+from .conftest import snapshot
+
+CET = timezone(timedelta(hours=1))
+
+
+def make(day: str, pain: int = 5, uid: int = 0, **fields: object) -> Entry:
+    at = datetime.fromisoformat(day).replace(tzinfo=CET)
+    return Entry(uid=f"{uid:032x}", at=at, logged=at, pain=pain, **fields)  # type: ignore[arg-type]
+
+
+def test_entries_go_to_their_year_file_with_private_modes(diary_dir: Path) -> None:
+    diary = Diary(diary_dir)
+    diary.add_many([make("2025-12-31T23:59", uid=1), make("2026-01-01T00:00", uid=2)])
+    assert diary.years() == [2025, 2026]
+    data = json.loads((diary_dir / "2025.json").read_text())
+    assert list(data["entries"]) == ["1"]
+    assert json.loads((diary_dir / "meta.json").read_text()) == {
+        "_meta": {"1": {"schema": 1, "next_id": 3}}
+    }
+    assert stat.S_IMODE(diary_dir.stat().st_mode) == 0o700
+    for path in diary_dir.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_an_add_reads_and_writes_only_its_year(
+    diary_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    diary = Diary(diary_dir)
+    diary.add_many([make(f"{year}-06-01T12:00", uid=year) for year in range(2015, 2026)])
+    touched: list[str] = []
+    real_load = store.load_tables
+    monkeypatch.setattr(
+        store, "load_tables", lambda p, t: touched.append(p.name) or real_load(p, t)
+    )
+    Diary(diary_dir).add(make("2026-03-01T12:00", uid=9999))
+    assert sorted(set(touched)) == ["2026.json", "meta.json"]
+
+
+def test_ids_are_never_reused_after_a_delete(diary_dir: Path) -> None:
+    diary = Diary(diary_dir)
+    _, second = diary.add_many([make("2026-01-01T10:00", uid=1), make("2026-01-02T10:00", uid=2)])
+    diary.delete([second.id])
+    third = diary.add(make("2026-01-03T10:00", uid=3))
+    assert third.id == 3
+    with pytest.raises(NotFound):
+        diary.get(second.id)
+
+
+def test_edit_that_moves_an_entry_to_another_year(diary_dir: Path) -> None:
+    diary = Diary(diary_dir)
+    entry = diary.add(make("2026-01-01T10:00", uid=1))
+    moved = diary.update(Entry.from_dict(entry.to_dict() | {"at": "2025-12-31T10:00:00+01:00"}))
+    assert diary.get(entry.id) == moved
+    assert [e.id for e in diary.year_entries(2025)] == [1]
+    assert diary.year_entries(2026) == []
+    assert diary.backups(), "an edit makes a backup first"
+
+
+@pytest.mark.parametrize(
+    "name, content, problem",
+    [
+        ("2026.json", b'{"entries":{"1":{"uid":"x', "truncated"),
+        ("2026.json", b"", "truncated"),
+        ("2026.json", b'{"entries": []}', "not an object"),
+        ("2026.json", b'{"other": {}}', "no table 'entries'"),
+        ("meta.json", b'{"_meta":{"1":{"schema":99,"next_id":2}}}', "newer fibrolog"),
+        ("meta.json", b"[1, 2", "not valid JSON"),
+        ("2026.json", b'{"entries":{"1":{"uid":"0","at":"x","logged":"x"}}}', "entry #1"),
+    ],
+)
+def test_damaged_files_are_refused_and_never_written(
+    diary_dir: Path, name: str, content: bytes, problem: str
+) -> None:
+    diary = Diary(diary_dir)
+    diary.add(make("2026-01-01T10:00", uid=1))
+    (diary_dir / name).write_bytes(content)
+    before = snapshot(diary_dir)
+    with pytest.raises(CorruptDiary, match=problem):
+        Diary(diary_dir).add(make("2026-02-01T10:00", uid=2))
+    with pytest.raises(CorruptDiary):
+        Diary(diary_dir).entries()
+    assert snapshot(diary_dir) == before
+
+
+def test_migrations_run_in_order_with_a_backup(
+    diary_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Diary(diary_dir).add(make("2026-01-01T10:00", uid=1))
+    ran: list[str] = []
+    monkeypatch.setattr(store, "MIGRATIONS", [lambda folder: ran.append(folder.name)])
+    assert store.current_schema() == 2
+    meta = Diary(diary_dir).open()
+    assert meta.schema == 2 and ran == ["diary"]
+    assert Diary(diary_dir).open().schema == 2 and ran == ["diary"], "runs once"
+    (backup,) = Diary(diary_dir).backups()
+    assert json.loads((backup.path / "meta.json").read_text())["_meta"]["1"]["schema"] == 1
+
+
+def test_only_the_newest_20_backups_are_kept(diary_dir: Path) -> None:
+    diary = Diary(diary_dir)
+    entry = diary.add(make("2026-01-01T10:00", uid=1))
+    for pain in range(22):
+        diary.update(Entry.from_dict(entry.to_dict() | {"pain": pain % 11}))
+    backups = diary.backups()
+    assert len(backups) == 20
+    # the newest backup holds the state before the last edit (pain 20 % 11 = 9)
+    newest = json.loads((backups[-1].path / "2026.json").read_text())
+    assert newest["entries"]["1"]["pain"] == 9
+
+
+def test_a_held_lock_gives_a_clear_error_after_the_timeout(diary_dir: Path) -> None:
+    diary = Diary(diary_dir, lock_timeout=0.2)
+    diary.add(make("2026-01-01T10:00", uid=1))
+    with exclusive_lock(diary_dir / ".lock", 1), pytest.raises(LockTimeout, match="lock"):
+        diary.add(make("2026-01-02T10:00", uid=2))
+    assert len(diary.entries()) == 1
+
+
+def test_interrupted_write_leaves_the_old_file(
+    diary_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fibrolog import safefile
+
+    diary = Diary(diary_dir)
+    diary.add(make("2026-01-01T10:00", uid=1))
+    before = snapshot(diary_dir)
+
+    def crash(tmp: Path, target: Path) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(safefile, "_before_replace", crash)
+    with pytest.raises(OSError):
+        diary.add(make("2026-01-02T10:00", uid=2))
+    assert snapshot(diary_dir) == before
+    assert not [p for p in os.listdir(diary_dir) if p.endswith(".tmp")]
+
+
+def test_newest_reads_only_recent_years_when_enough(
+    diary_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    diary = Diary(diary_dir)
+    diary.add_many(
+        [
+            make(f"{y}-06-{d:02d}T12:00", uid=y * 100 + d)
+            for y in (2020, 2025, 2026)
+            for d in range(1, 26)
+        ]
+    )
+    read: list[int] = []
+    real = Diary.year_entries
+    monkeypatch.setattr(Diary, "year_entries", lambda self, y: read.append(y) or real(self, y))
+    newest = diary.newest(20)
+    assert read == [2026]
+    assert [e.at.day for e in newest] == list(range(6, 26))
+
+
+def test_import_skips_known_uids(diary_dir: Path) -> None:
+    diary = Diary(diary_dir)
+    diary.add(make("2026-01-01T10:00", uid=1))
+    added, skipped = diary.import_entries(
+        [make("2026-01-01T10:00", uid=1), make("2026-01-02T10:00", uid=2)]
+    )
+    assert [e.uid for e in added] == [f"{2:032x}"] and skipped == 1
+    assert diary.import_entries([make("2026-01-02T10:00", uid=2)]) == ([], 1)
