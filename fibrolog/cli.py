@@ -1,0 +1,889 @@
+"""The command line: each command reads its options, calls the diary or analysis once, and
+hands the result to render/export. Errors become one `Error:` line here, and nowhere else.
+
+Start-up time matters (a user in pain is waiting), so this module imports only Typer at load
+time; everything else is imported inside the command that needs it.
+"""
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+
+import typer
+from typer._click.exceptions import UsageError  # typer 0.28 vendors click; pinned in pyproject
+from typer.core import TyperGroup
+
+from fibrolog import __version__
+from fibrolog.errors import FibrologError, UsageProblem
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from fibrolog.config import Settings
+    from fibrolog.models import Entry
+    from fibrolog.store import Diary
+
+T = TypeVar("T")
+
+
+class _Group(TyperGroup):
+    """Turns every error into one line on stderr and the exit code of SPEC §8."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.TyperException, typer.Exit, typer.Abort):
+            raise  # click's own usage errors, exits and aborts
+        except FibrologError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+        except Exception as error:
+            # Never print the message or locals of an unexpected error: they may hold notes.
+            typer.echo(
+                f"Error: unexpected internal error ({type(error).__name__}); please report it. "
+                "Set FIBROLOG_DEBUG=1 to see where it happened.",
+                err=True,
+            )
+            if os.environ.get("FIBROLOG_DEBUG"):
+                import traceback
+
+                typer.echo("".join(traceback.format_tb(error.__traceback__)), err=True)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="fibrolog: a private symptom diary for fibromyalgia. Start with: fibrolog add 5",
+)
+config_app = typer.Typer(cls=_Group, rich_markup_mode=None, invoke_without_command=True)
+app.add_typer(config_app, name="config")
+
+
+# -- options shared by several commands ----------------------------------------------------
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Diary folder (default: $FIBROLOG_DB, else the platform data folder).",
+        show_default=False,
+        file_okay=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+PainOpt = Annotated[
+    int | None, typer.Option("--pain", "-p", min=0, max=10, help="Overall pain, 0 none … 10 worst.")
+]
+FatigueOpt = Annotated[
+    int | None,
+    typer.Option("--fatigue", "-f", min=0, max=10, help="Fatigue 0–10, higher is worse."),
+]
+FogOpt = Annotated[
+    int | None, typer.Option("--fog", min=0, max=10, help="Fibro fog 0–10, higher is worse.")
+]
+StiffnessOpt = Annotated[
+    int | None,
+    typer.Option("--stiffness", "-s", min=0, max=10, help="Stiffness 0–10, higher is worse."),
+]
+SleepHoursOpt = Annotated[
+    float | None,
+    typer.Option("--sleep-hours", min=0, max=24, help="Hours slept last night."),
+]
+SleepQualityOpt = Annotated[
+    int | None,
+    typer.Option("--sleep-quality", min=0, max=10, help="Last night's sleep, 0 worst … 10 best."),
+]
+WhereOpt = Annotated[
+    list[str] | None,
+    typer.Option("--where", "-w", help="Painful areas: neck,lower-back,shoulders … (repeatable)."),
+]
+TagOpt = Annotated[
+    list[str] | None,
+    typer.Option("--tag", "-t", help="Trigger or context tag (repeatable); @words in notes too."),
+]
+MedOpt = Annotated[
+    list[str] | None, typer.Option("--med", "-m", help='Med taken: "NAME [DOSE]" (repeatable).')
+]
+SymptomOpt = Annotated[
+    list[str] | None,
+    typer.Option("--symptom", help="Another symptom: NAME=SCORE, e.g. headache=6 (repeatable)."),
+]
+FlareOpt = Annotated[
+    bool | None,
+    typer.Option("--flare/--no-flare", help="Mark (or unmark) a flare.", show_default=False),
+]
+NoteOpt = Annotated[
+    str | None, typer.Option("--note", "-n", help="Free text; '-' reads it from standard input.")
+]
+AtOpt = Annotated[
+    str | None,
+    typer.Option("--at", help="When you felt this: 'yesterday 9pm', '2026-11-20 21:00', '-2h'."),
+]
+FromOpt = Annotated[str | None, typer.Option("--from", help="First day: a date or phrase.")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Last day: a date or phrase.")]
+LastOpt = Annotated[str | None, typer.Option("--last", help="Span ending today: 7d, 4w, 3m, 1y.")]
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _checked(option: str, parse: Callable[[], T]) -> T:
+    """Run a parser of user input; its complaint becomes click's usage error for `option`."""
+    from fibrolog.models import InvalidEntry
+
+    try:
+        return parse()
+    except (UsageProblem, InvalidEntry) as error:
+        raise typer.BadParameter(str(error), param_hint=f"'{option}'") from None
+
+
+def _usage(message: str) -> NoReturn:
+    raise UsageError(message)
+
+
+def _diary(ctx: typer.Context, db: Path | None) -> "Diary":
+    from fibrolog.store import Diary
+
+    folder = db or ctx.find_root().params.get("db")
+    if folder is None and os.environ.get("FIBROLOG_DB"):
+        folder = Path(os.environ["FIBROLOG_DB"])
+    if folder is None:
+        from platformdirs import user_data_dir
+
+        folder = Path(user_data_dir("fibrolog")) / "diary"
+    timeout = float(os.environ.get("FIBROLOG_LOCK_TIMEOUT", "10"))
+    return Diary(Path(folder).expanduser(), lock_timeout=timeout)
+
+
+def _now() -> "datetime":
+    from fibrolog.dates import now_here
+
+    return now_here()
+
+
+def _settings() -> "Settings":
+    from fibrolog import config
+
+    return config.load()
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _period(
+    from_: str | None, to: str | None, last: str | None, now: "datetime"
+) -> tuple["date | None", "date | None"]:
+    from fibrolog.dates import parse_date, parse_span
+
+    if last and from_:
+        _usage("give either --last or --from, not both")
+    first = _checked("--last", lambda: parse_span(last, now.date())) if last else None
+    if from_:
+        first = _checked("--from", lambda: parse_date(from_, now))
+    end = _checked("--to", lambda: parse_date(to, now)) if to else None
+    if first and end and first > end:
+        _usage(f"--from {first} is after --to {end}")
+    return first, end
+
+
+def _read_note(note: str | None) -> str | None:
+    if note == "-":
+        return sys.stdin.read().rstrip("\n")
+    return note
+
+
+def _parse_tags(values: Sequence[str]) -> list[str]:
+    from fibrolog.models import normalise_tag
+
+    return [normalise_tag(t) for v in values for t in v.replace(",", " ").split()]
+
+
+def _parse_meds(values: Sequence[str]) -> tuple[Any, ...]:
+    from fibrolog.models import Med
+
+    meds = []
+    for value in values:
+        med = Med.parse(value)
+        meds.append(Med(med.name.lower(), med.dose))
+    return tuple(dict.fromkeys(meds))
+
+
+def _parse_symptoms(values: Sequence[str]) -> dict[str, int]:
+    from fibrolog.models import InvalidEntry, check_score, check_slug
+
+    symptoms = {}
+    for value in values:
+        for item in value.replace(",", " ").split():
+            name, sep, score = item.partition("=")
+            if not sep or not score.strip().isdigit():
+                raise InvalidEntry(f"'{item}' should be NAME=SCORE, like headache=6")
+            symptoms[check_slug("symptom", name.strip().lower())] = check_score(name, int(score))
+    return symptoms
+
+
+def _collect(
+    *,
+    pain: int | None,
+    fatigue: int | None,
+    fog: int | None,
+    stiffness: int | None,
+    sleep_hours: float | None,
+    sleep_quality: int | None,
+    where: list[str] | None,
+    tag: list[str] | None,
+    med: list[str] | None,
+    symptom: list[str] | None,
+    flare: bool | None,
+    note: str | None,
+) -> dict[str, Any]:
+    """The entry fields the user gave, checked; fields not given are absent."""
+    from fibrolog.regions import parse_areas
+
+    given: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("pain", pain),
+            ("fatigue", fatigue),
+            ("fog", fog),
+            ("stiffness", stiffness),
+            ("sleep_quality", sleep_quality),
+            ("flare", flare),
+        )
+        if value is not None
+    }
+    if sleep_hours is not None:
+        given["sleep_hours"] = round(float(sleep_hours), 2)
+    if where:
+        given["regions"] = _checked("--where", lambda: parse_areas(where))
+    if tag:
+        given["tags"] = _checked("--tag", lambda: _parse_tags(tag))
+    if med:
+        given["meds"] = _checked("--med", lambda: _parse_meds(med))
+    if symptom:
+        given["symptoms"] = _checked("--symptom", lambda: _parse_symptoms(symptom))
+    if note is not None:
+        given["note"] = _read_note(note)
+    return given
+
+
+def _with_note_tags(fields: dict[str, Any]) -> dict[str, Any]:
+    """Tags from @words in the note join the given tags; tags become a sorted unique tuple."""
+    from types import MappingProxyType
+
+    from fibrolog.models import tags_in_note
+
+    tags = set(fields.get("tags", ()))
+    tags.update(tags_in_note(fields.get("note", "")))
+    fields["tags"] = tuple(sorted(tags))
+    if "symptoms" in fields:
+        fields["symptoms"] = MappingProxyType(dict(sorted(fields["symptoms"].items())))
+    return fields
+
+
+# -- interactive prompts --------------------------------------------------------------------
+
+
+def _ask(label: str, parse: Callable[[str], T]) -> T | None:
+    """Ask until the answer parses; Enter skips. Ctrl-C or Ctrl-D aborts the whole entry."""
+    from fibrolog.models import InvalidEntry
+
+    while True:
+        text = typer.prompt(label, default="", show_default=False, prompt_suffix=": ")
+        if not text.strip():
+            return None
+        try:
+            return parse(text)
+        except (UsageProblem, InvalidEntry, ValueError) as error:
+            typer.echo(f"  {error} (Enter skips)", err=True)
+
+
+def _score_answer(name: str) -> Callable[[str], int]:
+    from fibrolog.models import check_score
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit():
+            raise ValueError(f"{name} is a whole number from 0 to 10")
+        return check_score(name, int(text))
+
+    return parse
+
+
+def _hours_answer(text: str) -> float:
+    hours = float(text.strip().rstrip("h"))
+    if not 0 <= hours <= 24:
+        raise ValueError("hours of sleep are from 0 to 24")
+    return round(hours, 2)
+
+
+def _prompt_fields(prompts: Sequence[str], first_of_day: bool) -> dict[str, Any]:
+    from fibrolog.regions import parse_areas
+
+    typer.echo("How are you right now? Press Enter to skip a question, Ctrl-C to cancel.")
+    fields: dict[str, Any] = {}
+    labels = {
+        "pain": "Pain 0–10",
+        "fatigue": "Fatigue 0–10",
+        "fog": "Fibro fog 0–10",
+        "stiffness": "Stiffness 0–10",
+    }
+    for prompt in prompts:
+        answer: Any = None
+        if prompt in labels:
+            answer = _ask(labels[prompt], _score_answer(prompt))
+        elif prompt == "sleep":
+            if first_of_day:
+                hours = _ask("Hours slept last night", _hours_answer)
+                quality = _ask("Sleep quality 0–10 (10 = best)", _score_answer("sleep quality"))
+                if hours is not None:
+                    fields["sleep_hours"] = hours
+                if quality is not None:
+                    fields["sleep_quality"] = quality
+            continue
+        elif prompt == "where":
+            answer = _ask(
+                "Painful areas (e.g. neck, lower-back, shoulders)", lambda t: parse_areas([t])
+            )
+            prompt = "regions"
+        elif prompt == "tags":
+            answer = _ask("Tags (e.g. stress weather)", lambda t: _parse_tags([t]))
+        elif prompt == "meds":
+            answer = _ask(
+                "Meds taken (e.g. pregabalin 75mg, ibuprofen)", lambda t: _parse_meds(t.split(","))
+            )
+        elif prompt == "symptoms":
+            answer = _ask("Other symptoms (e.g. headache=6 ibs=3)", lambda t: _parse_symptoms([t]))
+        elif prompt == "flare":
+            answer = typer.confirm("Are you in a flare?", default=False) or None
+        elif prompt == "note":
+            answer = _ask("Note", str)
+        if answer is not None and answer != () and answer != {}:
+            fields[prompt] = answer
+    return fields
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fibrolog {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: DbOpt = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """fibrolog: a private symptom diary for fibromyalgia. Start with: fibrolog add 5"""
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    pain_arg: Annotated[
+        int | None,
+        typer.Argument(metavar="[PAIN]", min=0, max=10, help="Pain 0–10.", show_default=False),
+    ] = None,
+    pain: PainOpt = None,
+    fatigue: FatigueOpt = None,
+    fog: FogOpt = None,
+    stiffness: StiffnessOpt = None,
+    sleep_hours: SleepHoursOpt = None,
+    sleep_quality: SleepQualityOpt = None,
+    where: WhereOpt = None,
+    tag: TagOpt = None,
+    med: MedOpt = None,
+    symptom: SymptomOpt = None,
+    flare: FlareOpt = None,
+    note: NoteOpt = None,
+    at: AtOpt = None,
+    json_: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Record how you feel now (or --at another time). With no values, asks on a terminal.
+
+    \b
+    Examples:
+      fibrolog add 6 -f 7 -w neck,shoulders -t stress -n "bad night"
+      fibrolog add --flare --at "yesterday 9pm" -m "pregabalin 75mg"
+      fibrolog add            (asks question by question)
+    """
+    import uuid
+
+    from fibrolog.dates import parse_at
+    from fibrolog.models import Entry, InvalidEntry
+
+    if pain_arg is not None and pain is not None and pain_arg != pain:
+        _usage(f"pain given twice ({pain_arg} and --pain {pain}); give it once")
+    now = _now()
+    moment = _checked("--at", lambda: parse_at(at, now)) if at else now
+    fields = _collect(
+        pain=pain if pain is not None else pain_arg,
+        fatigue=fatigue,
+        fog=fog,
+        stiffness=stiffness,
+        sleep_hours=sleep_hours,
+        sleep_quality=sleep_quality,
+        where=where,
+        tag=tag,
+        med=med,
+        symptom=symptom,
+        flare=flare,
+        note=note,
+    )
+    if fields.get("flare") is False:
+        del fields["flare"]  # --no-flare on a new entry is the default, not something to record
+    diary = _diary(ctx, db)
+    if not fields:
+        if not sys.stdin.isatty():
+            _usage(
+                'nothing to record: give a value, e.g. `fibrolog add 6 -f 7 -n "note"` '
+                "(questions are asked only on a terminal)"
+            )
+        first_of_day = not diary.has_entries_on(moment.date())
+        fields = _prompt_fields(_settings().prompts, first_of_day)
+        if not fields:
+            typer.echo("Nothing entered, so nothing was logged.")
+            return
+    try:
+        entry = Entry(uid=uuid.uuid4().hex, at=moment, logged=now, **_with_note_tags(fields))
+    except InvalidEntry as error:
+        raise UsageProblem(str(error)) from None
+    stored = diary.add(entry)
+    if json_:
+        _print_json(stored.to_dict())
+    else:
+        from fibrolog.text import headline
+
+        typer.echo(f"Logged {headline(stored)}")
+
+
+def _list(
+    ctx: typer.Context,
+    from_: str | None,
+    to: str | None,
+    last: str | None,
+    tag: list[str] | None,
+    where: list[str] | None,
+    min_pain: int | None,
+    flare_only: bool,
+    limit: int,
+    json_: bool,
+    db: Path | None,
+) -> None:
+    from fibrolog.regions import parse_areas
+
+    now = _now()
+    first, end = _period(from_, to, last, now)
+    tags = set(_checked("--tag", lambda: _parse_tags(tag))) if tag else set()
+    areas = set(_checked("--where", lambda: parse_areas(where))) if where else set()
+
+    def keep(entry: "Entry") -> bool:
+        return (
+            (not tags or bool(tags & set(entry.tags)))
+            and (not areas or bool(areas & set(entry.regions)))
+            and (min_pain is None or (entry.pain is not None and entry.pain >= min_pain))
+            and (not flare_only or entry.flare)
+        )
+
+    entries = _diary(ctx, db).newest(limit or None, keep, first, end)
+    if json_:
+        _print_json([e.to_dict() for e in entries])
+        return
+    from fibrolog.render import print_entries
+
+    hint = f"The newest {limit} shown; -n 0 shows all." if limit and len(entries) == limit else ""
+    print_entries(entries, hint)
+
+
+ListTag = Annotated[
+    list[str] | None, typer.Option("--tag", "-t", help="Only entries with this tag.")
+]
+ListWhere = Annotated[
+    list[str] | None, typer.Option("--where", "-w", help="Only entries with this area.")
+]
+MinPain = Annotated[int | None, typer.Option("--min-pain", min=0, max=10, help="Only pain ≥ N.")]
+FlareOnly = Annotated[bool, typer.Option("--flare", help="Only entries marked as a flare.")]
+Limit = Annotated[int, typer.Option("--limit", "-n", min=0, help="Show the newest N (0: all).")]
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    last: LastOpt = None,
+    tag: ListTag = None,
+    where: ListWhere = None,
+    min_pain: MinPain = None,
+    flare_only: FlareOnly = False,
+    limit: Limit = 20,
+    json_: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """List entries, newest last (the newest 20 unless -n).
+
+    \b
+    Examples:
+      fibrolog list --last 7d
+      fibrolog list --tag stress --min-pain 6 --json
+    """
+    _list(ctx, from_, to, last, tag, where, min_pain, flare_only, limit, json_, db)
+
+
+@app.command("log")
+def log_command(
+    ctx: typer.Context,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    last: LastOpt = None,
+    tag: ListTag = None,
+    where: ListWhere = None,
+    min_pain: MinPain = None,
+    flare_only: FlareOnly = False,
+    limit: Limit = 20,
+    json_: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Same as `list`.
+
+    \b
+    Example:
+      fibrolog log --flare
+    """
+    _list(ctx, from_, to, last, tag, where, min_pain, flare_only, limit, json_, db)
+
+
+EntryId = Annotated[int, typer.Argument(min=1, help="The entry's number, as `list` shows it.")]
+
+
+@app.command()
+def show(ctx: typer.Context, entry_id: EntryId, json_: JsonOpt = False, db: DbOpt = None) -> None:
+    """Show every field of one entry.
+
+    \b
+    Example:
+      fibrolog show 57
+    """
+    entry = _diary(ctx, db).get(entry_id)
+    if json_:
+        _print_json(entry.to_dict())
+    else:
+        from fibrolog.render import print_entry
+
+        print_entry(entry)
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    entry_id: EntryId,
+    pain: PainOpt = None,
+    fatigue: FatigueOpt = None,
+    fog: FogOpt = None,
+    stiffness: StiffnessOpt = None,
+    sleep_hours: SleepHoursOpt = None,
+    sleep_quality: SleepQualityOpt = None,
+    where: WhereOpt = None,
+    tag: TagOpt = None,
+    med: MedOpt = None,
+    symptom: SymptomOpt = None,
+    flare: FlareOpt = None,
+    note: NoteOpt = None,
+    at: AtOpt = None,
+    clear_where: Annotated[bool, typer.Option("--clear-where", help="Remove all areas.")] = False,
+    clear_tags: Annotated[bool, typer.Option("--clear-tags", help="Remove all tags.")] = False,
+    clear_meds: Annotated[bool, typer.Option("--clear-meds", help="Remove all meds.")] = False,
+    clear_symptoms: Annotated[
+        bool, typer.Option("--clear-symptoms", help="Remove all other symptoms.")
+    ] = False,
+    clear_note: Annotated[bool, typer.Option("--clear-note", help="Remove the note.")] = False,
+    json_: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Change an entry: only what you give changes (a list you give replaces the old one).
+
+    \b
+    Examples:
+      fibrolog edit 57 --pain 5 --no-flare
+      fibrolog edit 57 --clear-tags -t weather --at "yesterday 21:00"
+    """
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from fibrolog.dates import parse_at
+    from fibrolog.models import InvalidEntry, tags_in_note
+
+    now = _now()
+    changes = _collect(
+        pain=pain,
+        fatigue=fatigue,
+        fog=fog,
+        stiffness=stiffness,
+        sleep_hours=sleep_hours,
+        sleep_quality=sleep_quality,
+        where=where,
+        tag=tag,
+        med=med,
+        symptom=symptom,
+        flare=flare,
+        note=note,
+    )
+    if at:
+        changes["at"] = _checked("--at", lambda: parse_at(at, now))
+    for wanted, name, empty in (
+        (clear_where, "regions", ()),
+        (clear_tags, "tags", ()),
+        (clear_meds, "meds", ()),
+        (clear_symptoms, "symptoms", {}),
+        (clear_note, "note", ""),
+    ):
+        if wanted:
+            if name in changes:
+                _usage(f"--clear-{name if name != 'regions' else 'where'} and a new value together")
+            changes[name] = empty
+    if not changes:
+        _usage("nothing to change: give a value such as --pain 5 or --clear-note")
+    diary = _diary(ctx, db)
+    old = diary.get(entry_id)
+    if "tags" in changes:
+        changes["tags"] = tuple(sorted(set(changes["tags"])))
+    if changes.get("note"):
+        changes["tags"] = tuple(
+            sorted(set(changes.get("tags", old.tags)) | set(tags_in_note(changes["note"])))
+        )
+    if "symptoms" in changes:
+        changes["symptoms"] = MappingProxyType(dict(sorted(changes["symptoms"].items())))
+    try:
+        new = replace(old, **changes)
+    except InvalidEntry as error:
+        raise UsageProblem(str(error)) from None
+    diary.update(new)
+    if json_:
+        _print_json(new.to_dict())
+    else:
+        from fibrolog.text import headline
+
+        typer.echo(f"Updated {headline(new)}")
+
+
+@app.command()
+def delete(
+    ctx: typer.Context,
+    entry_ids: Annotated[list[int], typer.Argument(min=1, help="Entry numbers to delete.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Delete entries (a backup is made first; their numbers are never reused).
+
+    \b
+    Example:
+      fibrolog delete 57 58 --yes
+    """
+    from fibrolog.text import headline
+
+    diary = _diary(ctx, db)
+    entries = [diary.get(i) for i in dict.fromkeys(entry_ids)]
+    if not yes:
+        for entry in entries:
+            typer.echo(f"  {headline(entry)}")
+        count = f"these {len(entries)} entries" if len(entries) > 1 else "this entry"
+        typer.confirm(f"Delete {count}?", abort=True)
+    deleted = diary.delete(e.id for e in entries)
+    for entry in deleted:
+        typer.echo(f"Deleted {headline(entry)}")
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    format_: Annotated[
+        ExportFormat, typer.Option("--format", help="json, csv or md.")
+    ] = ExportFormat.json,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (private, 0600).", dir_okay=False),
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Export entries as JSON, CSV (for spreadsheets) or a Markdown table.
+
+    \b
+    Examples:
+      fibrolog export -o diary.json
+      fibrolog export --format csv --from 2026-01-01 -o 2026.csv
+    """
+    from fibrolog import export as exporters
+    from fibrolog.store import current_schema
+
+    now = _now()
+    first, end = _period(from_, to, None, now)
+    entries = _diary(ctx, db).entries(first, end)
+    if format_ is ExportFormat.json:
+        text = exporters.to_json(entries, now, current_schema())
+    elif format_ is ExportFormat.csv:
+        text = exporters.to_csv(entries)
+    else:
+        text = exporters.to_markdown(entries)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from fibrolog.safefile import atomic_write
+
+    atomic_write(output.expanduser().absolute(), text.encode())
+    typer.echo(f"Exported {len(entries)} entries to {output}")
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="A json or csv export."),
+    ],
+    db: DbOpt = None,
+) -> None:
+    """Import a JSON or CSV export. All or nothing; entries already here are skipped.
+
+    \b
+    Example:
+      fibrolog import diary.json
+    """
+    from fibrolog.export import parse_import
+
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise FibrologError(f"cannot import {file}: it is not UTF-8 text") from None
+    entries = parse_import(text)
+    added, skipped = _diary(ctx, db).import_entries(entries)
+    typer.echo(f"Imported {len(added)} entries; skipped {skipped} already in the diary.")
+
+
+@app.command()
+def info(ctx: typer.Context, db: DbOpt = None) -> None:
+    """Show where the diary lives, how big it is, its backups and the config file.
+
+    \b
+    Example:
+      fibrolog info
+    """
+    from fibrolog.config import config_path
+    from fibrolog.text import when
+
+    diary = _diary(ctx, db)
+    lines = [f"fibrolog {__version__}", f"diary folder: {diary.folder}"]
+    years = diary.years()
+    if not diary.exists():
+        lines.append("entries: 0 (the folder is created by the first `fibrolog add`)")
+    else:
+        lines.append(f"entries: {diary.count()}")
+        oldest = diary.entries(first=None, last=None)[:1] if len(years) <= 1 else []
+        if years:
+            first_year = diary.year_entries(years[0])
+            last_year = first_year if len(years) == 1 else diary.year_entries(years[-1])
+            oldest = first_year[:1]
+            if oldest and last_year:
+                for label, entry in (("first", oldest[0]), ("last", last_year[-1])):
+                    lines.append(f"{label} entry: #{entry.id} {when(entry.at)} {entry.at.year}")
+        for year in years:
+            size = diary.year_path(year).stat().st_size
+            lines.append(f"  {diary.year_path(year).name}: {size / 1024:.1f} KiB")
+        backups = diary.backups()
+        newest = f", newest {backups[-1].path.name}" if backups else ""
+        lines.append(f"backups: {len(backups)} in {diary.backups_dir}{newest}")
+    lines.append(f"config: {config_path()}")
+    typer.echo("\n".join(lines))
+
+
+def _toml_value(value: object) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": value})[4:].strip()
+
+
+@config_app.callback()
+def config_list(ctx: typer.Context) -> None:
+    """Show all settings, or get, set and locate them.
+
+    \b
+    Examples:
+      fibrolog config
+      fibrolog config set flare.threshold 6.5
+      fibrolog config set prompts pain,fatigue,where,note
+    """
+    if ctx.invoked_subcommand is None:
+        from fibrolog import config
+
+        for key, value in config.as_flat(config.load()).items():
+            typer.echo(f"{key} = {_toml_value(value)}")
+
+
+@config_app.command("get")
+def config_get(key: Annotated[str, typer.Argument(help="A setting, e.g. week_start.")]) -> None:
+    """Print one setting.
+
+    \b
+    Example:
+      fibrolog config get flare.threshold
+    """
+    from fibrolog import config
+
+    typer.echo(_toml_value(_checked("KEY", lambda: config.get(key))))
+
+
+@config_app.command("set")
+def config_set(
+    key: Annotated[str, typer.Argument(help="A setting, e.g. week_start.")],
+    value: Annotated[str, typer.Argument(help="Its new value.")],
+) -> None:
+    """Change one setting (checked before it is saved).
+
+    \b
+    Examples:
+      fibrolog config set week_start sunday
+      fibrolog config set flare.delta 1.5
+    """
+    from fibrolog import config
+
+    stored = _checked("VALUE", lambda: config.set_value(key, value))
+    typer.echo(f"{key} = {_toml_value(list(stored) if isinstance(stored, tuple) else stored)}")
+
+
+@config_app.command("path")
+def config_path_command() -> None:
+    """Print where the settings file lives.
+
+    \b
+    Example:
+      fibrolog config path
+    """
+    from fibrolog.config import config_path
+
+    typer.echo(str(config_path()))
+
+
+def main() -> None:
+    app(prog_name="fibrolog")

@@ -1,0 +1,190 @@
+"""Settings (SPEC §6): a small TOML file, read with tomllib and written with tomli-w."""
+
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fibrolog.errors import FibrologError, UsageProblem
+
+PROMPT_FIELDS = (
+    "pain",
+    "fatigue",
+    "fog",
+    "stiffness",
+    "sleep",
+    "where",
+    "tags",
+    "meds",
+    "symptoms",
+    "flare",
+    "note",
+)
+DEFAULT_PROMPTS = ("pain", "fatigue", "fog", "sleep", "where", "tags", "meds", "note")
+
+
+@dataclass(frozen=True)
+class FlareSettings:
+    threshold: float = 7
+    delta: float = 2
+    baseline_days: int = 28
+
+
+@dataclass(frozen=True)
+class Settings:
+    week_start: str = "monday"
+    flare: FlareSettings = field(default_factory=FlareSettings)
+    prompts: tuple[str, ...] = DEFAULT_PROMPTS
+
+
+def _week_start(value: Any) -> str:
+    if value not in ("monday", "sunday"):
+        raise ValueError("must be 'monday' or 'sunday'")
+    return str(value)
+
+
+def _score_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 10:
+        raise ValueError("must be a number from 0 to 10")
+    return value
+
+
+def _delta(value: Any) -> float:
+    if _score_number(value) <= 0:
+        raise ValueError("must be a number above 0 and at most 10")
+    return value  # type: ignore[no-any-return]
+
+
+def _baseline_days(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 7 <= value <= 365:
+        raise ValueError("must be a whole number of days from 7 to 365")
+    return value
+
+
+def _prompts(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"must be a list drawn from {', '.join(PROMPT_FIELDS)}")
+    unknown = [v for v in value if v not in PROMPT_FIELDS]
+    if unknown:
+        raise ValueError(f"'{unknown[0]}' is not a prompt; choose from {', '.join(PROMPT_FIELDS)}")
+    return tuple(dict.fromkeys(value))
+
+
+# key → (validator, how to read it from `config set` text)
+KEYS: dict[str, Callable[[Any], Any]] = {
+    "week_start": _week_start,
+    "flare.threshold": _score_number,
+    "flare.delta": _delta,
+    "flare.baseline_days": _baseline_days,
+    "prompts": _prompts,
+}
+
+
+def config_path() -> Path:
+    configured = os.environ.get("FIBROLOG_CONFIG")
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("fibrolog")) / "config.toml"
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[prefix + key] = value
+    return flat
+
+
+def _read_flat(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            data = tomllib.load(file)
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise FibrologError(f"config file {path} is not valid TOML: {error}") from None
+    flat = _flatten(data)
+    for key, value in flat.items():
+        if key not in KEYS:
+            raise FibrologError(f"config file {path}: unknown key '{key}'")
+        try:
+            flat[key] = KEYS[key](value)
+        except ValueError as error:
+            raise FibrologError(f"config file {path}: '{key}' {error}") from None
+    return flat
+
+
+def _settings(flat: dict[str, Any]) -> Settings:
+    defaults = Settings()
+    return Settings(
+        week_start=flat.get("week_start", defaults.week_start),
+        flare=FlareSettings(
+            threshold=flat.get("flare.threshold", defaults.flare.threshold),
+            delta=flat.get("flare.delta", defaults.flare.delta),
+            baseline_days=flat.get("flare.baseline_days", defaults.flare.baseline_days),
+        ),
+        prompts=flat.get("prompts", defaults.prompts),
+    )
+
+
+def load(path: Path | None = None) -> Settings:
+    return _settings(_read_flat(path or config_path()))
+
+
+def as_flat(settings: Settings) -> dict[str, Any]:
+    return {
+        "week_start": settings.week_start,
+        "flare.threshold": settings.flare.threshold,
+        "flare.delta": settings.flare.delta,
+        "flare.baseline_days": settings.flare.baseline_days,
+        "prompts": list(settings.prompts),
+    }
+
+
+def get(key: str, path: Path | None = None) -> Any:
+    if key not in KEYS:
+        raise UsageProblem(f"unknown config key '{key}'; keys: {', '.join(KEYS)}")
+    return as_flat(load(path))[key]
+
+
+def parse_value(key: str, text: str) -> Any:
+    """Text from `config set KEY VALUE` → a checked value ('7', '6.5', 'a,b' or TOML)."""
+    if key not in KEYS:
+        raise UsageProblem(f"unknown config key '{key}'; keys: {', '.join(KEYS)}")
+    raw: Any = text
+    try:
+        raw = tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        if key == "prompts":
+            raw = [part.strip() for part in text.split(",") if part.strip()]
+    try:
+        return KEYS[key](raw)
+    except ValueError as error:
+        raise UsageProblem(f"config key '{key}' {error}") from None
+
+
+def set_value(key: str, text: str, path: Path | None = None) -> Any:
+    """Check and store one setting; the file is replaced atomically."""
+    import tomli_w
+
+    from fibrolog.safefile import atomic_write
+
+    path = path or config_path()
+    value = parse_value(key, text)
+    flat = _read_flat(path)
+    flat[key] = list(value) if isinstance(value, tuple) else value
+    nested: dict[str, Any] = {}
+    for name, item in flat.items():
+        *parents, leaf = name.split(".")
+        target = nested
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = item
+    atomic_write(path, tomli_w.dumps(nested).encode())
+    return value

@@ -1,0 +1,241 @@
+"""Entries ⇄ JSON, CSV and Markdown text (SPEC §4 export/import). No file I/O here."""
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from fibrolog.errors import FibrologError
+from fibrolog.models import FIELDS, Entry, InvalidEntry, Med
+
+# The entry fields in their JSON order; symptoms get one `symptom:NAME` column each instead.
+CSV_COLUMNS = [name for name in FIELDS if name != "symptoms"]
+SYMPTOM_PREFIX = "symptom:"
+# A cell starting with one of these is a formula to a spreadsheet; export prefixes a "'".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(text: str) -> str:
+    """Prefix "'" to a cell a spreadsheet would run as a formula (and to a cell that already
+    looks guarded, so that import's unguard gives back exactly the original)."""
+    if text.startswith(FORMULA_START) or (text[:1] == "'" and text[1:2] in (*FORMULA_START, "'")):
+        return "'" + text
+    return text
+
+
+def unguard_cell(text: str) -> str:
+    if text[:1] == "'" and text[1:2] in (*FORMULA_START, "'"):
+        return text[1:]
+    return text
+
+
+def to_json(entries: Iterable[Entry], exported: datetime, schema: int) -> str:
+    document = {
+        "format": "fibrolog",
+        "schema": schema,
+        "exported": exported.isoformat(),
+        "entries": [e.to_dict() for e in entries],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def to_csv(entries: Sequence[Entry]) -> str:
+    symptom_names = sorted({name for e in entries for name in e.symptoms})
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS + [SYMPTOM_PREFIX + n for n in symptom_names])
+    for e in entries:
+        row: list[object] = [
+            e.id,
+            e.uid,
+            e.at.isoformat(),
+            e.logged.isoformat(),
+            e.pain,
+            e.fatigue,
+            e.fog,
+            e.stiffness,
+            e.sleep_hours,
+            e.sleep_quality,
+            ";".join(e.regions),
+            ";".join(e.tags),
+            ";".join(str(m) for m in e.meds),
+            e.flare,
+            e.note,
+        ]
+        row += [e.symptoms.get(name) for name in symptom_names]
+        writer.writerow([guard_cell(_cell(value)) for value in row])
+    return out.getvalue()
+
+
+def _md(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
+    )
+
+
+def to_markdown(entries: Iterable[Entry]) -> str:
+    head = [
+        "when",
+        "pain",
+        "fatigue",
+        "fog",
+        "stiffness",
+        "sleep",
+        "areas",
+        "tags",
+        "meds",
+        "flare",
+        "note",
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for e in entries:
+        sleep = "" if e.sleep_hours is None else f"{e.sleep_hours:g} h"
+        if e.sleep_quality is not None:
+            sleep += f" (q {e.sleep_quality})"
+        cells = [
+            e.at.strftime("%Y-%m-%d %H:%M"),
+            *("" if v is None else str(v) for v in (e.pain, e.fatigue, e.fog, e.stiffness)),
+            sleep.strip(),
+            ", ".join(e.regions),
+            ", ".join(e.tags),
+            ", ".join(str(m) for m in e.meds),
+            "yes" if e.flare else "",
+            e.note,
+        ]
+        lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def parse_import(text: str) -> list[Entry]:
+    """Entries from a JSON or CSV export, recognised by content. All or nothing: any bad row
+    raises FibrologError naming every bad row."""
+    body = text.lstrip("\ufeff")
+    stripped = body.lstrip()
+    if not stripped:
+        raise FibrologError("nothing to import: the file is empty")
+    if stripped[0] in "[{":
+        records, label = _json_records(stripped), "entry"
+    else:
+        records, label = _csv_records(body), "row"
+    entries: list[Entry] = []
+    problems: list[str] = []
+    for number, record in records:
+        if isinstance(record, str):
+            problems.append(f"  {label} {number}: {record}")
+            continue
+        try:
+            entries.append(record if isinstance(record, Entry) else Entry.from_dict(record))
+        except InvalidEntry as error:
+            problems.append(f"  {label} {number}: {error}")
+    if problems:
+        raise FibrologError(
+            f"nothing imported: {len(problems)} invalid {label}{'s' * (len(problems) > 1)}\n"
+            + "\n".join(problems)
+        )
+    if not entries:
+        raise FibrologError("nothing to import: the file holds no entries")
+    return entries
+
+
+def _json_records(text: str) -> list[tuple[int, Any]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FibrologError(
+            f"cannot import: not valid JSON ({error.msg} at line {error.lineno})"
+        ) from None
+    if isinstance(data, dict):
+        if data.get("format") != "fibrolog" or not isinstance(data.get("entries"), list):
+            raise FibrologError("cannot import: this JSON is not a fibrolog export")
+        data = data["entries"]
+    if not isinstance(data, list):
+        raise FibrologError("cannot import: expected a list of entries")
+    return [(i, record) for i, record in enumerate(data, start=1)]
+
+
+def _csv_records(text: str) -> list[tuple[int, Any]]:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or rows[0][: len(CSV_COLUMNS)] != CSV_COLUMNS:
+        raise FibrologError(
+            "cannot import: not a fibrolog export (JSON, or CSV with the header "
+            f"'{','.join(CSV_COLUMNS)}')"
+        )
+    header = rows[0]
+    for column in header[len(CSV_COLUMNS) :]:
+        if not column.startswith(SYMPTOM_PREFIX):
+            raise FibrologError(f"cannot import: unknown CSV column '{column}'")
+    records: list[tuple[int, Any]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        try:
+            records.append((number, _csv_entry(header, [unguard_cell(c) for c in row])))
+        except (InvalidEntry, ValueError) as error:
+            records.append((number, str(error)))  # reported with the other bad rows
+    return records
+
+
+def _csv_entry(header: list[str], row: list[str]) -> Entry:
+    if len(row) != len(header):
+        raise InvalidEntry(f"has {len(row)} cells, the header has {len(header)}")
+    cell = dict(zip(header, row, strict=True))
+
+    def number(name: str) -> int | None:
+        text = cell[name].strip()
+        if not text:
+            return None
+        try:
+            return int(text)
+        except ValueError:
+            raise InvalidEntry(f"{name} {text!r} is not a whole number") from None
+
+    def items(name: str) -> list[str]:
+        return [part for part in cell[name].split(";") if part]
+
+    flare_text = cell["flare"].strip().lower()
+    if flare_text not in ("true", "false", "1", "0", "yes", "no", ""):
+        raise InvalidEntry(f"flare {cell['flare']!r} is not true or false")
+    hours = cell["sleep_hours"].strip()
+    try:
+        sleep_hours = float(hours) if hours else None
+    except ValueError:
+        raise InvalidEntry(f"sleep_hours {hours!r} is not a number") from None
+    symptoms = {}
+    for column in header[len(CSV_COLUMNS) :]:
+        value = number(column)
+        if value is not None:
+            symptoms[column[len(SYMPTOM_PREFIX) :]] = value
+    return Entry.from_dict(
+        {
+            "uid": cell["uid"],
+            "at": cell["at"],
+            "logged": cell["logged"],
+            "pain": number("pain"),
+            "fatigue": number("fatigue"),
+            "fog": number("fog"),
+            "stiffness": number("stiffness"),
+            "sleep_hours": sleep_hours,
+            "sleep_quality": number("sleep_quality"),
+            "regions": items("regions"),
+            "tags": items("tags"),
+            "meds": [Med.parse(m).to_dict() for m in items("meds")],
+            "symptoms": symptoms,
+            "flare": flare_text in ("true", "1", "yes"),
+            "note": cell["note"],
+        }
+    )

@@ -1,0 +1,60 @@
+"""The shape of the code is checked, not hoped for (STYLE.md)."""
+
+import ast
+import re
+from pathlib import Path
+
+import typer.main
+
+from fibrolog.cli import app
+
+PACKAGE = Path(__file__).parent.parent / "fibrolog"
+README = Path(__file__).parent.parent / "README.md"
+
+
+def imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_each_library_is_imported_by_one_module_only() -> None:
+    owners = {"typer": {"cli.py"}, "rich": {"render.py"}, "tinydb": {"store.py"}}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        imports = imported_modules(path)
+        for library, allowed in owners.items():
+            if library in imports:
+                assert path.name in allowed, f"{path.name} imports {library}"
+
+
+def test_pure_modules_do_no_io() -> None:
+    # dates.py is pure too except local_zone()/now_here(), which the CLI calls once.
+    for name in ("models.py", "regions.py", "export.py", "text.py"):
+        source = (PACKAGE / name).read_text()
+        assert not re.search(r"\bopen\(|read_text\(|write_text\(|read_bytes\(|print\(", source), (
+            name
+        )
+
+
+def _commands() -> dict[str, object]:
+    group = typer.main.get_command(app)
+    found = {}
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        sub = getattr(command, "commands", None)
+        found[name] = command
+        for child_name, child in (sub or {}).items():
+            found[f"{name} {child_name}"] = child
+    return found
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme() -> None:
+    readme = README.read_text()
+    for name, command in _commands().items():
+        help_text = getattr(command, "help", "") or ""
+        assert help_text.strip(), f"{name} has no help"
+        assert "fibrolog" in help_text, f"{name} help has no example"
+        assert f"fibrolog {name.split()[0]}" in readme, f"{name} missing from README"
