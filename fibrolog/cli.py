@@ -818,6 +818,192 @@ def info(ctx: typer.Context, db: DbOpt = None) -> None:
     typer.echo("\n".join(lines))
 
 
+@app.command()
+def summary(
+    ctx: typer.Context,
+    week: Annotated[
+        str | None,
+        typer.Option("--week", help="this (default), last, 2026-W47, or any date in the week."),
+    ] = None,
+    month: Annotated[str | None, typer.Option("--month", help="A month: 2026-11.")] = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    weeks: Annotated[
+        int | None,
+        typer.Option("--weeks", min=1, max=520, help="The N weeks ending with --week, a row each."),
+    ] = None,
+    json_: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """The weekly summary: each day, the averages and their change, areas, tags and meds.
+
+    \b
+    Examples:
+      fibrolog summary
+      fibrolog summary --week last
+      fibrolog summary --weeks 4
+      fibrolog summary --month 2026-11 --json
+    """
+    from datetime import timedelta
+
+    from fibrolog.analysis import summarize, summary_reads_from
+    from fibrolog.dates import parse_month, parse_week
+
+    settings = _settings()
+    now = _now()
+    if sum(x is not None for x in (week, month, from_ or to)) > 1:
+        _usage("choose one period: --week, --month, or --from/--to")
+    if weeks and (month or from_ or to):
+        _usage("--weeks goes with --week (or alone), not with --month or --from/--to")
+    if month:
+        first, last = _checked("--month", lambda: parse_month(month))
+    elif from_ or to:
+        if not from_:
+            _usage("--to needs --from")
+        start, end = _period(from_, to, None, now)
+        assert start is not None
+        first, last = start, end or now.date()
+    else:
+        first = _checked("--week", lambda: parse_week(week or "this", now, settings.week_start))
+        last = first + timedelta(days=6)
+    periods = [(first, last)]
+    if weeks:
+        periods = [
+            (first - timedelta(weeks=n), last - timedelta(weeks=n))
+            for n in range(weeks - 1, -1, -1)
+        ]
+    entries = _diary(ctx, db).entries(summary_reads_from(*periods[0]), last)
+    results = [summarize(entries, start, end, settings.flare) for start, end in periods]
+    if json_:
+        _print_json([r.to_dict() for r in results] if weeks else results[0].to_dict())
+        return
+    from fibrolog import render
+
+    if weeks:
+        render.print_weeks(results)
+    else:
+        render.print_summary(results[0])
+
+
+@app.command()
+def flares(
+    ctx: typer.Context,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    last: LastOpt = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", min=0, max=10, help="Pain mean that makes a day severe."),
+    ] = None,
+    delta: Annotated[
+        float | None,
+        typer.Option("--delta", min=0.01, max=10, help="Points above baseline that make a flare."),
+    ] = None,
+    json_: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Flare days and flare episodes (default: the 90 days ending today).
+
+    \b
+    Examples:
+      fibrolog flares
+      fibrolog flares --last 6m --threshold 6
+      fibrolog flares --from 2026-01-01 --json
+    """
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from fibrolog.analysis import flares as find_flares
+    from fibrolog.analysis import history_start
+
+    now = _now()
+    first, end = _period(from_, to, last, now)
+    end = end or now.date()
+    first = first or end - timedelta(days=89)
+    if first > end:
+        _usage(f"--from {first} is after --to {end}")
+    settings = _settings().flare
+    if threshold is not None:
+        settings = replace(settings, threshold=threshold)
+    if delta is not None:
+        settings = replace(settings, delta=delta)
+    entries = _diary(ctx, db).entries(history_start(first), end)
+    result = find_flares(entries, first, end, settings)
+    if json_:
+        _print_json(result.to_dict())
+    else:
+        from fibrolog.render import print_flares
+
+        print_flares(result)
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", min=1, max=36500, help="Days of data.")] = 84,
+    per_day: Annotated[int, typer.Option("--per-day", min=1, max=24, help="Entries a day.")] = 2,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same diary.")] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a non-empty --db diary (backed up first).")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """Fill a demo diary with realistic made-up data and show its summary and flares.
+
+    Writes to --db or $FIBROLOG_DB if given, else to its own `demo` folder — never to your
+    real diary.
+
+    \b
+    Examples:
+      fibrolog demo
+      fibrolog demo --days 365 --per-day 5 --db /tmp/try
+    """
+    import shlex
+    from datetime import timedelta
+
+    from fibrolog import render
+    from fibrolog.analysis import flares as find_flares
+    from fibrolog.analysis import history_start, summarize
+    from fibrolog.dates import week_start_of
+    from fibrolog.demo import generate
+    from fibrolog.store import Diary
+
+    chosen = db or ctx.find_root().params.get("db") or os.environ.get("FIBROLOG_DB")
+    if chosen:
+        diary = _diary(ctx, db)
+        if diary.exists():
+            if not force:
+                raise FibrologError(
+                    f"{diary.folder} already holds a diary; demo data never mixes with real "
+                    "entries. Choose an empty folder, or add --force to replace it (a backup "
+                    "is made first)."
+                )
+            backup = diary.clear()
+            typer.echo(f"Backed up the old diary to {backup}")
+    else:
+        from platformdirs import user_data_dir
+
+        diary = Diary(Path(user_data_dir("fibrolog")) / "demo")
+        if diary.exists():
+            diary.clear()
+    now = _now()
+    stored = diary.add_many(generate(days, per_day, seed, now))
+    typer.echo(f"Made {len(stored)} demo entries over {days} days in {diary.folder}\n")
+    settings = _settings()
+    first = week_start_of(now.date(), settings.week_start)
+    entries = diary.entries(history_start(first - timedelta(days=90)), now.date())
+    render.print_summary(summarize(entries, first, first + timedelta(days=6), settings.flare))
+    typer.echo("")
+    render.print_flares(
+        find_flares(entries, now.date() - timedelta(days=89), now.date(), settings.flare)
+    )
+    where = shlex.quote(str(diary.folder))
+    typer.echo(
+        f"\nLook further:\n  fibrolog --db {where} summary --weeks 4\n"
+        f"  fibrolog --db {where} list --flare\n  fibrolog --db {where} flares --last 6m"
+    )
+
+
 def _toml_value(value: object) -> str:
     import tomli_w
 

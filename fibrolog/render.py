@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from fibrolog.analysis import HIGHER_IS_BETTER, Flares, Summary
 from fibrolog.models import Entry
 from fibrolog.text import when
 
@@ -108,3 +109,257 @@ def print_entry(entry: Entry) -> None:
     if entry.note:
         out.print()
         out.print(Text(entry.note))
+
+
+# -- summary and flares ------------------------------------------------------------------------
+
+SPARKS = "▁▂▃▄▅▆▇█"
+METRIC_LABELS = {
+    "pain": "pain",
+    "fatigue": "fatigue",
+    "fog": "fog",
+    "stiffness": "stiffness",
+    "sleep_hours": "sleep hours",
+    "sleep_quality": "sleep quality",
+}
+
+
+def _num(value: float | None, width: int = 0) -> Text:
+    if value is None:
+        return Text("·".rjust(width), style="dim")
+    return Text(
+        f"{value:.1f}".rjust(width) if isinstance(value, float) else str(value).rjust(width)
+    )
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """Pain 0–10 as ▁…█ on a fixed scale (so weeks compare); a day without pain is a space."""
+    return "".join(
+        " " if v is None else SPARKS[min(len(SPARKS) - 1, int(v / 10 * (len(SPARKS) - 1) + 0.5))]
+        for v in values
+    )
+
+
+def _change(metric: str, change: float | None) -> Text:
+    if change is None:
+        return Text("·", style="dim")
+    if abs(change) < 0.005:
+        return Text("→ 0.00", style="dim")
+    better = (change > 0) == (metric in HIGHER_IS_BETTER)
+    arrow = "↑" if change > 0 else "↓"
+    return Text(f"{arrow} {abs(change):.2f}", style="green" if better else "red")
+
+
+def _counts(counts: dict[str, int], limit: int = 8) -> Text:
+    items = list(counts.items())
+    text = Text(" · ".join(f"{name} {n}" for name, n in items[:limit]) or "none")
+    if len(items) > limit:
+        text.append(f" · +{len(items) - limit} more", style="dim")
+    return text
+
+
+def period_title(summary: Summary) -> str:
+    first, last = summary.first, summary.last
+    span = f"{first:%a %d %b} – {last:%a %d %b %Y}"
+    if summary.days == 7:
+        return f"Week {first.isocalendar().week} · {span}"
+    return span
+
+
+def print_summary(summary: Summary) -> None:
+    out = console()
+    out.print(Text(period_title(summary), style="bold"))
+    out.print(
+        f"{summary.days_logged} of {summary.days} days logged · "
+        f"{summary.entries} entr{'y' if summary.entries == 1 else 'ies'} · "
+        f"{summary.flare_days} flare day{'s' * (summary.flare_days != 1)}"
+    )
+    if not summary.entries:
+        out.print("No entries in this period. Add one with: fibrolog add 5")
+        return
+    days = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
+    for name, justify in (
+        ("day", "left"),
+        ("n", "right"),
+        ("pain", "right"),
+        ("max", "right"),
+        ("fatigue", "right"),
+        ("fog", "right"),
+        ("stiff", "right"),
+        ("sleep", "right"),
+        ("flare", "left"),
+    ):
+        days.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    days.add_column("tags", overflow="ellipsis")
+    for row in summary.daily:
+        sleep = ""
+        if row.values["sleep_hours"] is not None:
+            sleep = f"{row.values['sleep_hours']:.1f}h"
+        if row.values["sleep_quality"] is not None:
+            sleep += f" q{row.values['sleep_quality']:.0f}"
+        days.add_row(
+            f"{row.date:%a %d}",
+            str(row.entries) if row.entries else Text("·", style="dim"),
+            _num(row.values["pain"]),
+            _num(row.pain_max),
+            _num(row.values["fatigue"]),
+            _num(row.values["fog"]),
+            _num(row.values["stiffness"]),
+            sleep or Text("·", style="dim"),
+            Text("FLARE", style="bold red") if row.flare else "",
+            Text(" ".join(row.tags), no_wrap=True, overflow="ellipsis"),
+        )
+    out.print()
+    out.print(days)
+    metrics = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
+    for name in ("", "mean", "min–max", "before", "change"):
+        metrics.add_column(name, justify="left" if not name else "right", no_wrap=True)
+    for name, metric in summary.metrics.items():
+        span = "·" if metric.min is None else f"{metric.min:g}–{metric.max:g}"
+        metrics.add_row(
+            METRIC_LABELS[name],
+            _fixed2(metric.mean),
+            span,
+            _fixed2(metric.previous_mean),
+            _change(name, metric.change),
+        )
+    out.print()
+    out.print(metrics)
+    out.print()
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    pain = sparkline([row.values["pain"] for row in summary.daily])
+    grid.add_row("daily pain", Text(f"│{pain}│  (0 ▁ … █ 10)"))
+    grid.add_row(
+        "areas",
+        Text(
+            f"WPI {summary.wpi} of 19 · "
+            f"generalized pain in {summary.generalized_regions} of 5 regions"
+        ),
+    )
+    if summary.regions:
+        grid.add_row("", _counts(summary.regions, limit=10))
+    grid.add_row("tags", _counts(summary.tags))
+    grid.add_row("meds", _counts(summary.meds))
+    out.print(grid)
+
+
+def _fixed2(value: float | None) -> Text:
+    return Text("·", style="dim") if value is None else Text(f"{value:.2f}")
+
+
+def _round2(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def print_weeks(summaries: Sequence[Summary]) -> None:
+    out = console()
+    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
+    for name in (
+        "week",
+        "from",
+        "days",
+        "pain",
+        "fatigue",
+        "fog",
+        "sleep",
+        "flares",
+        "pain by day",
+    ):
+        table.add_column(
+            name,
+            justify="left" if name in ("week", "from", "pain by day") else "right",
+            no_wrap=True,
+        )
+    for s in summaries:
+        table.add_row(
+            f"W{s.first.isocalendar()[1]:02d}",
+            f"{s.first:%d %b}",
+            f"{s.days_logged}/{s.days}",
+            _num(_round2(s.metrics["pain"].mean)),
+            _num(_round2(s.metrics["fatigue"].mean)),
+            _num(_round2(s.metrics["fog"].mean)),
+            _num(_round2(s.metrics["sleep_hours"].mean)),
+            str(s.flare_days) if s.flare_days else Text("·", style="dim"),
+            Text("│" + sparkline([row.values["pain"] for row in s.daily]) + "│"),
+        )
+    out.print(table)
+
+
+def print_flares(result: Flares) -> None:
+    out = console()
+    s = result.settings
+    out.print(Text(f"Flares · {result.first:%d %b %Y} – {result.last:%d %b %Y}", style="bold"))
+    out.print(
+        Text(
+            f"flare day: marked, pain ≥ {s.threshold:g}, or pain ≥ baseline + {s.delta:g} "
+            f"(median of the {s.baseline_days} days before)",
+            style="dim",
+        )
+    )
+    if not result.days:
+        out.print("No flare days in this period.")
+        return
+    days = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
+    for name, justify in (
+        ("date", "left"),
+        ("day", "left"),
+        ("pain", "right"),
+        ("max", "right"),
+        ("baseline", "right"),
+        ("reasons", "left"),
+    ):
+        days.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    days.add_column("tags", overflow="ellipsis")
+    for day in result.days:
+        days.add_row(
+            day.date.isoformat(),
+            f"{day.date:%a}",
+            _num(_round2(day.pain_mean)),
+            _num(day.pain_max),
+            _num(_round2(day.baseline)),
+            ", ".join(day.reasons),
+            Text(" ".join(day.tags), no_wrap=True, overflow="ellipsis"),
+        )
+    out.print()
+    out.print(days)
+    episodes = Table(
+        box=None, pad_edge=False, header_style="bold", collapse_padding=True, title_justify="left"
+    )
+    for name, justify in (
+        ("episode", "left"),
+        ("days", "right"),
+        ("flare", "right"),
+        ("peak", "right"),
+        ("mean", "right"),
+    ):
+        episodes.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    episodes.add_column(
+        "triggers (tags in the 2 days before and on the first day)", overflow="ellipsis"
+    )
+    for ep in result.episodes:
+        span = f"{ep.start:%d %b}" if ep.start == ep.end else f"{ep.start:%d %b} – {ep.end:%d %b}"
+        episodes.add_row(
+            span,
+            str(ep.days),
+            str(ep.flare_days),
+            _num(ep.peak),
+            _num(_round2(ep.mean)),
+            Text(
+                " · ".join(f"{t} {n}" for t, n in ep.triggers.items()) or "none",
+                no_wrap=True,
+                overflow="ellipsis",
+            ),
+        )
+    out.print()
+    out.print(
+        Text(f"{len(result.episodes)} episode{'s' * (len(result.episodes) != 1)}", style="bold")
+    )
+    out.print(episodes)
+    out.print(
+        Text(
+            "triggers: days with each tag in the 2 days before and on an episode's first day",
+            style="dim",
+        )
+    )

@@ -381,6 +381,18 @@ class Diary:
                 self.backup([self.meta_path, *(self.year_path(y) for y in years)])
             return self._insert(meta, fresh), len(incoming) - len(fresh)
 
+    def clear(self) -> Path | None:
+        """Empty the diary (for `demo --force`): everything is backed up first."""
+        with self.locked():
+            files = self.data_files()
+            backup = self.backup(files)
+            # Year files before meta.json: a crash part-way leaves meta.json with no years
+            # (an empty diary that keeps its id counter), never years without their meta.
+            for path in sorted(files, key=lambda p: p == self.meta_path):
+                path.unlink()
+            self._checked = False
+            return backup
+
     # -- backups -----------------------------------------------------------------------------
 
     def backup(self, files: Iterable[Path]) -> Path | None:

@@ -1,0 +1,130 @@
+"""Realistic synthetic diaries for `fibrolog demo`: pure, seeded, fast.
+
+The pattern mirrors what people with fibromyalgia describe: pain around a baseline that drifts
+slowly, flares every few weeks lasting a few days, preceded by trigger tags (stress, poor
+sleep, weather, overexertion) and worse sleep; stiffness worst in the morning; daily meds.
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
+
+from fibrolog.dates import attach
+from fibrolog.models import Entry, Med
+from fibrolog.regions import WPI_AREAS, canonical_areas
+
+TRIGGERS = ("stress", "poor-sleep", "weather", "overexertion", "travel")
+EVERYDAY_TAGS = ("walk", "rest", "work", "heat-pad", "yoga", "social")
+USUAL_AREAS = ("neck", "upper-back", "lower-back", "shoulder-left", "shoulder-right", "hip-left")
+CALM_NOTES = (
+    "Managed a short walk.",
+    "Okay day, tired by evening.",
+    "Heat pad helped my back.",
+    "Slept badly but pain is bearable.",
+    "Good morning, [slower] afternoon.",
+)
+FLARE_NOTES = (
+    "Flare: everything aches, could not focus.",
+    "Bad day. Stayed in bed most of it.",
+    "Burning pain in shoulders & neck.",
+    "Fog so thick I lost my words today 😣",
+)
+DAILY_MED = Med("pregabalin", "75mg")
+RESCUE_MED = Med("ibuprofen", "400mg")
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+def _plan_flares(
+    rng: random.Random, first: date, last: date
+) -> tuple[set[date], dict[date, list[str]]]:
+    flare_days: set[date] = set()
+    preludes: dict[date, list[str]] = {}
+    start = first + timedelta(days=rng.randint(9, 20))
+    while start <= last:
+        triggers = rng.sample(TRIGGERS, k=rng.randint(1, 2))
+        for back in (1, 2):
+            preludes[start - timedelta(days=back)] = triggers
+        for i in range(rng.randint(2, 5)):
+            flare_days.add(start + timedelta(days=i))
+        start += timedelta(days=rng.randint(18, 35))
+    return flare_days, preludes
+
+
+def _times(per_day: int, rng: random.Random) -> list[time]:
+    """Entry times spread from 08:00 to 21:30, a few minutes of jitter each."""
+    span = 13.5 * 60
+    step = span / max(1, per_day - 1)
+    minutes = sorted(
+        int(_clamp(8 * 60 + i * step + rng.randint(-10, 10), 0, 23 * 60 + 59))
+        for i in range(per_day)
+    )
+    return [time(m // 60, m % 60) for m in minutes]
+
+
+def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
+    """`days` days of entries ending today (none after `now`), `per_day` a day."""
+    rng = random.Random(seed)
+    last = now.date()
+    first = last - timedelta(days=days - 1)
+    flare_days, preludes = _plan_flares(rng, first, last)
+    wall_now = now.replace(tzinfo=None)
+    baseline = rng.uniform(3.5, 4.5)
+    entries: list[Entry] = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        baseline = _clamp(baseline + rng.gauss(0, 0.12), 2.5, 6.0)
+        in_flare = day in flare_days
+        triggers = preludes.get(day, [])
+        level = baseline + (rng.uniform(2.8, 4.2) if in_flare else 0) + (0.6 if triggers else 0)
+        sleep_hours = round(
+            _clamp(rng.gauss(6.9 - (1.6 if (in_flare or triggers) else 0), 0.7), 3, 10), 1
+        )
+        sleep_quality = round(_clamp(sleep_hours - 1.5 + rng.gauss(0, 1), 0, 10))
+        for k, moment in enumerate(_times(per_day, rng)):
+            wall = datetime.combine(day, moment)
+            if wall > wall_now:
+                break
+            morning = moment.hour < 11
+            pain = round(_clamp(level + rng.gauss(0, 0.7), 0, 10))
+            areas = set(rng.sample(USUAL_AREAS, k=rng.randint(1, 3)))
+            if in_flare:
+                areas.update(rng.sample(WPI_AREAS, k=rng.randint(3, 8)))
+            tags = set(triggers) if k == 0 else set()
+            if rng.random() < 0.25:
+                tags.add(rng.choice(EVERYDAY_TAGS))
+            meds = [DAILY_MED] if k in (0, per_day - 1) else []
+            if in_flare and pain >= 7 and k == 0:
+                meds.append(RESCUE_MED)
+            note = ""
+            if k == 0 and rng.random() < (0.6 if in_flare else 0.2):
+                note = rng.choice(FLARE_NOTES if in_flare else CALM_NOTES)
+            symptoms = (
+                {"headache": round(_clamp(pain - 2 + rng.gauss(0, 1.5), 0, 10))}
+                if rng.random() < 0.2
+                else {}
+            )
+            entries.append(
+                Entry(
+                    uid=f"{rng.getrandbits(128):032x}",
+                    at=attach(wall, now),
+                    logged=attach(wall, now),
+                    pain=pain,
+                    fatigue=round(_clamp(pain + rng.gauss(0.5, 1.2), 0, 10)),
+                    fog=round(_clamp(pain - 1 + rng.gauss(0, 1.3), 0, 10)),
+                    stiffness=round(
+                        _clamp(pain + (1.5 if morning else -1) + rng.gauss(0, 1), 0, 10)
+                    ),
+                    sleep_hours=float(sleep_hours) if k == 0 else None,
+                    sleep_quality=int(sleep_quality) if k == 0 else None,
+                    regions=canonical_areas(areas),
+                    tags=tuple(sorted(tags)),
+                    meds=tuple(meds),
+                    symptoms=MappingProxyType(symptoms),
+                    flare=in_flare and k == 0 and rng.random() < 0.7,
+                    note=note,
+                )
+            )
+    return entries

@@ -1,0 +1,239 @@
+"""summary, flares and demo as a user sees them: JSON shape, text at a fixed width, calm edges."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import Run, snapshot
+
+METRIC_KEYS = {"mean", "min", "max", "previous_mean", "change"}
+DAILY_KEYS = {
+    "date",
+    "entries",
+    "pain_mean",
+    "pain_max",
+    "fatigue_mean",
+    "fog_mean",
+    "stiffness_mean",
+    "sleep_hours",
+    "sleep_quality",
+    "flare",
+    "tags",
+}
+ANSI = re.compile(r"\x1b\[")
+
+
+@pytest.fixture
+def week(run: Run) -> None:
+    """Week 47 (16–22 Nov 2026) and the week before it."""
+    for args in (
+        ["3", "--at", "2026-11-10 10:00"],
+        [
+            "5",
+            "-f",
+            "6",
+            "--at",
+            "2026-11-16 08:00",
+            "-w",
+            "neck,hips",
+            "-t",
+            "stress",
+            "-m",
+            "pregabalin 75mg",
+        ],
+        ["7", "--at", "2026-11-16 20:00", "--flare", "-n", "[awful] evening"],
+        [
+            "4",
+            "--at",
+            "2026-11-19 09:00",
+            "--sleep-hours",
+            "5",
+            "--sleep-quality",
+            "3",
+            "-m",
+            "pregabalin 75mg",
+        ],
+    ):
+        assert run("add", *args).exit_code == 0
+
+
+def test_summary_json_schema(run_json, week: None) -> None:  # type: ignore[no-untyped-def]
+    out = run_json("summary", "--week", "2026-W47")
+    assert set(out) == {
+        "from",
+        "to",
+        "days",
+        "days_logged",
+        "entries",
+        "flare_days",
+        "metrics",
+        "daily",
+        "regions",
+        "wpi",
+        "generalized_regions",
+        "tags",
+        "meds",
+    }
+    assert (out["from"], out["to"], out["days"], out["days_logged"], out["entries"]) == (
+        "2026-11-16",
+        "2026-11-22",
+        7,
+        2,
+        3,
+    )
+    assert set(out["metrics"]) == {
+        "pain",
+        "fatigue",
+        "fog",
+        "stiffness",
+        "sleep_hours",
+        "sleep_quality",
+    }
+    assert all(set(m) == METRIC_KEYS for m in out["metrics"].values())
+    # Monday mean 6, Thursday 4 → 5.0; the week before: 3 → change +2
+    assert out["metrics"]["pain"] == {
+        "mean": 5.0,
+        "min": 4,
+        "max": 7,
+        "previous_mean": 3.0,
+        "change": 2.0,
+    }
+    assert len(out["daily"]) == 7 and all(set(row) == DAILY_KEYS for row in out["daily"])
+    assert out["daily"][0]["flare"] is True and out["flare_days"] == 1
+    assert out["regions"] == {"hip-left": 1, "hip-right": 1, "neck": 1}
+    assert out["meds"] == {"pregabalin": 2} and out["tags"] == {"stress": 1}
+    assert run_json("summary", "--week", "2026-11-18") == out
+    assert run_json("summary", "--from", "2026-11-16", "--to", "2026-11-22") == out
+
+
+def test_summary_weeks_is_an_array_oldest_first(run_json, week: None) -> None:  # type: ignore[no-untyped-def]
+    out = run_json("summary", "--weeks", "3", "--week", "2026-W47")
+    assert [w["from"] for w in out] == ["2026-11-02", "2026-11-09", "2026-11-16"]
+    assert run_json("summary", "--month", "2026-11")["days"] == 30
+
+
+def test_week_start_setting_moves_the_week(run: Run, run_json, week: None) -> None:  # type: ignore[no-untyped-def]
+    assert run("config", "set", "week_start", "sunday").exit_code == 0
+    assert run_json("summary", "--week", "2026-11-18")["from"] == "2026-11-15"
+
+
+def test_summary_text_at_80_columns(run: Run, cli_env: dict[str, str], week: None) -> None:
+    cli_env["COLUMNS"] = "80"
+    result = run("summary", "--week", "2026-W47")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert not ANSI.search(text)
+    assert text.splitlines()[0] == "Week 47 · Mon 16 Nov – Sun 22 Nov 2026"
+    assert "2 of 7 days logged · 3 entries · 1 flare day" in text
+    assert re.search(r"pain\s+5\.00\s+4–7\s+3\.00\s+↑ 2\.00", text)
+    assert "WPI 3 of 19 · generalized pain in 3 of 5 regions" in text  # hips L+R, neck
+    assert "│▅  ▄   │" in text  # Monday 6 → ▅ (4 of 7 steps), Thursday 4 → ▄
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_flares_json_and_text(run: Run, run_json, week: None) -> None:  # type: ignore[no-untyped-def]
+    out = run_json("flares", "--from", "2026-11-01", "--to", "2026-11-22")
+    assert set(out) == {"from", "to", "threshold", "delta", "baseline_days", "days", "episodes"}
+    assert (out["threshold"], out["delta"], out["baseline_days"]) == (7, 2, 28)
+    assert out["days"] == [
+        {
+            "date": "2026-11-16",
+            "pain_mean": 6.0,
+            "pain_max": 7,
+            "baseline": None,
+            "reasons": ["marked"],
+            "tags": ["stress"],
+        }
+    ]
+    assert out["episodes"] == [
+        {
+            "start": "2026-11-16",
+            "end": "2026-11-16",
+            "days": 1,
+            "flare_days": 1,
+            "peak": 7,
+            "mean": 6.0,
+            "triggers": {"stress": 1},
+        }
+    ]
+    assert run_json("flares", "--from", "2026-11-01", "--to", "2026-11-22", "--threshold", "6")[
+        "days"
+    ][0]["reasons"] == ["marked", "severe"]
+    text = run("flares", "--from", "2026-11-01", "--to", "2026-11-22").stdout
+    assert "2026-11-16 Mon  6.0   7        · marked" in text
+    assert "1 episode" in text
+
+
+def test_calm_views(run: Run, run_json, diary_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    empty = run("summary")
+    assert empty.exit_code == 0 and "No entries in this period" in empty.stdout
+    assert run("flares").stdout.count("No flare days") == 1
+    assert not diary_dir.exists(), "reading never creates the diary"
+    run("add", "-n", "no scores today", "--at", "2026-11-17 10:00")
+    out = run_json("summary", "--week", "2026-W47")
+    assert out["entries"] == 1 and out["metrics"]["pain"]["mean"] is None
+    text = run("summary", "--week", "2026-W47").stdout
+    assert "│       │" in text and "Traceback" not in text
+
+
+def test_summary_and_flares_bad_input(run: Run, diary_dir: Path) -> None:
+    run("add", "3")
+    before = snapshot(diary_dir)
+    for args, message in (
+        (["summary", "--week", "2026-W60"], "not a week"),
+        (["summary", "--month", "2026-13"], "2026-13"),
+        (["summary", "--week", "last", "--month", "2026-11"], "choose one period"),
+        (["summary", "--weeks", "2", "--month", "2026-11"], "--weeks goes with --week"),
+        (["flares", "--threshold", "11"], "--threshold"),
+        (["flares", "--from", "2026-11-20", "--to", "2026-11-01"], "after"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 2 and message in result.stderr, (args, result.output)
+    assert snapshot(diary_dir) == before
+
+
+def test_demo_then_summary_weeks(run: Run, diary_dir: Path, cli_env: dict[str, str]) -> None:
+    result = run("demo", "--days", "60", "--per-day", "3", "--seed", "7")
+    assert result.exit_code == 0, result.output
+    assert "Made 178 demo entries over 60 days" in result.stdout
+    assert "Week 48" in result.stdout and "Flares ·" in result.stdout
+    assert f"fibrolog --db {diary_dir} summary --weeks 4" in result.stdout
+    weeks = run("summary", "--weeks", "4")
+    assert weeks.exit_code == 0 and weeks.stdout.count("\nW") == 4
+    again = run("demo")
+    assert again.exit_code == 1 and "already holds a diary" in again.stderr
+    forced = run("demo", "--force", "--days", "10")
+    assert forced.exit_code == 0 and "Backed up the old diary" in forced.stdout
+    assert len(list((diary_dir / "backups").iterdir())) == 1
+
+
+def test_demo_is_seeded_and_realistic(tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from fibrolog.analysis import flares
+    from fibrolog.config import FlareSettings
+    from fibrolog.demo import generate
+
+    now = datetime(2026, 11, 23, 9, 15, tzinfo=ZoneInfo("Europe/Berlin"))
+    first, second = generate(84, 2, 3, now), generate(84, 2, 3, now)
+    assert [e.to_dict() for e in first] == [e.to_dict() for e in second]
+    assert all(e.at <= now for e in first)
+    found = flares(first, now.date().replace(day=1, month=9), now.date(), FlareSettings())
+    assert len(found.episodes) >= 2, "flares every few weeks"
+    assert any(ep.triggers for ep in found.episodes), "preceded by trigger tags"
+    assert all(any(m.name == "pregabalin" for m in e.meds) for e in first if e.at.hour < 10)
+
+
+def test_demo_never_touches_the_real_diary(
+    run: Run, cli_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    del cli_env["FIBROLOG_DB"]
+    monkeypatch.delenv("FIBROLOG_DB")
+    cli_env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    result = run("demo", "--days", "7")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "fibrolog" / "demo" / "meta.json").exists()
+    assert not (tmp_path / "data" / "fibrolog" / "diary").exists()
+    assert run("demo", "--days", "7").exit_code == 0, "its own folder is simply remade"
