@@ -6,7 +6,6 @@ every file is replaced atomically. A file that does not parse or has the wrong s
 CorruptDiary before anything is written, so a damaged file is never overwritten.
 """
 
-import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -16,15 +15,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
 from fibrolog.errors import CorruptDiary, FibrologError, NotFound
-from fibrolog.models import Entry, InvalidEntry
+from fibrolog.models import FIELDS, Entry, InvalidEntry
 from fibrolog.safefile import atomic_write, ensure_private_dir, exclusive_lock
 
 ENTRIES = "entries"
+STORED_FIELDS = frozenset(FIELDS) - {"id"}  # a stored document keeps its id as its key
 META = "_meta"
 KEEP_BACKUPS = 20
 
@@ -48,10 +49,8 @@ def load_tables(path: Path, expected: str) -> Tables | None:
     except OSError as error:
         raise FibrologError(f"cannot read {path}: {error.strerror}") from None
     try:
-        data = json.loads(raw)
-    except UnicodeDecodeError:
-        raise CorruptDiary(f"{path} is damaged: not UTF-8 text") from None
-    except json.JSONDecodeError as error:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
         raise CorruptDiary(
             f"{path} is damaged: not valid JSON ({error.msg} at line {error.lineno}, "
             f"column {error.colno}); it was left untouched"
@@ -70,7 +69,8 @@ def load_tables(path: Path, expected: str) -> Tables | None:
 
 
 def dump_tables(data: Tables) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON (what json.dumps gives with ensure_ascii=False, no spaces)."""
+    return orjson.dumps(data)
 
 
 class AtomicJSONStorage(Storage):
@@ -217,16 +217,22 @@ class Diary:
             yield
 
     def _open_year(self, year: int) -> Any:
-        """A TinyDB table of one year, already parsed and every entry checked.
+        """A TinyDB table of one year, already parsed and its shape checked.
 
         Writers open every file they will change before writing any, so a damaged file stops
-        the operation while all files are still as they were. TinyDB then works from the
-        storage's cached parse instead of reading the file again.
+        the operation while all files are still as they were. The check here is structural
+        (every document has exactly the entry fields) so that `add` stays fast on a full year;
+        every value is checked whenever the entry is read, and by `fibrolog check`. TinyDB
+        then works from the storage's cached parse instead of reading the file again.
         """
         db = TinyDB(self.year_path(year), storage=AtomicJSONStorage)
         tables = db.storage.read() or {}
         for key, document in tables.get(ENTRIES, {}).items():
-            self._to_entry(year, key, document)
+            if document.keys() != STORED_FIELDS:
+                self._to_entry(year, key, document)  # names the problem (missing or extra field)
+                raise CorruptDiary(
+                    f"{self.year_path(year)} is damaged: entry #{key} has the wrong fields"
+                )
         return db.table(ENTRIES, cache_size=0)
 
     # -- reading -----------------------------------------------------------------------------
@@ -237,7 +243,7 @@ class Diary:
 
     def _to_entry(self, year: int, key: str, document: dict[str, Any]) -> Entry:
         try:
-            entry = Entry.from_dict(document, id=int(key))
+            entry = Entry.from_dict(document, id=int(key), stored=True)
         except InvalidEntry as error:
             raise CorruptDiary(
                 f"{self.year_path(year)} is damaged: entry #{key}: {error}"
@@ -246,10 +252,23 @@ class Diary:
             raise CorruptDiary(f"{self.year_path(year)}: entry #{key} belongs to {entry.at.year}")
         return entry
 
-    def year_entries(self, year: int) -> list[Entry]:
-        """Every entry of one year, in time order."""
-        raw = self._raw_year(year)
-        return sorted((self._to_entry(year, k, d) for k, d in raw.items()), key=entry_key)
+    def year_entries(
+        self, year: int, first: date | None = None, last: date | None = None
+    ) -> list[Entry]:
+        """The entries of one year whose day is in [first, last] (either end open), in time order.
+
+        Documents outside the days are skipped by their ISO date prefix before being built.
+        """
+        low = first.isoformat() if first else ""
+        high = last.isoformat() if last else "9999"
+        found = []
+        for key, document in self._raw_year(year).items():
+            at = document.get("at")
+            # Skip only what is surely out of range; anything odd is built, so it is reported.
+            if isinstance(at, str) and at[4:5] == at[7:8] == "-" and not low <= at[:10] <= high:
+                continue
+            found.append(self._to_entry(year, key, document))
+        return sorted(found, key=entry_key)
 
     def entries(self, first: date | None = None, last: date | None = None) -> list[Entry]:
         """Entries whose day lies in [first, last] (either end open), in time order.
@@ -261,10 +280,7 @@ class Diary:
         for year in self.years():
             if (first and year < first.year) or (last and year > last.year):
                 continue
-            for entry in self.year_entries(year):
-                day = entry.at.date()
-                if (first is None or day >= first) and (last is None or day <= last):
-                    found.append(entry)
+            found.extend(self.year_entries(year, first, last))
         return sorted(found, key=entry_key)
 
     def newest(
@@ -283,11 +299,7 @@ class Diary:
         for year in reversed(self.years()):
             if (first and year < first.year) or (last and year > last.year):
                 continue
-            for entry in self.year_entries(year):
-                day = entry.at.date()
-                if (first and day < first) or (last and day > last) or not keep(entry):
-                    continue
-                found.append(entry)
+            found.extend(e for e in self.year_entries(year, first, last) if keep(e))
             if limit is not None and len(found) >= limit:
                 break
         found.sort(key=entry_key)
@@ -306,9 +318,7 @@ class Diary:
 
     def has_entries_on(self, day: date) -> bool:
         self.open()
-        if day.year not in self.years():
-            return False
-        return any(e.at.date() == day for e in self.year_entries(day.year))
+        return day.year in self.years() and bool(self.year_entries(day.year, day, day))
 
     def count(self) -> int:
         self.open()

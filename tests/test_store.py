@@ -162,7 +162,9 @@ def test_newest_reads_only_recent_years_when_enough(
     )
     read: list[int] = []
     real = Diary.year_entries
-    monkeypatch.setattr(Diary, "year_entries", lambda self, y: read.append(y) or real(self, y))
+    monkeypatch.setattr(
+        Diary, "year_entries", lambda self, y, *a: read.append(y) or real(self, y, *a)
+    )
     newest = diary.newest(20)
     assert read == [2026]
     assert [e.at.day for e in newest] == list(range(6, 26))

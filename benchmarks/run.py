@@ -1,0 +1,185 @@
+"""fibrolog's speed, measured as a user meets it: whole processes, against bare Python.
+
+Builds diaries of 1 000, 20 000 and 100 000 entries with `fibrolog demo --per-day 5`, then
+times each command as a whole process, interleaved with `python -c pass` from the same
+interpreter so machine noise cancels in the ratio. Prints a Markdown report with medians,
+min–max, ratios, peak memory and the budgets of issue 5.
+
+    python benchmarks/run.py                 # the full run (a few minutes)
+    python benchmarks/run.py --quick         # a tiny diary, two rounds: a smoke test
+    python benchmarks/run.py -o benchmarks/RESULTS.md
+
+jrnl is measured as a peer when its `jrnl` command is installed.
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCRIPTS = Path(sys.executable).parent
+BUDGETS = {  # command label → largest allowed ratio to bare Python
+    "--version": 6,
+    "add @20k": 7,
+    "list @20k": 10,
+    "summary @20k": 12,
+    "flares @20k": 12,
+}
+FLAT = (("add", 1.25), ("summary", 1.25))  # at 100k within this factor of the same at 20k
+MEMORY_BUDGET_MIB = 200
+
+
+@dataclass
+class Timing:
+    label: str
+    args: list[str]
+    env: dict[str, str]
+    seconds: list[float] = field(default_factory=list)
+    peak_kib: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def fibrolog_command() -> list[str]:
+    """The installed console script itself (not a shell shim in front of it)."""
+    script = SCRIPTS / "fibrolog"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "fibrolog"]
+
+
+def run_once(timing: Timing) -> None:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        timing.args, env=timing.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        error = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"{timing.label} failed ({code}): {error.strip()}")
+    if proc.stderr:
+        proc.stderr.close()
+    timing.seconds.append(elapsed)
+    timing.peak_kib = max(timing.peak_kib, usage.ru_maxrss)
+
+
+def build_diary(folder: Path, entries: int) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            *fibrolog_command(),
+            "demo",
+            "--per-day",
+            "5",
+            "--days",
+            str(entries // 5),
+            "--db",
+            str(folder),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def measure(sizes: list[int], rounds: int, workdir: Path) -> tuple[list[Timing], dict[int, float]]:
+    env = dict(os.environ, NO_COLOR="1", FIBROLOG_CONFIG=str(workdir / "none.toml"))
+    env.pop("FIBROLOG_DB", None)
+    fib = fibrolog_command()
+    timings = [Timing("python -c pass", [sys.executable, "-c", "pass"], env)]
+    timings.append(Timing("--version", [*fib, "--version"], env))
+    build_seconds = {}
+    for size in sizes:
+        folder = workdir / f"diary-{size}"
+        build_seconds[size] = build_diary(folder, size)
+        db = dict(env, FIBROLOG_DB=str(folder))
+        tag = f"@{size // 1000}k"
+        timings += [
+            Timing(f"add {tag}", [*fib, "add", "5", "-n", "benchmark"], db),
+            Timing(f"list {tag}", [*fib, "list"], db),
+            Timing(f"summary {tag}", [*fib, "summary"], db),
+            Timing(f"flares {tag}", [*fib, "flares"], db),
+        ]
+    jrnl = shutil.which("jrnl")
+    if jrnl:
+        timings.append(Timing("jrnl (peer): --version", [jrnl, "--version"], env))
+    for _ in range(rounds):  # interleaved: every command once per round
+        for timing in timings:
+            run_once(timing)
+    return timings, build_seconds
+
+
+def report(timings: list[Timing], build_seconds: dict[int, float], rounds: int) -> tuple[str, bool]:
+    bare = timings[0].median
+    by_label = {t.label: t for t in timings}
+    lines = [
+        "# fibrolog benchmark",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}. {rounds} interleaved rounds; "
+        "ratio = median wall time ÷ median of `python -c pass` from the same interpreter.",
+        "",
+        "| command | median ms | min–max ms | ratio | budget | peak MiB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    ok = True
+    for t in timings:
+        ratio = t.median / bare
+        budget = BUDGETS.get(t.label)
+        verdict = ""
+        if budget is not None:
+            passed = ratio <= budget
+            ok &= passed
+            verdict = f"≤ {budget}× {'✓' if passed else '✗'}"
+        mib = t.peak_kib / 1024
+        if t.label != "python -c pass" and not t.label.startswith("jrnl"):
+            ok &= mib < MEMORY_BUDGET_MIB
+        lines.append(
+            f"| `{t.label}` | {t.median * 1000:.1f} | {min(t.seconds) * 1000:.1f}–"
+            f"{max(t.seconds) * 1000:.1f} | {ratio:.2f}× | {verdict} | {mib:.0f} |"
+        )
+    lines += ["", "Cost flat in history (the same command at 100k vs 20k entries):", ""]
+    for command, limit in FLAT:
+        small, large = by_label.get(f"{command} @20k"), by_label.get(f"{command} @100k")
+        if small and large:
+            factor = large.median / small.median
+            ok &= factor <= limit
+            mark = "✓" if factor <= limit else "✗"
+            lines.append(f"- `{command}`: {factor:.2f}× (budget ≤ {limit}×) {mark}")
+    lines += ["", "Building the diaries with `fibrolog demo --per-day 5` (one process each):", ""]
+    lines += [f"- {size:,} entries: {seconds:.1f} s" for size, seconds in build_seconds.items()]
+    lines += ["", f"Peak memory budget: every fibrolog command < {MEMORY_BUDGET_MIB} MiB.", ""]
+    lines.append(f"All budgets met: {'yes' if ok else 'NO'}")
+    return "\n".join(lines) + "\n", ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="tiny diary, 2 rounds (a smoke test)")
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("-o", "--output", type=Path, help="also write the report to this file")
+    args = parser.parse_args()
+    sizes, rounds = ([100], 2) if args.quick else ([1_000, 20_000, 100_000], args.rounds)
+    with tempfile.TemporaryDirectory(prefix="fibrolog-bench-") as tmp:
+        timings, build_seconds = measure(sizes, rounds, Path(tmp))
+    text, ok = report(timings, build_seconds, rounds)
+    print(text, end="")
+    if args.output:
+        args.output.write_text(text)
+    if not args.quick and not ok:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

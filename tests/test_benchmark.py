@@ -1,0 +1,30 @@
+"""The benchmark script runs end to end (on a tiny diary). Timing itself is never asserted."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).parent.parent / "benchmarks" / "run.py"
+
+
+def test_benchmark_runs_on_a_tiny_diary(tmp_path: Path) -> None:
+    out = tmp_path / "results.md"
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    for label in (
+        "`python -c pass`",
+        "`--version`",
+        "`add @0k`",
+        "`list @0k`",
+        "`summary @0k`",
+        "`flares @0k`",
+    ):
+        assert f"| {label} |" in text, label
+    assert "All budgets met:" in text
+    assert text == result.stdout
