@@ -39,7 +39,7 @@ class _Group(TyperGroup):
         except (typer.TyperException, typer.Exit, typer.Abort):
             raise  # click's own usage errors, exits and aborts
         except FibrologError as error:
-            typer.echo(f"Error: {error}", err=True)
+            typer.echo(f"Error: {error}{_recovery_advice(error)}", err=True)
             raise typer.Exit(error.exit_code) from None
         except Exception as error:
             # Never print the message or locals of an unexpected error: they may hold notes.
@@ -53,6 +53,24 @@ class _Group(TyperGroup):
 
                 typer.echo("".join(traceback.format_tb(error.__traceback__)), err=True)
             raise typer.Exit(1) from None
+
+
+def _recovery_advice(error: FibrologError) -> str:
+    """For a damaged diary file: the newest backup with a good copy and how to restore it."""
+    from fibrolog.errors import CorruptDiary
+
+    path = getattr(error, "path", None)
+    if not isinstance(error, CorruptDiary) or path is None:
+        return ""
+    from fibrolog.store import Diary
+
+    backup = Diary(path.parent).good_backup_of(path)
+    if backup is None:
+        return " No backup holds a good copy of it; `fibrolog check` shows what is wrong."
+    return (
+        f" Newest good backup: {backup.path.name} ({backup.made:%Y-%m-%d %H:%M}); restore it with: "
+        f"fibrolog --db {path.parent} restore {backup.path.name} --file {path.name}"
+    )
 
 
 app = typer.Typer(
@@ -1002,6 +1020,114 @@ def demo(
         f"\nLook further:\n  fibrolog --db {where} summary --weeks 4\n"
         f"  fibrolog --db {where} list --flare\n  fibrolog --db {where} flares --last 6m"
     )
+
+
+@app.command()
+def check(ctx: typer.Context, db: DbOpt = None) -> None:
+    """Check that the diary is whole: every file, every entry, ids and the id counter.
+
+    It only reads: nothing is written, not even the lock file. Exit 0 when whole, 1 if not.
+
+    \b
+    Example:
+      fibrolog check
+    """
+    diary = _diary(ctx, db)
+    if not diary.exists():
+        typer.echo(f"No diary in {diary.folder} yet: nothing to check.")
+        return
+    problems = diary.check()
+    if problems:
+        for problem in problems:
+            typer.echo(f"✗ {problem}")
+        raise FibrologError(
+            f"the diary in {diary.folder} has {len(problems)} problem"
+            f"{'s' * (len(problems) > 1)}; `fibrolog backups` lists copies to restore"
+        )
+    entries = sum(len(diary.year_entries(y)) for y in diary.years())
+    years = len(diary.years())
+    typer.echo(
+        f"✓ The diary in {diary.folder} is whole: {entries} entr{'y' if entries == 1 else 'ies'} "
+        f"in {years} year file{'s' * (years != 1)}."
+    )
+
+
+@app.command()
+def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
+    """List the backups (made before edits, deletes, imports and restores, and daily).
+
+    \b
+    Example:
+      fibrolog backups
+    """
+    import contextlib
+
+    from fibrolog.store import load_tables
+
+    diary = _diary(ctx, db)
+    rows: list[dict[str, Any]] = []
+    for backup in reversed(diary.backups()):
+        entries = 0
+        for copy in backup.files:
+            if copy.name[:4].isdigit():
+                with contextlib.suppress(FibrologError):
+                    entries += len((load_tables(copy, "entries") or {}).get("entries", {}))
+        rows.append(
+            {
+                "name": backup.path.name,
+                "made": backup.made.isoformat(),
+                "entries": entries,
+                "bytes": sum(f.stat().st_size for f in backup.files),
+                "files": [f.name for f in backup.files],
+            }
+        )
+    if json_:
+        _print_json(rows)
+        return
+    if not rows:
+        typer.echo(f"No backups yet in {diary.backups_dir}.")
+        return
+    typer.echo(f"{'backup':<20} {'made':<16} {'entries':>7} {'size':>9}  files")
+    for row in rows:
+        typer.echo(
+            f"{row['name']:<20} {row['made'][:16].replace('T', ' '):<16} {row['entries']:>7} "
+            f"{row['bytes'] / 1024:>7.1f}KB  {', '.join(row['files'])}"
+        )
+    typer.echo("Restore one with: fibrolog restore NAME  (or: fibrolog restore latest)")
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A backup name from `fibrolog backups`, or latest.")],
+    file: Annotated[
+        list[str] | None,
+        typer.Option("--file", help="Restore only this file of the backup, e.g. 2026.json."),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Put a backup's files back into the diary (the current ones are backed up first).
+
+    \b
+    Examples:
+      fibrolog backups
+      fibrolog restore 20261123T091500
+      fibrolog restore latest --file 2026.json
+    """
+    diary = _diary(ctx, db)
+    backup = diary.find_backup(name)
+    files = ", ".join(file or [f.name for f in backup.files])
+    if not yes:
+        typer.confirm(
+            f"Replace {files} in {diary.folder} with the copies from {backup.path.name}? "
+            "(the current files are backed up first)",
+            abort=True,
+        )
+    safety = diary.restore(backup, file or ())
+    typer.echo(f"Restored {files} from {backup.path.name}.")
+    if safety:
+        typer.echo(f"The files it replaced are in {safety}.")
 
 
 def _toml_value(value: object) -> str:

@@ -1,5 +1,7 @@
 """The one error family the domain raises; the CLI turns each into one `Error:` line."""
 
+from pathlib import Path
+
 
 class FibrologError(Exception):
     """Something went wrong that the user should read about; exit code 1."""
@@ -15,6 +17,10 @@ class UsageProblem(FibrologError):
 
 class CorruptDiary(FibrologError):
     """A diary file is not valid JSON, not of the expected shape, or from a newer fibrolog."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class LockTimeout(FibrologError):

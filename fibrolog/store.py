@@ -6,12 +6,13 @@ every file is replaced atomically. A file that does not parse or has the wrong s
 CorruptDiary before anything is written, so a damaged file is never overwritten.
 """
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,13 @@ def current_schema() -> int:
 
 def load_tables(path: Path, expected: str) -> Tables | None:
     """Parse a TinyDB file strictly: None if missing, else {table: {id: document}}."""
+    try:
+        return _load_tables(path, expected)
+    except CorruptDiary as error:
+        raise CorruptDiary(str(error), path) from None
+
+
+def _load_tables(path: Path, expected: str) -> Tables | None:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -156,18 +164,22 @@ class Diary:
         tables = load_tables(self.meta_path, META)
         if tables is None:
             if self.years():
-                raise CorruptDiary(f"{self.meta_path} is missing but year files exist")
+                raise CorruptDiary(
+                    f"{self.meta_path} is missing but year files exist", self.meta_path
+                )
             return Meta(schema=current_schema(), next_id=1)
         record = tables[META].get("1")
         schema = record.get("schema") if record else None
         next_id = record.get("next_id") if record else None
         if not isinstance(schema, int) or not isinstance(next_id, int) or next_id < 1:
-            raise CorruptDiary(f"{self.meta_path} is damaged: no valid 'schema' and 'next_id'")
+            raise CorruptDiary(
+                f"{self.meta_path} is damaged: no valid 'schema' and 'next_id'", self.meta_path
+            )
         if schema > current_schema():
             raise CorruptDiary(
                 f"{self.meta_path} has schema {schema}, made by a newer fibrolog; "
                 "upgrade fibrolog to open this diary"
-            )
+            )  # no path: the file is whole, so no backup should replace it
         return Meta(schema, next_id)
 
     def _write_meta(self, meta: Meta) -> None:
@@ -188,7 +200,7 @@ class Diary:
                 with path.open("rb") as file:
                     file.seek(max(0, file.seek(0, os.SEEK_END) - 16))
                     if not file.read().rstrip().endswith(b"}"):
-                        raise CorruptDiary(f"{path} is damaged: it is cut off (truncated)")
+                        raise CorruptDiary(f"{path} is damaged: it is cut off (truncated)", path)
             self._checked = True
         if meta.schema < current_schema():
             meta = self._migrate(meta)
@@ -246,10 +258,13 @@ class Diary:
             entry = Entry.from_dict(document, id=int(key), stored=True)
         except InvalidEntry as error:
             raise CorruptDiary(
-                f"{self.year_path(year)} is damaged: entry #{key}: {error}"
+                f"{self.year_path(year)} is damaged: entry #{key}: {error}", self.year_path(year)
             ) from None
         if entry.at.year != year:
-            raise CorruptDiary(f"{self.year_path(year)}: entry #{key} belongs to {entry.at.year}")
+            raise CorruptDiary(
+                f"{self.year_path(year)}: entry #{key} belongs to {entry.at.year}",
+                self.year_path(year),
+            )
         return entry
 
     def year_entries(
@@ -344,6 +359,7 @@ class Diary:
         for entry in stored:
             by_year.setdefault(entry.at.year, []).append(entry)
         tables = {year: self._open_year(year) for year in sorted(by_year)}
+        self._daily_snapshot([self.meta_path, *(self.year_path(y) for y in tables)])
         # meta.json first: a crash after it wastes ids but can never hand one out twice.
         self._write_meta(replace(meta, next_id=meta.next_id + len(stored)))
         for year, batch in by_year.items():
@@ -402,6 +418,136 @@ class Diary:
                 path.unlink()
             self._checked = False
             return backup
+
+    def _daily_snapshot(self, files: list[Path]) -> None:
+        """Back up the files an add will change when the newest backup is over a day old,
+        so that a diary that only ever grows still has a way back from a damaged file."""
+        newest = self.backups()[-1:]
+        if newest and datetime.now() - newest[0].made < timedelta(days=1):
+            return
+        self.backup(files)
+
+    # -- checking and restoring -------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Every problem found in the diary, read-only (not even the lock file is created)."""
+        problems: list[str] = []
+        try:
+            meta: Meta | None = self.read_meta()
+        except CorruptDiary as error:
+            problems.append(str(error))
+            meta = None
+        seen: dict[int, str] = {}
+        uids: dict[str, str] = {}
+        all_ids: set[int] = set()  # valid or not, every id in a file has been handed out
+        for year in self.years():
+            path = self.year_path(year)
+            try:
+                raw = self._raw_year(year)
+            except CorruptDiary as error:
+                problems.append(str(error))
+                continue
+            all_ids.update(int(key) for key in raw)
+            for key, document in raw.items():
+                try:
+                    entry = self._to_entry(year, key, document)
+                except CorruptDiary as error:
+                    problems.append(str(error))
+                    continue
+                if entry.id in seen:
+                    problems.append(
+                        f"entry #{entry.id} is in both {seen[entry.id]} and {path.name} "
+                        "(an interrupted edit can leave this; delete one copy)"
+                    )
+                elif entry.uid in uids:
+                    problems.append(
+                        f"entries in {uids[entry.uid]} and {path.name} share uid {entry.uid}"
+                    )
+                seen[entry.id] = path.name
+                uids[entry.uid] = path.name
+        if meta is not None and all_ids and meta.next_id <= max(all_ids):
+            problems.append(
+                f"{self.meta_path.name}: next_id {meta.next_id} is not above "
+                f"the highest id {max(all_ids)}"
+            )
+        assessments = self.folder / "assessments.json"
+        if assessments.exists():
+            try:
+                load_tables(assessments, "assessments")
+            except CorruptDiary as error:
+                problems.append(str(error))
+        return problems
+
+    def good_backup_of(self, path: Path) -> Backup | None:
+        """The newest backup holding a copy of `path` that parses."""
+        for backup in reversed(self.backups()):
+            copy = backup.path / path.name
+            if copy.exists():
+                try:
+                    load_tables(copy, META if path.name == "meta.json" else ENTRIES)
+                except CorruptDiary:
+                    continue
+                return backup
+        return None
+
+    def find_backup(self, name: str) -> Backup:
+        backups = self.backups()
+        if not backups:
+            raise FibrologError(f"there are no backups in {self.backups_dir}")
+        if name == "latest":
+            return backups[-1]
+        for backup in backups:
+            if backup.path.name == name:
+                return backup
+        raise FibrologError(f"no backup named {name!r}; `fibrolog backups` lists them")
+
+    def restore(self, backup: Backup, only: Iterable[str] = ()) -> Path | None:
+        """Put the backup's files (or just those named in `only`) back, after backing up the
+        files they replace. meta.json is always rewritten with a counter above every id known.
+
+        Works on a damaged diary (it never parses the current files first); refuses a backup
+        whose own files do not parse.
+        """
+        wanted = set(only)
+        files = [f for f in backup.files if not wanted or f.name in wanted]
+        missing = wanted - {f.name for f in files}
+        if missing:
+            raise FibrologError(f"backup {backup.path.name} has no {sorted(missing)[0]}")
+        for copy in files:
+            load_tables(copy, META if copy.name == "meta.json" else ENTRIES)
+        with self.locked():
+            replaced = {self.folder / copy.name for copy in files} | {self.meta_path}
+            safety = self.backup(sorted(replaced))
+            known_ids = self._ids_in_year_files()  # ids of the files about to be replaced count
+            for copy in files:
+                if copy.name != "meta.json":
+                    atomic_write(self.folder / copy.name, copy.read_bytes())
+            self._write_meta(self._counter_after_restore(backup, known_ids))
+            self._checked = False
+            return safety
+
+    def _ids_in_year_files(self) -> set[int]:
+        ids: set[int] = set()
+        for year in self.years():
+            with contextlib.suppress(CorruptDiary):
+                ids.update(int(key) for key in self._raw_year(year))
+        return ids
+
+    def _counter_after_restore(self, backup: Backup, known_ids: set[int]) -> Meta:
+        """meta.json after a restore: a next_id above every id the diary has handed out that
+        can still be known (the current counter, the backup's, every id in the year files)."""
+        candidates = [1]
+        schema = current_schema()
+        for source in (self.meta_path, backup.path / "meta.json"):
+            try:
+                tables = load_tables(source, META)
+            except CorruptDiary:
+                continue
+            record = (tables or {}).get(META, {}).get("1", {})
+            if isinstance(record.get("next_id"), int):
+                candidates.append(record["next_id"])
+        candidates.extend(i + 1 for i in known_ids | self._ids_in_year_files())
+        return Meta(schema, max(candidates))
 
     # -- backups -----------------------------------------------------------------------------
 
