@@ -363,3 +363,184 @@ def print_flares(result: Flares) -> None:
             style="dim",
         )
     )
+
+
+# -- self-assessments and insights ---------------------------------------------------------------
+
+DISCLAIMER = (
+    "This is a self-assessment to discuss with a clinician, not a diagnosis. Only a clinician "
+    "can diagnose fibromyalgia, after ruling out other causes."
+)
+
+
+def print_acr(record: dict[str, object]) -> None:
+    out = console()
+    criteria = record["criteria"]
+    assert isinstance(criteria, dict)
+
+    def mark(ok: object) -> Text:
+        return Text("✓ yes", style="green") if ok else Text("✗ no", style="yellow")
+
+    out.print(
+        Text(f"ACR 2016 fibromyalgia criteria · self-assessment #{record['id']}", style="bold")
+    )
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.add_row(
+        "Widespread Pain Index",
+        f"{record['wpi']} of 19 areas painful in the past week",
+    )
+    grid.add_row(
+        "Symptom Severity",
+        f"{record['sss']} of 12 (fatigue, waking unrefreshed, thinking problems, 0–3 each; "
+        "+1 each for headaches, lower-belly pain or cramps, depression in the past 6 months)",
+    )
+    grid.add_row("Severity (WPI + SSS)", f"{record['fs']} of 31")
+    grid.add_row(
+        "Generalized pain",
+        f"pain in {record['generalized_regions']} of 5 body regions (4 needed; jaw, chest and "
+        "belly do not count)",
+    )
+    out.print(grid)
+    out.print()
+    checks = Table.grid(padding=(0, 2))
+    checks.add_column(no_wrap=True)
+    checks.add_column()
+    checks.add_row(mark(criteria["wpi_sss"]), "WPI ≥ 7 with SSS ≥ 5, or WPI 4–6 with SSS ≥ 9")
+    checks.add_row(mark(criteria["generalized"]), "generalized pain (4 of 5 regions)")
+    checks.add_row(mark(criteria["duration"]), "symptoms at a similar level for at least 3 months")
+    out.print(checks)
+    out.print()
+    verdict = "are met" if record["criteria_met"] else "are not all met"
+    out.print(Text(f"The ACR 2016 criteria {verdict} by these answers.", style="bold"))
+    out.print(Text(DISCLAIMER, style="dim"))
+
+
+def print_fiqr(record: dict[str, object]) -> None:
+    out = console()
+
+    def part(value: object, top: int) -> str:
+        return "· (no answers)" if value is None else f"{value:.2f} of {top}"
+
+    out.print(
+        Text(f"FIQR (Revised Fibromyalgia Impact Questionnaire) #{record['id']}", style="bold")
+    )
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.add_row("function", part(record["function"], 30))
+    grid.add_row("overall impact", part(record["overall"], 20))
+    grid.add_row("symptoms", part(record["symptoms"], 50))
+    grid.add_row("total", part(record["total"], 100))
+    out.print(grid)
+    out.print(Text("Higher is worse. " + DISCLAIMER, style="dim"))
+
+
+def print_assessments(records: Sequence[dict[str, object]]) -> None:
+    out = console()
+    if not records:
+        out.print("No self-assessments yet. Take one with: fibrolog assess  or  fibrolog fiqr")
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
+    for name in ("#", "when", "kind", "score", "details"):
+        table.add_column(name, justify="right" if name in ("#", "score") else "left", no_wrap=True)
+    for r in records:
+        if r["kind"] == "acr2016":
+            score = f"FS {r['fs']}"
+            met = "met" if r["criteria_met"] else "not met"
+            details = f"WPI {r['wpi']} · SSS {r['sss']} · criteria {met}"
+        else:
+            total = r["total"]
+            score = "FIQR ·" if total is None else f"FIQR {total:.1f}"
+            details = (
+                f"function {r['function']} · overall {r['overall']} · symptoms {r['symptoms']}"
+            )
+        table.add_row(
+            str(r["id"]), str(r["at"])[:16].replace("T", " "), str(r["kind"]), score, details
+        )
+    out.print(table)
+    for kind, key, label, top in (
+        ("acr2016", "fs", "FS", 31),
+        ("fiqr", "total", "FIQR total", 100),
+    ):
+        values = [
+            float(v) for r in records if r["kind"] == kind and isinstance(v := r[key], int | float)
+        ]
+        if len(values) >= 2:
+            scaled = [v / top * 10 for v in values]
+            change = values[-1] - values[0]
+            out.print(
+                f"{label}: │{sparkline(scaled)}│ {values[0]:g} → {values[-1]:g} "
+                f"({'+' if change >= 0 else ''}{change:.2f} since the first; higher is worse)"
+            )
+
+
+def _ci(interval: Sequence[float]) -> str:
+    return f"{interval[0]:+.2f} to {interval[1]:+.2f}"
+
+
+def print_insights(result: dict[str, object]) -> None:
+    out = console()
+    out.print(Text(f"Patterns in your diary · {result['from']} to {result['to']}", style="bold"))
+    out.print(
+        Text(
+            f"{result['days_logged']} days logged. These are associations in your own entries, "
+            "not causes: show them to your clinician.",
+            style="dim",
+        )
+    )
+    sleep = result["sleep"]
+    assert isinstance(sleep, dict)
+    out.print(Text("\nSleep and pain", style="bold"))
+    for label, finding in (("hours slept", sleep["hours"]), ("sleep quality", sleep["quality"])):
+        if finding["rho"] is None:
+            out.print(f"  {label}: not enough data ({finding['missing']})")
+            continue
+        rho = finding["rho"]
+        direction = "lower" if rho < 0 else "higher"
+        strength = "weak" if abs(rho) < 0.3 else "moderate" if abs(rho) < 0.6 else "strong"
+        out.print(
+            f"  more {label} went with {direction} pain that day: {strength} "
+            f"(Spearman ρ = {rho:+.2f}, n = {finding['n']} days)"
+        )
+    out.print(Text("\nTags", style="bold"))
+    tags = result["tags"]
+    assert isinstance(tags, list)
+    if not tags:
+        out.print("  no tag was seen on ≥ 3 days and missing on ≥ 3 days")
+    for finding in tags:
+        same, nxt = finding["same_day"], finding["next_day"]
+        line = Text(f"  @{finding['tag']}: ")
+        if same["difference"] is None:
+            line.append("not enough days")
+        else:
+            line.append(
+                f"pain {same['with_mean']:.1f} on days with it vs {same['without_mean']:.1f} "
+                f"without ({same['difference']:+.2f}, 95% CI {_ci(same['ci95'])}; "
+                f"n {same['n_with']}/{same['n_without']})"
+            )
+        if nxt["difference"] is not None:
+            line.append(f"; next day {nxt['difference']:+.2f} ({_ci(nxt['ci95'])})")
+        out.print(line)
+    out.print(Text("\nMeds started in this period", style="bold"))
+    meds = result["meds"]
+    assert isinstance(meds, list)
+    if not meds:
+        out.print("  none first taken in this period")
+    for finding in meds:
+        if finding["difference"] is None:
+            out.print(f"  {finding['med']} (from {finding['first_taken']}): {finding['missing']}")
+        else:
+            out.print(
+                f"  {finding['med']} (from {finding['first_taken']}): "
+                f"pain {finding['before_mean']:.1f} in the 28 days before vs "
+                f"{finding['after_mean']:.1f} after ({finding['difference']:+.2f}; "
+                f"n {finding['n_before']}/{finding['n_after']} days)"
+            )
+    out.print(Text("\nPain by weekday", style="bold"))
+    weekdays = result["weekdays"]
+    assert isinstance(weekdays, list)
+    for row in weekdays:
+        mean = "·" if row["pain_mean"] is None else f"{row['pain_mean']:.1f}"
+        out.print(f"  {row['weekday']:<10} {mean:>4}  (n {row['n']})")

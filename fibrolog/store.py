@@ -76,6 +76,11 @@ def _load_tables(path: Path, expected: str) -> Tables | None:
     return data
 
 
+def table_of(file_name: str) -> str:
+    """The table a diary file must hold, by its name."""
+    return {"meta.json": META, "assessments.json": "assessments"}.get(file_name, ENTRIES)
+
+
 def dump_tables(data: Tables) -> bytes:
     """Compact UTF-8 JSON (what json.dumps gives with ensure_ascii=False, no spaces)."""
     return orjson.dumps(data)
@@ -89,7 +94,7 @@ class AtomicJSONStorage(Storage):
     the file once; an instance lives only as long as one locked operation.
     """
 
-    def __init__(self, path: Path, table: str = ENTRIES) -> None:
+    def __init__(self, path: Path, table: str = ENTRIES) -> None:  # `table`: the one it must hold
         self.path = path
         self.table = table
         self._data: Tables | None = None
@@ -427,6 +432,41 @@ class Diary:
             return
         self.backup(files)
 
+    # -- self-assessments ---------------------------------------------------------------------
+
+    @property
+    def assessments_path(self) -> Path:
+        return self.folder / "assessments.json"
+
+    def add_assessment(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Store a scored questionnaire (its dict form); returns it with its id.
+
+        Assessments are never deleted, so the next id is one above the highest stored.
+        """
+        with self.locked():
+            self.open()
+            db = TinyDB(self.assessments_path, storage=AtomicJSONStorage, table="assessments")
+            tables = db.storage.read() or {}
+            next_id = 1 + max((int(k) for k in tables.get("assessments", {})), default=0)
+            body = {k: v for k, v in record.items() if k != "id"}
+            db.table("assessments", cache_size=0).insert(Document(body, doc_id=next_id))
+            return {"id": next_id, **body}
+
+    def assessments(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """Stored assessments, oldest first (by `at`)."""
+        self.open()
+        tables = load_tables(self.assessments_path, "assessments") or {}
+        found = []
+        for key, body in tables.get("assessments", {}).items():
+            if not isinstance(body.get("kind"), str) or not isinstance(body.get("at"), str):
+                raise CorruptDiary(
+                    f"{self.assessments_path} is damaged: assessment #{key} lacks kind or at",
+                    self.assessments_path,
+                )
+            if kind is None or body["kind"] == kind:
+                found.append({"id": int(key), **body})
+        return sorted(found, key=lambda a: (datetime.fromisoformat(a["at"]), a["id"]))
+
     # -- checking and restoring -------------------------------------------------------------
 
     def check(self) -> list[str]:
@@ -484,7 +524,7 @@ class Diary:
             copy = backup.path / path.name
             if copy.exists():
                 try:
-                    load_tables(copy, META if path.name == "meta.json" else ENTRIES)
+                    load_tables(copy, table_of(path.name))
                 except CorruptDiary:
                     continue
                 return backup
@@ -514,7 +554,7 @@ class Diary:
         if missing:
             raise FibrologError(f"backup {backup.path.name} has no {sorted(missing)[0]}")
         for copy in files:
-            load_tables(copy, META if copy.name == "meta.json" else ENTRIES)
+            load_tables(copy, table_of(copy.name))
         with self.locked():
             replaced = {self.folder / copy.name for copy in files} | {self.meta_path}
             safety = self.backup(sorted(replaced))

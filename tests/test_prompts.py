@@ -88,3 +88,44 @@ def test_ctrl_c_in_a_prompt_writes_nothing(tmp_path: Path) -> None:
     assert child.exitstatus != 0
     assert not (tmp_path / "diary" / "2026.json").exists()
     assert not (tmp_path / "diary" / "meta.json").exists()
+
+
+def test_assess_asks_with_areas_from_the_last_week(tmp_path: Path) -> None:
+    env = dict(
+        os.environ,
+        FIBROLOG_DB=str(tmp_path / "diary"),
+        FIBROLOG_CONFIG=str(tmp_path / "c.toml"),
+        FIBROLOG_NOW="2026-11-23T09:15:00",
+        TZ="Europe/Berlin",
+        NO_COLOR="1",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "fibrolog", "add", "5", "-w", "neck,hips", "--at", "yesterday"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    child = pexpect.spawn(
+        sys.executable,
+        [
+            "-m",
+            "fibrolog",
+            "assess",
+            "--no-headaches",
+            "--no-abdominal",
+            "--no-depression",
+            "--three-months",
+        ],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+    )
+    child.expect(r"Areas \[hip-left, hip-right, neck\]: ")
+    child.sendline("")  # keep the areas from the diary
+    for _ in range(3):
+        child.expect("0–3: ")
+        child.sendline("2")
+    child.expect("Widespread Pain Index")
+    child.expect("3 of 19 areas")
+    child.expect("not a diagnosis")
+    child.expect(pexpect.EOF)

@@ -1,0 +1,246 @@
+"""ACR 2016 and FIQR scoring against hand computation; insights on diaries with known answers."""
+
+import json
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from fibrolog.assess import AcrAnswers, AcrResult, FiqrResult, parse_fiqr_answers
+from fibrolog.errors import UsageProblem
+from fibrolog.insights import insights, ranks, spearman
+from fibrolog.models import Entry, Med
+from fibrolog.regions import parse_areas
+
+from .conftest import Run
+
+
+def acr(areas: str, f: int, u: int, c: int, extra: int = 0, months: bool = True) -> AcrResult:
+    flags = [i < extra for i in range(3)]
+    return AcrResult(AcrAnswers(parse_areas([areas]), f, u, c, *flags, three_months=months))
+
+
+def test_wpi_7_and_sss_5_with_generalized_pain_meets_the_criteria() -> None:
+    # 7 areas over left upper, right upper, left lower, right lower and axial: 5 regions
+    r = acr("shoulders,upper-arm-left,hips,upper-leg-right,neck", 2, 2, 1)
+    assert (r.wpi, r.sss, r.fs, r.generalized_regions) == (7, 5, 12, 5)
+    assert r.criteria == {"wpi_sss": True, "generalized": True, "duration": True}
+    assert r.criteria_met
+
+
+def test_wpi_4_to_6_needs_sss_9() -> None:
+    areas = "shoulder-left,upper-arm-right,hip-left,hip-right"  # WPI 4 in 4 regions
+    assert acr(areas, 3, 3, 3).criteria["wpi_sss"] and acr(areas, 3, 3, 3).criteria_met
+    assert acr(areas, 3, 3, 2).sss == 8 and not acr(areas, 3, 3, 2).criteria["wpi_sss"]
+    assert acr(areas, 3, 3, 2, extra=1).sss == 9 and acr(areas, 3, 3, 2, extra=1).criteria_met
+
+
+def test_wpi_7_with_sss_4_is_not_enough() -> None:
+    r = acr("shoulders,upper-arm-left,hips,upper-leg-right,neck", 2, 1, 1)
+    assert (r.wpi, r.sss) == (7, 4)
+    assert not r.criteria["wpi_sss"] and not r.criteria_met
+
+
+def test_wpi_3_never_meets_even_with_full_sss() -> None:
+    r = acr("neck,hips", 3, 3, 3, extra=3)
+    assert (r.wpi, r.sss, r.fs) == (3, 12, 15) and not r.criteria["wpi_sss"]
+
+
+def test_pain_in_jaw_chest_and_abdomen_does_not_make_pain_generalized() -> None:
+    r = acr("jaw,chest,abdomen,neck,upper-back,lower-back", 3, 3, 3)
+    assert r.wpi == 7 and r.criteria["wpi_sss"]
+    assert r.generalized_regions == 1 and not r.criteria["generalized"] and not r.criteria_met
+
+
+def test_under_three_months_is_not_met() -> None:
+    r = acr("shoulders,upper-arm-left,hips,upper-leg-right,neck", 2, 2, 1, months=False)
+    assert r.criteria["wpi_sss"] and r.criteria["generalized"] and not r.criteria_met
+
+
+def test_extra_areas_are_recorded_but_not_counted() -> None:
+    assert acr("head,hands,feet,neck", 1, 1, 1).wpi == 1
+
+
+def test_fiqr_all_answered() -> None:
+    # function 9 × 3 = 27 → 9; overall 5 + 5 = 10; symptoms 10 × 6 = 60 → 30; total 49
+    r = FiqrResult(tuple([3] * 9 + [5, 5] + [6] * 10))
+    assert (r.function, r.overall, r.symptoms, r.total) == (9, 10, 30, 49)
+
+
+def test_fiqr_scales_domains_with_unanswered_items() -> None:
+    answers = parse_fiqr_answers("3,3,3,3,3,3,3,3,-,4,-,6,6,6,6,6,6,6,6,6,6")
+    r = FiqrResult(answers)
+    # function: 24 over 8 answers → 24 × 9/8 = 27 → 9; overall: 4 × 2/1 = 8; symptoms 30
+    assert (r.function, r.overall, r.symptoms, r.total) == (9, 8, 30, 47)
+    unanswered_overall = FiqrResult(tuple([3] * 9 + [None, None] + [6] * 10))
+    assert unanswered_overall.overall is None and unanswered_overall.total is None
+    odd = FiqrResult(tuple([1] * 8 + [2] + [3, 4] + [5] * 10))
+    assert odd.to_dict(1, datetime(2026, 1, 1, tzinfo=UTC))["function"] == 3.33  # 10 / 3
+
+
+@pytest.mark.parametrize("text", ["1,2,3", "11" + ",1" * 20, "x" + ",1" * 20])
+def test_fiqr_bad_answers(text: str) -> None:
+    with pytest.raises(UsageProblem):
+        parse_fiqr_answers(text)
+
+
+ALL_FLAGS = [
+    "--areas",
+    "shoulders,upper-arm-left,hips,upper-leg-right,neck",
+    "--fatigue",
+    "2",
+    "--unrefreshed",
+    "2",
+    "--cognitive",
+    "1",
+    "--no-headaches",
+    "--no-abdominal",
+    "--no-depression",
+    "--three-months",
+]
+
+
+def test_assess_with_all_flags_stores_and_prints(run: Run, diary_dir) -> None:  # type: ignore[no-untyped-def]
+    result = run("assess", *ALL_FLAGS, "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out) == {
+        "id",
+        "kind",
+        "at",
+        "areas",
+        "wpi",
+        "sss",
+        "fs",
+        "generalized_regions",
+        "criteria",
+        "criteria_met",
+    }
+    assert (out["id"], out["kind"], out["wpi"], out["sss"], out["fs"], out["criteria_met"]) == (
+        1,
+        "acr2016",
+        7,
+        5,
+        12,
+        True,
+    )
+    assert (diary_dir / "assessments.json").exists()
+    text = run("assess", *ALL_FLAGS[:-1], "--under-three-months").stdout
+    assert "not a diagnosis" in text and "are not all met" in text and "✗ no" in text
+
+
+def test_assess_without_a_terminal_names_missing_flags(run: Run) -> None:
+    result = run("assess", "--fatigue", "2")
+    assert result.exit_code == 2
+    assert "--areas" in result.stderr and "--three-months" in result.stderr
+    assert run("assess", *ALL_FLAGS[:3], "4").exit_code == 2
+
+
+def test_fiqr_and_assessments_history(run: Run, run_json) -> None:  # type: ignore[no-untyped-def]
+    first = run_json(
+        "fiqr", "--answers", ",".join(["3"] * 9 + ["5", "5"] + ["6"] * 10), "--at", "2026-11-01"
+    )
+    assert (
+        first["kind"],
+        first["function"],
+        first["overall"],
+        first["symptoms"],
+        first["total"],
+    ) == ("fiqr", 9.0, 10.0, 30.0, 49.0)
+    run("fiqr", "--answers", ",".join(["2"] * 21), "--at", "2026-11-15")
+    run("assess", *ALL_FLAGS)
+    history = run_json("assessments")
+    assert [r["kind"] for r in history] == ["fiqr", "fiqr", "acr2016"]
+    assert [r["id"] for r in run_json("assessments", "--kind", "fiqr")] == [1, 2]
+    text = run("assessments").stdout
+    assert "FIQR total: │" in text and "49 → 20" in text  # 18/3 + 4 + 20/2 = 20
+    assert run("fiqr", "--answers", "1,2").exit_code == 2
+    assert run("fiqr").exit_code == 2
+
+
+CET = timezone(timedelta(hours=1))
+
+
+def day_entry(day: date, pain: int, **fields: object) -> Entry:
+    at = datetime(day.year, day.month, day.day, 10, tzinfo=CET)
+    uid = f"{day.toordinal():016x}{pain:016x}"
+    return Entry(uid=uid, at=at, logged=at, pain=pain, **fields)  # type: ignore[arg-type]
+
+
+def test_spearman_and_ranks() -> None:
+    assert ranks([10, 20, 20, 5]) == [2, 3.5, 3.5, 1]
+    assert spearman([1, 2, 3, 4], [8, 6, 4, 2]) == -1
+    assert spearman([1, 1, 1], [1, 2, 3]) is None
+
+
+def test_a_tag_that_adds_two_points_and_sleep_that_lowers_pain() -> None:
+    start = date(2026, 8, 1)
+    diary = []
+    for i in range(60):
+        stress = i % 4 == 0
+        pain = 4 + (i // 4) % 2 + (2 if stress else 0)  # base 4 or 5 a block of 4 days, tag +2
+        diary.append(
+            day_entry(
+                start + timedelta(days=i),
+                pain,
+                tags=("stress",) if stress else (),
+                sleep_hours=float(10 - pain),
+            )
+        )
+    result = insights(diary, start, start + timedelta(days=59))
+    (tag,) = result["tags"]
+    same = tag["same_day"]
+    assert tag["tag"] == "stress" and (same["n_with"], same["n_without"]) == (15, 45)
+    assert same["difference"] == pytest.approx(2.0, abs=0.01)
+    low, high = same["ci95"]
+    assert 0 < low <= 2 <= high
+    assert result["sleep"]["hours"]["rho"] == -1.0 and result["sleep"]["hours"]["n"] == 60
+    assert (
+        result["sleep"]["quality"]["rho"] is None
+        and "needs 10 days" in result["sleep"]["quality"]["missing"]
+    )
+    assert insights(diary, start, start + timedelta(days=59)) == result, "reproducible"
+
+
+def test_a_med_after_which_pain_falls() -> None:
+    start = date(2026, 8, 1)
+    diary = [day_entry(start + timedelta(days=i), 6) for i in range(20)]
+    diary += [
+        day_entry(start + timedelta(days=20 + i), 4, meds=(Med("duloxetine", "30mg"),))
+        for i in range(20)
+    ]
+    result = insights(diary, start + timedelta(days=10), start + timedelta(days=39))
+    (med,) = result["meds"]
+    assert (
+        med["med"],
+        med["first_taken"],
+        med["before_mean"],
+        med["after_mean"],
+        med["difference"],
+    ) == ("duloxetine", "2026-08-21", 6.0, 4.0, -2.0)
+    assert (med["n_before"], med["n_after"]) == (20, 20)
+
+
+def test_thin_data_says_what_is_missing() -> None:
+    start = date(2026, 11, 1)
+    diary = [
+        day_entry(start + timedelta(days=i), 5, tags=("rain",), meds=(Med("x", None),))
+        for i in range(4)
+    ]
+    result = insights(diary, start, start + timedelta(days=10))
+    assert result["days_logged"] == 4
+    assert result["tags"] == []  # seen on 4 days but never absent on 3
+    assert "needs 10 days" in result["sleep"]["hours"]["missing"]
+    assert "needs 7 days" in result["meds"][0]["missing"]
+    monday = result["weekdays"][0]
+    assert monday["weekday"] == "Monday" and monday["n"] == 1  # 2 Nov 2026
+
+
+def test_insights_command(run: Run) -> None:
+    assert run("demo", "--days", "120", "--seed", "3").exit_code == 0
+    result = run("insights", "--last", "90d", "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out) == {"from", "to", "days_logged", "sleep", "tags", "meds", "weekdays"}
+    assert out["days_logged"] == 90 and out["sleep"]["hours"]["rho"] < 0
+    text = run("insights").stdout
+    assert "not causes" in text and "Spearman ρ" in text and "Pain by weekday" in text
