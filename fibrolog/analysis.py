@@ -390,3 +390,23 @@ def summarize(
         meds=_by_count(med_entries),
         areas=frozenset(region_days),
     )
+
+
+@dataclass(frozen=True)
+class MedUsage:
+    name: str
+    days: int
+    first: date
+    last: date
+
+
+def med_usage(entries: Iterable[Entry], first: date, last: date) -> list[MedUsage]:
+    """Each med taken in [first, last]: on how many days, first and last use; most used first."""
+    taken: dict[str, set[date]] = {}
+    for entry in entries:
+        day = entry.at.date()
+        if first <= day <= last:
+            for med in entry.meds:
+                taken.setdefault(med.name, set()).add(day)
+    usage = [MedUsage(name, len(days), min(days), max(days)) for name, days in taken.items()]
+    return sorted(usage, key=lambda m: (-m.days, m.name))

@@ -1355,6 +1355,56 @@ def insights(
         print_insights(result)
 
 
+@app.command()
+def report(
+    ctx: typer.Context,
+    weeks: Annotated[
+        int, typer.Option("--weeks", min=1, max=104, help="The N weeks ending today.")
+    ] = 12,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="The HTML file to write.", dir_okay=False)
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Your name, for the header.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Write a one-page report for your doctor: a self-contained HTML file that prints well.
+
+    \b
+    Examples:
+      fibrolog report
+      fibrolog report --weeks 8 --name "Sam Doe" -o visit.html
+      fibrolog report --from 2026-09-01 --to 2026-11-30
+    """
+    from datetime import timedelta
+
+    from fibrolog.dates import week_start_of
+    from fibrolog.report import build, has_entries, reads_from
+    from fibrolog.safefile import atomic_write
+
+    now = _now()
+    settings = _settings()
+    if from_ or to:
+        if not from_:
+            _usage("--to needs --from")
+        start, end = _period(from_, to, None, now)
+        assert start is not None
+        first, last = start, end or now.date()
+    else:
+        last = now.date()
+        first = week_start_of(last, settings.week_start) - timedelta(weeks=weeks - 1)
+    diary = _diary(ctx, db)
+    entries = diary.entries(reads_from(first, last), last)
+    if not has_entries(entries, first, last):
+        typer.echo(f"No entries between {first} and {last}, so there is nothing to report yet.")
+        return
+    page = build(entries, first, last, settings, now, name, diary.assessments())
+    target = output or Path(f"fibrolog-report-{first}-{last}.html")
+    atomic_write(target.expanduser().absolute(), page.encode())
+    typer.echo(str(target))
+
+
 def _toml_value(value: object) -> str:
     import tomli_w
 
