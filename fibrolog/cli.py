@@ -561,27 +561,8 @@ def list_command(
     _list(ctx, from_, to, last, tag, where, min_pain, flare_only, limit, json_, db)
 
 
-@app.command("log")
-def log_command(
-    ctx: typer.Context,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    last: LastOpt = None,
-    tag: ListTag = None,
-    where: ListWhere = None,
-    min_pain: MinPain = None,
-    flare_only: FlareOnly = False,
-    limit: Limit = 20,
-    json_: JsonOpt = False,
-    db: DbOpt = None,
-) -> None:
-    """Same as `list`.
-
-    \b
-    Example:
-      fibrolog log --flare
-    """
-    _list(ctx, from_, to, last, tag, where, min_pain, flare_only, limit, json_, db)
+# `log` is another name for `list`: the same function, registered twice.
+app.command("log", help="Same as `list`.\n\n\b\nExample:\n  fibrolog log --flare")(list_command)
 
 
 EntryId = Annotated[int, typer.Argument(min=1, help="The entry's number, as `list` shows it.")]
