@@ -797,14 +797,12 @@ def info(ctx: typer.Context, db: DbOpt = None) -> None:
         lines.append("entries: 0 (the folder is created by the first `fibrolog add`)")
     else:
         lines.append(f"entries: {diary.count()}")
-        oldest = diary.entries(first=None, last=None)[:1] if len(years) <= 1 else []
-        if years:
-            first_year = diary.year_entries(years[0])
-            last_year = first_year if len(years) == 1 else diary.year_entries(years[-1])
-            oldest = first_year[:1]
-            if oldest and last_year:
-                for label, entry in (("first", oldest[0]), ("last", last_year[-1])):
-                    lines.append(f"{label} entry: #{entry.id} {when(entry.at)} {entry.at.year}")
+        # The first and last entries: from the first and last year files that hold any.
+        first = next((es[0] for y in years if (es := diary.year_entries(y))), None)
+        last = next((es[-1] for y in reversed(years) if (es := diary.year_entries(y))), None)
+        for label, entry in (("first", first), ("last", last)):
+            if entry is not None:
+                lines.append(f"{label} entry: #{entry.id} {when(entry.at)} {entry.at.year}")
         for year in years:
             size = diary.year_path(year).stat().st_size
             lines.append(f"  {diary.year_path(year).name}: {size / 1024:.1f} KiB")
