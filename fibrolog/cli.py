@@ -212,6 +212,15 @@ def _period(
     return first, end
 
 
+def _from_to(from_: str | None, to: str | None, now: "datetime") -> tuple["date", "date"]:
+    """A closed period from --from (required) and --to (default: today)."""
+    if not from_:
+        _usage("--to needs --from")
+    first, last = _period(from_, to, None, now)
+    assert first is not None
+    return first, last or now.date()
+
+
 def _read_note(note: str | None) -> str | None:
     if note == "-":
         return sys.stdin.read().rstrip("\n")
@@ -853,11 +862,7 @@ def summary(
     if month:
         first, last = _checked("--month", lambda: parse_month(month))
     elif from_ or to:
-        if not from_:
-            _usage("--to needs --from")
-        start, end = _period(from_, to, None, now)
-        assert start is not None
-        first, last = start, end or now.date()
+        first, last = _from_to(from_, to, now)
     else:
         first = _checked("--week", lambda: parse_week(week or "this", now, settings.week_start))
         last = first + timedelta(days=6)
@@ -1365,11 +1370,7 @@ def report(
     now = _now()
     settings = _settings()
     if from_ or to:
-        if not from_:
-            _usage("--to needs --from")
-        start, end = _period(from_, to, None, now)
-        assert start is not None
-        first, last = start, end or now.date()
+        first, last = _from_to(from_, to, now)
     else:
         last = now.date()
         first = week_start_of(last, settings.week_start) - timedelta(weeks=weeks - 1)

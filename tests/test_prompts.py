@@ -11,8 +11,8 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 
 
-def spawn(tmp_path: Path) -> "pexpect.spawn":
-    env = dict(
+def _env(tmp_path: Path) -> dict[str, str]:
+    return dict(
         os.environ,
         FIBROLOG_DB=str(tmp_path / "diary"),
         FIBROLOG_CONFIG=str(tmp_path / "c.toml"),
@@ -20,8 +20,15 @@ def spawn(tmp_path: Path) -> "pexpect.spawn":
         TZ="Europe/Berlin",
         NO_COLOR="1",
     )
+
+
+def spawn(tmp_path: Path, *args: str) -> "pexpect.spawn":
     return pexpect.spawn(
-        sys.executable, ["-m", "fibrolog", "add"], env=env, encoding="utf-8", timeout=30
+        sys.executable,
+        ["-m", "fibrolog", *(args or ("add",))],
+        env=_env(tmp_path),
+        encoding="utf-8",
+        timeout=30,
     )
 
 
@@ -91,34 +98,14 @@ def test_ctrl_c_in_a_prompt_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_assess_asks_with_areas_from_the_last_week(tmp_path: Path) -> None:
-    env = dict(
-        os.environ,
-        FIBROLOG_DB=str(tmp_path / "diary"),
-        FIBROLOG_CONFIG=str(tmp_path / "c.toml"),
-        FIBROLOG_NOW="2026-11-23T09:15:00",
-        TZ="Europe/Berlin",
-        NO_COLOR="1",
-    )
     subprocess.run(
         [sys.executable, "-m", "fibrolog", "add", "5", "-w", "neck,hips", "--at", "yesterday"],
-        env=env,
+        env=_env(tmp_path),
         check=True,
         capture_output=True,
     )
-    child = pexpect.spawn(
-        sys.executable,
-        [
-            "-m",
-            "fibrolog",
-            "assess",
-            "--no-headaches",
-            "--no-abdominal",
-            "--no-depression",
-            "--three-months",
-        ],
-        env=env,
-        encoding="utf-8",
-        timeout=30,
+    child = spawn(
+        tmp_path, "assess", "--no-headaches", "--no-abdominal", "--no-depression", "--three-months"
     )
     child.expect(r"Areas \[hip-left, hip-right, neck\]: ")
     child.sendline("")  # keep the areas from the diary
