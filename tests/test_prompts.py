@@ -116,3 +116,24 @@ def test_assess_asks_with_areas_from_the_last_week(tmp_path: Path) -> None:
     child.expect("3 of 19 areas")
     child.expect("not a diagnosis")
     child.expect(pexpect.EOF)
+
+
+def test_add_asks_the_configured_prompts_in_their_order(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "fibrolog", "config", "set", "prompts", "note,flare,pain"],
+        env=_env(tmp_path),
+        check=True,
+        capture_output=True,
+    )
+    child = spawn(tmp_path)
+    child.expect("Note: ")
+    child.sendline("asked first")
+    child.expect(r"Are you in a flare\? \[y/N\]: ")
+    child.sendline("y")
+    child.expect("Pain 0–10: ")
+    child.sendline("7")
+    child.expect("Logged #1")
+    child.expect(pexpect.EOF)
+    assert "Fatigue" not in (child.before or "")
+    (entry,) = entries(tmp_path)
+    assert (entry["note"], entry["flare"], entry["pain"]) == ("asked first", True, 7)
