@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from fibrolog.errors import UsageProblem
-from fibrolog.regions import WPI_AREAS, canonical_areas, generalized_regions, wpi
+from fibrolog.regions import canonical_areas, generalized_regions, wpi
 
 SEVERITY_WORDS = (
     "0 no problem",
@@ -40,10 +40,6 @@ class AcrAnswers:
 @dataclass(frozen=True)
 class AcrResult:
     answers: AcrAnswers
-
-    @property
-    def wpi_areas(self) -> tuple[str, ...]:
-        return tuple(a for a in self.answers.areas if a in WPI_AREAS)
 
     @property
     def wpi(self) -> int:

@@ -6,7 +6,7 @@ from fibrolog.models import SCORES, Entry
 
 
 def when(at: datetime) -> str:
-    """'Mon 23 Nov 09:15' (the year too when it is not the current one)."""
+    """'Mon 23 Nov 09:15'."""
     return at.strftime("%a %d %b %H:%M")
 
 
