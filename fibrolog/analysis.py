@@ -5,11 +5,11 @@ Comparisons use unrounded values; only `to_dict` rounds (2 decimals), for JSON a
 """
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import fmean, median
-from typing import Any
+from typing import Any, Protocol
 
 from fibrolog.config import FlareSettings
 from fibrolog.models import Entry
@@ -44,6 +44,10 @@ class Day:
         return fmean(values) if values else None
 
     @property
+    def pain_mean(self) -> float | None:
+        return self.mean("pain")
+
+    @property
     def pain_max(self) -> int | None:
         values = self.values("pain")
         return int(max(values)) if values else None
@@ -59,6 +63,22 @@ class Day:
     @property
     def regions(self) -> set[str]:
         return {r for e in self.entries for r in e.regions}
+
+
+class PainFacts(Protocol):
+    """What the flare rules read of a day: a whole `Day`, or a light `DayPain` from the store."""
+
+    @property
+    def pain_mean(self) -> float | None: ...
+
+    @property
+    def pain_max(self) -> int | None: ...
+
+    @property
+    def marked(self) -> bool: ...
+
+    @property
+    def tags(self) -> Sequence[str]: ...
 
 
 def group_days(entries: Iterable[Entry]) -> dict[date, Day]:
@@ -142,7 +162,9 @@ def history_start(first: date) -> date:
     return first - timedelta(days=HISTORY_DAYS)
 
 
-def judge_days(days: dict[date, Day], last: date, settings: FlareSettings) -> dict[date, FlareDay]:
+def judge_days(
+    days: Mapping[date, PainFacts], last: date, settings: FlareSettings
+) -> dict[date, FlareDay]:
     """Every logged day up to `last` judged in date order; flare days only in the result.
 
     `days` should hold the history from `history_start(first)` on: days before it are unknown
@@ -153,7 +175,7 @@ def judge_days(days: dict[date, Day], last: date, settings: FlareSettings) -> di
     non_flare_pain: dict[date, float] = {}
     for day in sorted(d for d in days if d <= last):
         info = days[day]
-        pain_mean = info.mean("pain")
+        pain_mean = info.pain_mean
         window_start = day - timedelta(days=settings.baseline_days)
         window = [p for d, p in non_flare_pain.items() if window_start <= d < day]
         baseline = median(window) if len(window) >= 7 else None
@@ -170,7 +192,7 @@ def judge_days(days: dict[date, Day], last: date, settings: FlareSettings) -> di
             reasons.append("above-baseline")
         if reasons:
             flare_days[day] = FlareDay(
-                day, pain_mean, info.pain_max, baseline, tuple(reasons), info.tags
+                day, pain_mean, info.pain_max, baseline, tuple(reasons), list(info.tags)
             )
         elif pain_mean is not None:
             non_flare_pain[day] = pain_mean
@@ -180,7 +202,7 @@ def judge_days(days: dict[date, Day], last: date, settings: FlareSettings) -> di
     return flare_days
 
 
-def episodes_of(flare_days: Sequence[FlareDay], days: dict[date, Day]) -> list[Episode]:
+def episodes_of(flare_days: Sequence[FlareDay], days: Mapping[date, PainFacts]) -> list[Episode]:
     """Runs of flare days at most 2 calendar days apart (one day between them is bridged)."""
     runs: list[list[FlareDay]] = []
     for flare_day in flare_days:
@@ -212,7 +234,18 @@ def episodes_of(flare_days: Sequence[FlareDay], days: dict[date, Day]) -> list[E
 
 def flares(entries: Iterable[Entry], first: date, last: date, settings: FlareSettings) -> Flares:
     """The flare days and episodes of [first, last], judged with up to a year of history."""
-    days = group_days(e for e in entries if history_start(first) <= e.at.date() <= last)
+    return flares_of(
+        group_days(e for e in entries if history_start(first) <= e.at.date() <= last),
+        first,
+        last,
+        settings,
+    )
+
+
+def flares_of(
+    days: Mapping[date, PainFacts], first: date, last: date, settings: FlareSettings
+) -> Flares:
+    """As `flares`, from days already grouped (whole days or the store's light DayPain)."""
     judged = judge_days(days, last, settings)
     in_period = [f for d, f in sorted(judged.items()) if first <= d <= last]
     return Flares(first, last, settings, in_period, episodes_of(in_period, days))
@@ -335,14 +368,22 @@ def summary_reads_from(first: date, last: date) -> date:
 
 
 def summarize(
-    entries: Iterable[Entry], first: date, last: date, settings: FlareSettings
+    entries: Iterable[Entry],
+    first: date,
+    last: date,
+    settings: FlareSettings,
+    history: Mapping[date, PainFacts] | None = None,
 ) -> Summary:
-    """The summary of [first, last]. `entries` should cover the flare history too (from
-    `history_start(first)`), which also holds the previous period of the same length."""
+    """The summary of [first, last].
+
+    `entries` should cover the previous period of the same length and the period. The flare
+    rules also need the year before: pass it as light `history` (DayPain from the store), or
+    let `entries` reach back to `summary_reads_from(first, last)`.
+    """
     length = (last - first).days + 1
     previous_first = first - timedelta(days=length)
     days = group_days(e for e in entries if summary_reads_from(first, last) <= e.at.date() <= last)
-    flare_days = judge_days(days, last, settings)
+    flare_days = judge_days({**(history or {}), **days}, last, settings)
     period = [days[d] for d in days_between(first, last) if d in days]
     previous = [
         days[d] for d in days_between(previous_first, first - timedelta(days=1)) if d in days

@@ -872,8 +872,12 @@ def summary(
             (first - timedelta(weeks=n), last - timedelta(weeks=n))
             for n in range(weeks - 1, -1, -1)
         ]
-    entries = _diary(ctx, db).entries(summary_reads_from(*periods[0]), last)
-    results = [summarize(entries, start, end, settings.flare) for start, end in periods]
+    diary = _diary(ctx, db)
+    # Whole entries for the periods and the one before; the year of flare history, light.
+    history = diary.day_pains(summary_reads_from(*periods[0]), last)
+    length = (periods[0][1] - periods[0][0]).days + 1
+    entries = diary.entries(periods[0][0] - timedelta(days=length), last)
+    results = [summarize(entries, s, e, settings.flare, history) for s, e in periods]
     if json_:
         _print_json([r.to_dict() for r in results] if weeks else results[0].to_dict())
         return
@@ -913,8 +917,7 @@ def flares(
     from dataclasses import replace
     from datetime import timedelta
 
-    from fibrolog.analysis import flares as find_flares
-    from fibrolog.analysis import history_start
+    from fibrolog.analysis import flares_of, history_start
 
     now = _now()
     first, end = _period(from_, to, last, now)
@@ -927,8 +930,8 @@ def flares(
         settings = replace(settings, threshold=threshold)
     if delta is not None:
         settings = replace(settings, delta=delta)
-    entries = _diary(ctx, db).entries(history_start(first), end)
-    result = find_flares(entries, first, end, settings)
+    days = _diary(ctx, db).day_pains(history_start(first), end)
+    result = flares_of(days, first, end, settings)
     if json_:
         _print_json(result.to_dict())
     else:

@@ -4,7 +4,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -339,3 +339,22 @@ def _med(value: object) -> Med:
     if set(data) - {"name", "dose"}:
         raise InvalidEntry("a med has only 'name' and 'dose'")
     return Med(data.get("name", ""), data.get("dose"))
+
+
+@dataclass(frozen=True)
+class DayPain:
+    """What the flare rules need of one day: its pain scores, whether a flare was marked, and
+    its tags. Read for the year of history before a period without building whole entries."""
+
+    date: date
+    pains: tuple[int, ...]
+    marked: bool
+    tags: tuple[str, ...]
+
+    @property
+    def pain_mean(self) -> float | None:
+        return sum(self.pains) / len(self.pains) if self.pains else None
+
+    @property
+    def pain_max(self) -> int | None:
+        return max(self.pains) if self.pains else None

@@ -189,3 +189,46 @@ def test_comparisons_use_unrounded_values() -> None:
     assert days.to_dict()["daily"][1]["pain_mean"] == 6.67
     assert days.flare_days == 0
     assert flares(diary, d("2026-11-01"), d("2026-11-30"), FlareSettings(threshold=6.66)).days
+
+
+def test_light_history_gives_the_same_results_as_whole_entries(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from fibrolog.analysis import flares_of, history_start, summary_reads_from
+    from fibrolog.demo import generate
+    from fibrolog.store import Diary
+
+    now = datetime(2026, 11, 23, 9, 15, tzinfo=ZoneInfo("Europe/Berlin"))
+    diary = Diary(tmp_path / "d")
+    diary.add_many(generate(500, 3, 11, now))
+    first, last = d("2026-10-01"), d("2026-11-22")
+    whole = flares(diary.entries(history_start(first), last), first, last, RULES)
+    light = flares_of(diary.day_pains(history_start(first), last), first, last, RULES)
+    assert light.to_dict() == whole.to_dict() and whole.episodes
+    week = (d("2026-11-16"), d("2026-11-22"))
+    full = summarize(diary.entries(summary_reads_from(*week), week[1]), *week, RULES)
+    lean = summarize(
+        diary.entries(d("2026-11-09"), week[1]),
+        *week,
+        RULES,
+        history=diary.day_pains(summary_reads_from(*week), week[1]),
+    )
+    assert lean.to_dict() == full.to_dict()
+
+
+def test_light_history_reports_a_damaged_document(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    import pytest
+
+    from fibrolog.errors import CorruptDiary
+    from fibrolog.store import Diary
+
+    diary = Diary(tmp_path / "d")
+    diary.add_many([e("2026-03-01T10:00", 4), e("2026-03-02T10:00", 5)])
+    path = tmp_path / "d" / "2026.json"
+    data = json.loads(path.read_text())
+    data["entries"]["2"]["pain"] = "five"
+    path.write_text(json.dumps(data))
+    with pytest.raises(CorruptDiary, match="entry #2: pain must be a whole number"):
+        diary.day_pains(d("2026-01-01"), d("2026-12-31"))
