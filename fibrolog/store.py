@@ -7,6 +7,7 @@ CorruptDiary before anything is written, so a damaged file is never overwritten.
 """
 
 import contextlib
+import heapq
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +30,7 @@ ENTRIES = "entries"
 STORED_FIELDS = frozenset(FIELDS) - {"id"}  # a stored document keeps its id as its key
 META = "_meta"
 KEEP_BACKUPS = 20
+MAX_OFFSET_AHEAD = timedelta(hours=12)  # UTC offsets run from -12:00 to +14:00
 
 Tables = dict[str, dict[str, Any]]
 
@@ -312,18 +314,67 @@ class Diary:
     ) -> list[Entry]:
         """The newest `limit` entries (all if None) that pass `keep`, oldest first.
 
-        Reads year files newest first and stops once it has enough.
+        Reads year files newest first and stops once it has enough; within a year it builds
+        entries newest first and stops as soon as no older one can make the list.
         """
         self.open()
         found: list[Entry] = []
         for year in reversed(self.years()):
             if (first and year < first.year) or (last and year > last.year):
                 continue
-            found.extend(e for e in self.year_entries(year, first, last) if keep(e))
-            if limit is not None and len(found) >= limit:
+            if limit:
+                found.extend(self._newest_in_year(year, limit, keep, first, last))
+            else:
+                found.extend(e for e in self.year_entries(year, first, last) if keep(e))
+            if limit and len(found) >= limit:
                 break
         found.sort(key=entry_key)
         return found[-limit:] if limit else found
+
+    def _newest_in_year(
+        self,
+        year: int,
+        limit: int,
+        keep: Callable[[Entry], bool],
+        first: date | None,
+        last: date | None,
+    ) -> list[Entry]:
+        """Up to the `limit` newest entries of one year passing `keep` and the day range.
+
+        Documents are visited by wall time, newest first. An instant is at most 12 h after its
+        wall time (offsets run from -12:00 to +14:00), so once `limit` entries are kept, a
+        document whose wall time is over 12 h before the oldest of them cannot be newer.
+        """
+        low = first.isoformat() if first else ""
+        high = last.isoformat() if last else "9999"
+        candidates = []
+        for key, document in self._raw_year(year).items():
+            at = document.get("at")
+            if not (isinstance(at, str) and at[4:5] == at[7:8] == "-"):
+                self._to_entry(year, key, document)  # anything odd is built, so it is reported
+                continue
+            if low <= at[:10] <= high:
+                candidates.append((at[:19], key, document))
+        candidates.sort(reverse=True)
+        kept: list[Entry] = []
+        newest_instants: list[datetime] = []  # a min-heap of the kept instants (UTC, naive)
+        for wall, key, document in candidates:
+            if len(newest_instants) == limit:
+                try:
+                    wall_time = datetime.fromisoformat(wall)
+                except ValueError:
+                    wall_time = None  # built below, which reports it
+                if wall_time is not None and wall_time + MAX_OFFSET_AHEAD < newest_instants[0]:
+                    break
+            entry = self._to_entry(year, key, document)
+            if keep(entry):
+                kept.append(entry)
+                instant = entry.at.astimezone(UTC).replace(tzinfo=None)
+                if len(newest_instants) < limit:
+                    heapq.heappush(newest_instants, instant)
+                else:
+                    heapq.heappushpop(newest_instants, instant)
+        return kept
 
     def day_pains(self, first: date, last: date) -> dict[date, DayPain]:
         """Each logged day of [first, last] as the flare rules see it (pain scores, flare mark,

@@ -161,10 +161,8 @@ def test_newest_reads_only_recent_years_when_enough(
         ]
     )
     read: list[int] = []
-    real = Diary.year_entries
-    monkeypatch.setattr(
-        Diary, "year_entries", lambda self, y, *a: read.append(y) or real(self, y, *a)
-    )
+    real = Diary._raw_year
+    monkeypatch.setattr(Diary, "_raw_year", lambda self, y: read.append(y) or real(self, y))
     newest = diary.newest(20)
     assert read == [2026]
     assert [e.at.day for e in newest] == list(range(6, 26))
@@ -178,3 +176,28 @@ def test_import_skips_known_uids(diary_dir: Path) -> None:
     )
     assert [e.uid for e in added] == [f"{2:032x}"] and skipped == 1
     assert diary.import_entries([make("2026-01-02T10:00", uid=2)]) == ([], 1)
+
+
+def test_newest_matches_a_full_sort_whatever_the_offsets_and_filters(diary_dir: Path) -> None:
+    import random
+
+    rng = random.Random(5)
+    entries = []
+    for i in range(400):
+        offset = timezone(timedelta(hours=rng.choice([-10, -3, 0, 1, 5.5, 9, 14])))
+        at = datetime(2026, 1, 1, tzinfo=offset) + timedelta(
+            minutes=rng.randrange(0, 60 * 24 * 300)
+        )
+        at = at.replace(second=0, microsecond=0)
+        entries.append(
+            Entry(
+                uid=f"{i:032x}", at=at, logged=at, pain=rng.randrange(11), flare=rng.random() < 0.2
+            )
+        )
+    diary = Diary(diary_dir)
+    diary.add_many(entries)
+    everything = diary.entries()
+    for limit in (1, 5, 20, 399, 500):
+        for keep in (lambda e: True, lambda e: e.flare, lambda e: (e.pain or 0) >= 8):
+            expected = [e for e in everything if keep(e)][-limit:]
+            assert diary.newest(limit, keep) == expected, limit
