@@ -8,6 +8,11 @@ min–max, ratios, peak memory and the budgets of issue 5.
     python benchmarks/run.py                 # the full run (a few minutes)
     python benchmarks/run.py --quick         # a tiny diary, two rounds: a smoke test
     python benchmarks/run.py -o benchmarks/RESULTS.md
+    python benchmarks/run.py --instructions  # also count instructions with valgrind's callgrind
+
+Wall time on a shared machine can swing by ±50 %; instruction counts do not (the same binary,
+inputs and environment give the same count), so `--instructions` is the way to compare two
+versions of the code on a noisy machine.
 
 jrnl is measured as a peer when its `jrnl` command is installed.
 """
@@ -53,6 +58,7 @@ class Timing:
     env: dict[str, str]
     seconds: list[float] = field(default_factory=list)
     peak_kib: int = 0
+    instructions: int | None = None
 
     @property
     def median(self) -> float:
@@ -82,6 +88,20 @@ def run_once(timing: Timing) -> None:
     timing.peak_kib = max(timing.peak_kib, usage.ru_maxrss)
 
 
+def count_instructions(timing: Timing) -> None:
+    """One run under callgrind: its total instruction count (deterministic, unlike time)."""
+    out = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *timing.args],
+        env=timing.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    for line in out.stderr.splitlines():
+        if "Collected :" in line:
+            timing.instructions = int(line.split(":")[-1])
+
+
 def build_diary(folder: Path, entries: int) -> float:
     start = time.perf_counter()
     subprocess.run(
@@ -101,7 +121,9 @@ def build_diary(folder: Path, entries: int) -> float:
     return time.perf_counter() - start
 
 
-def measure(sizes: list[int], rounds: int, workdir: Path) -> tuple[list[Timing], dict[int, float]]:
+def measure(
+    sizes: list[int], rounds: int, workdir: Path, instructions: bool = False
+) -> tuple[list[Timing], dict[int, float]]:
     env = dict(os.environ, NO_COLOR="1", FIBROLOG_CONFIG=str(workdir / "none.toml"))
     env.pop("FIBROLOG_DB", None)
     fib = fibrolog_command()
@@ -128,6 +150,9 @@ def measure(sizes: list[int], rounds: int, workdir: Path) -> tuple[list[Timing],
     for _ in range(rounds):  # interleaved: every command once per round
         for timing in timings:
             run_once(timing)
+    if instructions:
+        for timing in timings:
+            count_instructions(timing)
     return timings, build_seconds
 
 
@@ -141,9 +166,10 @@ def report(timings: list[Timing], build_seconds: dict[int, float], rounds: int) 
         f"{platform.release()}; Python {platform.python_version()}. {rounds} interleaved rounds; "
         "ratio = median wall time ÷ median of `python -c pass` from the same interpreter.",
         "",
-        "| command | median ms | min–max ms | ratio | budget | peak MiB |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| command | median ms | min–max ms | ratio | budget | peak MiB | instructions |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
+    bare_instructions = timings[0].instructions
     ok = True
     for t in timings:
         ratio = t.median / bare
@@ -156,9 +182,12 @@ def report(timings: list[Timing], build_seconds: dict[int, float], rounds: int) 
         mib = t.peak_kib / 1024
         if t.label.startswith(("--", "add", "list", "summary", "flares")):
             ok &= mib < MEMORY_BUDGET_MIB
+        counted = ""
+        if t.instructions and bare_instructions:
+            counted = f"{t.instructions / 1e6:.0f} M ({t.instructions / bare_instructions:.1f}×)"
         lines.append(
             f"| `{t.label}` | {t.median * 1000:.1f} | {min(t.seconds) * 1000:.1f}–"
-            f"{max(t.seconds) * 1000:.1f} | {ratio:.2f}× | {verdict} | {mib:.0f} |"
+            f"{max(t.seconds) * 1000:.1f} | {ratio:.2f}× | {verdict} | {mib:.0f} | {counted} |"
         )
     lines += ["", "Cost flat in history (the same command at 100k vs 20k entries):", ""]
     for command, limit in FLAT:
@@ -182,10 +211,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="tiny diary, 2 rounds (a smoke test)")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("-o", "--output", type=Path, help="also write the report to this file")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions (needs valgrind)"
+    )
     args = parser.parse_args()
     sizes, rounds = ([100], 2) if args.quick else ([1_000, 20_000, 100_000], args.rounds)
     with tempfile.TemporaryDirectory(prefix="fibrolog-bench-") as tmp:
-        timings, build_seconds = measure(sizes, rounds, Path(tmp))
+        if args.instructions and not shutil.which("valgrind"):
+            parser.error("--instructions needs valgrind (apt-get install valgrind)")
+        timings, build_seconds = measure(sizes, rounds, Path(tmp), args.instructions)
     text, ok = report(timings, build_seconds, rounds)
     print(text, end="")
     if args.output:
