@@ -6,14 +6,17 @@ with NO_COLOR.
 """
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fibrolog.analysis import HIGHER_IS_BETTER, Flares, Summary
 from fibrolog.models import Entry
 from fibrolog.text import when
+
+if TYPE_CHECKING:  # only summary and flares need the analysis: `list` should not load it
+    from fibrolog.analysis import Flares, Summary
 
 
 def console() -> Console:
@@ -141,6 +144,8 @@ def sparkline(values: Sequence[float | None]) -> str:
 
 
 def _change(metric: str, change: float | None) -> Text:
+    from fibrolog.analysis import HIGHER_IS_BETTER
+
     if change is None:
         return Text("·", style="dim")
     if abs(change) < 0.005:
@@ -158,7 +163,7 @@ def _counts(counts: dict[str, int], limit: int = 8) -> Text:
     return text
 
 
-def period_title(summary: Summary) -> str:
+def period_title(summary: "Summary") -> str:
     first, last = summary.first, summary.last
     span = f"{first:%a %d %b} – {last:%a %d %b %Y}"
     if summary.days == 7:
@@ -166,7 +171,7 @@ def period_title(summary: Summary) -> str:
     return span
 
 
-def print_summary(summary: Summary) -> None:
+def print_summary(summary: "Summary") -> None:
     out = console()
     out.print(Text(period_title(summary), style="bold"))
     out.print(
@@ -253,7 +258,7 @@ def _round2(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def print_weeks(summaries: Sequence[Summary]) -> None:
+def print_weeks(summaries: Sequence["Summary"]) -> None:
     out = console()
     table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
     for name in (
@@ -287,7 +292,7 @@ def print_weeks(summaries: Sequence[Summary]) -> None:
     out.print(table)
 
 
-def print_flares(result: Flares) -> None:
+def print_flares(result: "Flares") -> None:
     out = console()
     s = result.settings
     out.print(Text(f"Flares · {result.first:%d %b %Y} – {result.last:%d %b %Y}", style="bold"))

@@ -58,3 +58,19 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme() -> None:
         assert help_text.strip(), f"{name} has no help"
         assert "fibrolog" in help_text, f"{name} help has no example"
         assert f"fibrolog {name.split()[0]}" in readme, f"{name} missing from README"
+
+
+def test_heavy_modules_stay_off_the_start_up_path() -> None:
+    """Loading the CLI costs only Typer; a `list` adds Rich and TinyDB but not the analysis."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, fibrolog.cli;"
+        "heavy = ('rich', 'tinydb', 'fibrolog.analysis', 'fibrolog.store');"
+        "cli = {m for m in heavy if m in sys.modules};"
+        "import fibrolog.render, fibrolog.store;"
+        "print(sorted(cli), 'fibrolog.analysis' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] False"
