@@ -23,6 +23,18 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
+def table(*columns: str, last: str | None = None) -> Table:
+    """A borderless table. A column named ">pain" is right-aligned (numbers), others left; no
+    column wraps except `last`, the free-text column that ends in "…" on a narrow terminal."""
+    grid = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
+    for column in columns:
+        name = column.removeprefix(">")
+        grid.add_column(name, justify="right" if column.startswith(">") else "left", no_wrap=True)
+    if last is not None:
+        grid.add_column(last, overflow="ellipsis")
+    return grid
+
+
 def _score(value: int | None) -> Text:
     if value is None:
         return Text("·", style="dim")
@@ -31,15 +43,7 @@ def _score(value: int | None) -> Text:
 
 
 def entries_table(entries: Sequence[Entry]) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
-    table.add_column("#", justify="right", no_wrap=True, min_width=2)
-    table.add_column("when", no_wrap=True, min_width=20)
-    for name in ("pain", "fat", "fog", "stiff"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("sleep", justify="right", no_wrap=True)
-    table.add_column("flare", no_wrap=True)
-    # Only the free-text column gives way on a narrow terminal; the numbers never do.
-    table.add_column("details", overflow="ellipsis")
+    grid = table(">#", "when", ">pain", ">fat", ">fog", ">stiff", ">sleep", "flare", last="details")
     for e in entries:
         sleep = "" if e.sleep_hours is None else f"{e.sleep_hours:g}h"
         if e.sleep_quality is not None:
@@ -55,7 +59,7 @@ def entries_table(entries: Sequence[Entry]) -> Table:
                 if details:
                     details.append(" · ", style="dim")
                 details.append(part, style=style)
-        table.add_row(
+        grid.add_row(
             str(e.id),
             e.at.strftime("%Y-%m-%d %a %H:%M"),
             _score(e.pain),
@@ -66,7 +70,7 @@ def entries_table(entries: Sequence[Entry]) -> Table:
             Text("FLARE", style="bold red") if e.flare else Text(""),
             details,
         )
-    return table
+    return grid
 
 
 def print_entries(entries: Sequence[Entry], total_hint: str = "") -> None:
@@ -103,12 +107,12 @@ def print_entry(entry: Entry) -> None:
         rows.append((name, _score(score)))
     if entry.flare:
         rows.append(("flare", Text("yes", style="bold red")))
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="bold", no_wrap=True)
+    fields.add_column()
     for label, value in rows:
-        table.add_row(label, value)
-    out.print(table)
+        fields.add_row(label, value)
+    out.print(fields)
     if entry.note:
         out.print()
         out.print(Text(entry.note))
@@ -182,20 +186,9 @@ def print_summary(summary: "Summary") -> None:
     if not summary.entries:
         out.print("No entries in this period. Add one with: fibrolog add 5")
         return
-    days = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
-    for name, justify in (
-        ("day", "left"),
-        ("n", "right"),
-        ("pain", "right"),
-        ("max", "right"),
-        ("fatigue", "right"),
-        ("fog", "right"),
-        ("stiff", "right"),
-        ("sleep", "right"),
-        ("flare", "left"),
-    ):
-        days.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    days.add_column("tags", overflow="ellipsis")
+    days = table(
+        "day", ">n", ">pain", ">max", ">fatigue", ">fog", ">stiff", ">sleep", "flare", last="tags"
+    )
     for row in summary.daily:
         sleep = ""
         if row.values["sleep_hours"] is not None:
@@ -216,9 +209,7 @@ def print_summary(summary: "Summary") -> None:
         )
     out.print()
     out.print(days)
-    metrics = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
-    for name in ("", "mean", "min–max", "before", "change"):
-        metrics.add_column(name, justify="left" if not name else "right", no_wrap=True)
+    metrics = table("", ">mean", ">min–max", ">before", ">change")
     for name, metric in summary.metrics.items():
         span = "·" if metric.min is None else f"{metric.min:g}–{metric.max:g}"
         metrics.add_row(
@@ -260,25 +251,11 @@ def _round2(value: float | None) -> float | None:
 
 def print_weeks(summaries: Sequence["Summary"]) -> None:
     out = console()
-    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
-    for name in (
-        "week",
-        "from",
-        "days",
-        "pain",
-        "fatigue",
-        "fog",
-        "sleep",
-        "flares",
-        "pain by day",
-    ):
-        table.add_column(
-            name,
-            justify="left" if name in ("week", "from", "pain by day") else "right",
-            no_wrap=True,
-        )
+    grid = table(
+        "week", "from", ">days", ">pain", ">fatigue", ">fog", ">sleep", ">flares", "pain by day"
+    )
     for s in summaries:
-        table.add_row(
+        grid.add_row(
             f"W{s.first.isocalendar()[1]:02d}",
             f"{s.first:%d %b}",
             f"{s.days_logged}/{s.days}",
@@ -289,7 +266,7 @@ def print_weeks(summaries: Sequence["Summary"]) -> None:
             str(s.flare_days) if s.flare_days else Text("·", style="dim"),
             Text("│" + sparkline([row.values["pain"] for row in s.daily]) + "│"),
         )
-    out.print(table)
+    out.print(grid)
 
 
 def print_flares(result: "Flares") -> None:
@@ -306,17 +283,7 @@ def print_flares(result: "Flares") -> None:
     if not result.days:
         out.print("No flare days in this period.")
         return
-    days = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
-    for name, justify in (
-        ("date", "left"),
-        ("day", "left"),
-        ("pain", "right"),
-        ("max", "right"),
-        ("baseline", "right"),
-        ("reasons", "left"),
-    ):
-        days.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    days.add_column("tags", overflow="ellipsis")
+    days = table("date", "day", ">pain", ">max", ">baseline", "reasons", last="tags")
     for day in result.days:
         days.add_row(
             day.date.isoformat(),
@@ -329,20 +296,7 @@ def print_flares(result: "Flares") -> None:
         )
     out.print()
     out.print(days)
-    episodes = Table(
-        box=None, pad_edge=False, header_style="bold", collapse_padding=True, title_justify="left"
-    )
-    for name, justify in (
-        ("episode", "left"),
-        ("days", "right"),
-        ("flare", "right"),
-        ("peak", "right"),
-        ("mean", "right"),
-    ):
-        episodes.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    episodes.add_column(
-        "triggers (tags in the 2 days before and on the first day)", overflow="ellipsis"
-    )
+    episodes = table("episode", ">days", ">flare", ">peak", ">mean", last="triggers")
     for ep in result.episodes:
         span = f"{ep.start:%d %b}" if ep.start == ep.end else f"{ep.start:%d %b} – {ep.end:%d %b}"
         episodes.add_row(
@@ -447,9 +401,7 @@ def print_assessments(records: Sequence[dict[str, object]]) -> None:
     if not records:
         out.print("No self-assessments yet. Take one with: fibrolog assess  or  fibrolog fiqr")
         return
-    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
-    for name in ("#", "when", "kind", "score", "details"):
-        table.add_column(name, justify="right" if name in ("#", "score") else "left", no_wrap=True)
+    grid = table(">#", "when", "kind", ">score", "details")
     for r in records:
         if r["kind"] == "acr2016":
             score = f"FS {r['fs']}"
@@ -461,10 +413,10 @@ def print_assessments(records: Sequence[dict[str, object]]) -> None:
             details = (
                 f"function {r['function']} · overall {r['overall']} · symptoms {r['symptoms']}"
             )
-        table.add_row(
+        grid.add_row(
             str(r["id"]), str(r["at"])[:16].replace("T", " "), str(r["kind"]), score, details
         )
-    out.print(table)
+    out.print(grid)
     for kind, key, label, top in (
         ("acr2016", "fs", "FS", 31),
         ("fiqr", "total", "FIQR total", 100),
