@@ -219,17 +219,12 @@ class Entry:
         }
 
     @classmethod
-    def from_dict(
-        cls, data: Mapping[str, Any], *, id: int | None = None, stored: bool = False
-    ) -> "Entry":
+    def from_dict(cls, data: Mapping[str, Any], *, id: int | None = None) -> "Entry":
         """Build and validate an entry from its JSON form; lists are put in canonical order.
 
         Raises InvalidEntry naming the first problem. `id` overrides data["id"] (a TinyDB
-        document keeps its id as the key, not in the body). `stored` data was written by
-        fibrolog and is already canonical: it is validated as it is, not reordered first.
+        document keeps its id as the key, not in the body).
         """
-        if stored:
-            return cls._from_stored(data, id)
         if not isinstance(data, Mapping):
             raise InvalidEntry("an entry must be a JSON object")
         unknown = set(data) - set(FIELDS)
@@ -259,36 +254,6 @@ class Entry:
                 flare=data.get("flare", False),
                 note=data.get("note", ""),
             )
-        except InvalidEntry:
-            raise
-        except (ValueError, TypeError) as error:
-            raise InvalidEntry(str(error)) from None
-
-    @classmethod
-    def _from_stored(cls, data: Mapping[str, Any], id: int | None) -> "Entry":
-        """The fast path of from_dict for the diary's own files: every value is still checked
-        (by __post_init__), but lists are taken as stored instead of being put in order first."""
-        try:
-            return cls(
-                id=data.get("id", 0) if id is None else id,
-                uid=data["uid"],
-                at=_parse_time("at", data["at"]),
-                logged=_parse_time("logged", data["logged"]),
-                pain=data["pain"],
-                fatigue=data["fatigue"],
-                fog=data["fog"],
-                stiffness=data["stiffness"],
-                sleep_hours=_hours(data["sleep_hours"]),
-                sleep_quality=data["sleep_quality"],
-                regions=tuple(_str_list("regions", data["regions"])),
-                tags=tuple(_str_list("tags", data["tags"])),
-                meds=tuple(_med(m) for m in _list("meds", data["meds"])),
-                symptoms=MappingProxyType(_mapping("symptoms", data["symptoms"])),
-                flare=data["flare"],
-                note=data["note"],
-            )
-        except KeyError as missing:
-            raise InvalidEntry(f"missing field {missing}") from None
         except InvalidEntry:
             raise
         except (ValueError, TypeError) as error:

@@ -262,7 +262,7 @@ class Diary:
 
     def _to_entry(self, year: int, key: str, document: dict[str, Any]) -> Entry:
         try:
-            entry = Entry.from_dict(document, id=int(key), stored=True)
+            entry = Entry.from_dict(document, id=int(key))
         except InvalidEntry as error:
             raise CorruptDiary(
                 f"{self.year_path(year)} is damaged: entry #{key}: {error}", self.year_path(year)
@@ -590,6 +590,13 @@ class Diary:
                 continue
             all_ids.update(int(key) for key in raw)
             for key, document in raw.items():
+                if document.keys() != STORED_FIELDS:
+                    fields = sorted(document.keys() ^ STORED_FIELDS)
+                    problems.append(
+                        f"{path} is damaged: entry #{key} has missing or extra fields "
+                        f"({', '.join(fields)})"
+                    )
+                    continue
                 try:
                     entry = self._to_entry(year, key, document)
                 except CorruptDiary as error:

@@ -59,6 +59,17 @@ def test_check_finds_every_kind_of_problem(run: Run, diary_dir: Path) -> None:
     assert snapshot(diary_dir) == before
 
 
+def test_check_reports_a_document_with_missing_or_extra_fields(run: Run, diary_dir: Path) -> None:
+    run("add", "5")
+    year = json.loads((diary_dir / "2026.json").read_text())
+    del year["entries"]["1"]["fog"]
+    year["entries"]["1"]["mood"] = 3
+    (diary_dir / "2026.json").write_text(json.dumps(year))
+    result = run("check")
+    assert result.exit_code == 1
+    assert "entry #1 has missing or extra fields (fog, mood)" in result.stdout
+
+
 def test_backups_list_and_restore_asks_first(run: Run, run_json, diary_dir: Path) -> None:  # type: ignore[no-untyped-def]
     run("add", "5")
     run("add", "6")  # the first add of a diary with files makes the daily backup
