@@ -8,12 +8,13 @@ time; everything else is imported inside the command that needs it.
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
+import typer.main
 from typer._click.exceptions import UsageError  # typer 0.28 vendors click; pinned in pyproject
 from typer.core import TyperGroup
 
@@ -73,8 +74,65 @@ def _recovery_advice(error: FibrologError) -> str:
     )
 
 
+class _Commands(Mapping[str, Any]):
+    """The top-level commands by name, each turned from Typer into a click command on first use.
+
+    Typer converts every command of a group, reading each function's signature, on every run:
+    for fibrolog's twenty-odd commands that is ~10 ms, more than an `add` spends on the diary.
+    A run needs one command, and `--help` asks for each in turn. Names are known without
+    converting anything, so unknown-command suggestions still work.
+    """
+
+    def __init__(self, registry: typer.Typer) -> None:
+        self._infos: dict[str, typer.models.CommandInfo | typer.models.TyperInfo] = {}
+        for command in registry.registered_commands:
+            assert command.callback is not None
+            name = command.name or typer.main.get_command_name(command.callback.__name__)
+            self._infos[name] = command
+        for group in registry.registered_groups:
+            assert isinstance(group.name, str)
+            self._infos[group.name] = group
+        self._converted: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._converted:
+            info = self._infos[name]
+            # get_*_from_info are typer.main's own converters (typer is pinned below 0.29).
+            if isinstance(info, typer.models.TyperInfo):
+                self._converted[name] = typer.main.get_group_from_info(
+                    info,
+                    pretty_exceptions_short=False,
+                    suggest_commands=True,
+                    rich_markup_mode=None,
+                )
+            else:
+                self._converted[name] = typer.main.get_command_from_info(
+                    info, pretty_exceptions_short=False, rich_markup_mode=None
+                )
+        return self._converted[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+
+class _MainGroup(_Group):
+    """`fibrolog` itself: its commands come from `commands`, converted as they are used."""
+
+    def __init__(self, **attrs: Any) -> None:
+        assert not attrs.get("commands"), "register commands with @command(), not @app.command()"
+        super().__init__(**attrs)
+        self.commands = _Commands(commands)  # type: ignore[assignment]
+
+
+# Commands register here (`@command()`); `app` is the program, with `--db` and `--version`.
+commands = typer.Typer()
+command = commands.command
+
 app = typer.Typer(
-    cls=_Group,
+    cls=_MainGroup,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -83,7 +141,7 @@ app = typer.Typer(
     help="fibrolog: a private symptom diary for fibromyalgia. Start with: fibrolog add 5",
 )
 config_app = typer.Typer(cls=_Group, rich_markup_mode=None, invoke_without_command=True)
-app.add_typer(config_app, name="config")
+commands.add_typer(config_app, name="config")
 
 
 # -- options shared by several commands ----------------------------------------------------
@@ -416,7 +474,7 @@ def main_options(
     """fibrolog: a private symptom diary for fibromyalgia. Start with: fibrolog add 5"""
 
 
-@app.command()
+@command()
 def add(
     ctx: typer.Context,
     pain_arg: Annotated[
@@ -546,7 +604,7 @@ FlareOnly = Annotated[bool, typer.Option("--flare", help="Only entries marked as
 Limit = Annotated[int, typer.Option("--limit", "-n", min=0, help="Show the newest N (0: all).")]
 
 
-@app.command("list")
+@command("list")
 def list_command(
     ctx: typer.Context,
     from_: FromOpt = None,
@@ -571,13 +629,13 @@ def list_command(
 
 
 # `log` is another name for `list`: the same function, registered twice.
-app.command("log", help="Same as `list`.\n\n\b\nExample:\n  fibrolog log --flare")(list_command)
+command("log", help="Same as `list`.\n\n\b\nExample:\n  fibrolog log --flare")(list_command)
 
 
 EntryId = Annotated[int, typer.Argument(min=1, help="The entry's number, as `list` shows it.")]
 
 
-@app.command()
+@command()
 def show(ctx: typer.Context, entry_id: EntryId, json_: JsonOpt = False, db: DbOpt = None) -> None:
     """Show every field of one entry.
 
@@ -594,7 +652,7 @@ def show(ctx: typer.Context, entry_id: EntryId, json_: JsonOpt = False, db: DbOp
         print_entry(entry)
 
 
-@app.command()
+@command()
 def edit(
     ctx: typer.Context,
     entry_id: EntryId,
@@ -687,7 +745,7 @@ def edit(
         typer.echo(f"Updated {headline(new)}")
 
 
-@app.command()
+@command()
 def delete(
     ctx: typer.Context,
     entry_ids: Annotated[list[int], typer.Argument(min=1, help="Entry numbers to delete.")],
@@ -720,7 +778,7 @@ class ExportFormat(StrEnum):
     md = "md"
 
 
-@app.command()
+@command()
 def export(
     ctx: typer.Context,
     format_: Annotated[
@@ -762,7 +820,7 @@ def export(
     typer.echo(f"Exported {len(entries)} entries to {output}")
 
 
-@app.command("import")
+@command("import")
 def import_command(
     ctx: typer.Context,
     file: Annotated[
@@ -788,7 +846,7 @@ def import_command(
     typer.echo(f"Imported {len(added)} entries; skipped {skipped} already in the diary.")
 
 
-@app.command()
+@command()
 def info(ctx: typer.Context, db: DbOpt = None) -> None:
     """Show where the diary lives, how big it is, its backups and the config file.
 
@@ -822,7 +880,7 @@ def info(ctx: typer.Context, db: DbOpt = None) -> None:
     typer.echo("\n".join(lines))
 
 
-@app.command()
+@command()
 def summary(
     ctx: typer.Context,
     week: Annotated[
@@ -889,7 +947,7 @@ def summary(
         render.print_summary(results[0])
 
 
-@app.command()
+@command()
 def flares(
     ctx: typer.Context,
     from_: FromOpt = None,
@@ -940,7 +998,7 @@ def flares(
         print_flares(result)
 
 
-@app.command()
+@command()
 def demo(
     ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", min=1, max=36500, help="Days of data.")] = 84,
@@ -1007,7 +1065,7 @@ def demo(
     )
 
 
-@app.command()
+@command()
 def check(ctx: typer.Context, db: DbOpt = None) -> None:
     """Check that the diary is whole: every file, every entry, ids and the id counter.
 
@@ -1037,7 +1095,7 @@ def check(ctx: typer.Context, db: DbOpt = None) -> None:
     )
 
 
-@app.command()
+@command()
 def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
     """List the backups (made before edits, deletes, imports and restores, and daily).
 
@@ -1081,7 +1139,7 @@ def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> Non
     typer.echo("Restore one with: fibrolog restore NAME  (or: fibrolog restore latest)")
 
 
-@app.command()
+@command()
 def restore(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A backup name from `fibrolog backups`, or latest.")],
@@ -1126,7 +1184,7 @@ def _ask_severity(label: str) -> int:
         typer.echo("  Please answer 0, 1, 2 or 3.", err=True)
 
 
-@app.command()
+@command()
 def assess(
     ctx: typer.Context,
     areas: Annotated[
@@ -1231,7 +1289,7 @@ def assess(
         print_acr(record)
 
 
-@app.command()
+@command()
 def fiqr(
     ctx: typer.Context,
     answers: Annotated[
@@ -1287,7 +1345,7 @@ class AssessmentKind(StrEnum):
     fiqr = "fiqr"
 
 
-@app.command()
+@command()
 def assessments(
     ctx: typer.Context,
     kind: Annotated[AssessmentKind | None, typer.Option("--kind", help="acr2016 or fiqr.")] = None,
@@ -1310,7 +1368,7 @@ def assessments(
         print_assessments(records)
 
 
-@app.command()
+@command()
 def insights(
     ctx: typer.Context,
     last: Annotated[
@@ -1342,7 +1400,7 @@ def insights(
         print_insights(result)
 
 
-@app.command()
+@command()
 def report(
     ctx: typer.Context,
     weeks: Annotated[

@@ -4,6 +4,7 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from fibrolog.cli import app
@@ -74,3 +75,22 @@ def test_heavy_modules_stay_off_the_start_up_path() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[] False"
+
+
+def test_a_run_converts_only_the_command_it_runs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Typer would turn all twenty-odd commands into click commands on every run (~10 ms)."""
+    converted: list[str | None] = []
+    convert = typer.main.get_command_from_info
+
+    def recording(info: typer.models.CommandInfo, **options: object) -> object:
+        converted.append(info.name or info.callback.__name__)  # type: ignore[union-attr]
+        return convert(info, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(typer.main, "get_command_from_info", recording)
+    group = typer.main.get_command(app)
+    group.main(["--db", str(tmp_path / "d"), "list", "--json"], standalone_mode=False)
+    assert converted == ["list"]
+    # Help and suggestions still see every command.
+    assert {"add", "list", "log", "summary", "config"} <= set(group.commands)  # type: ignore[attr-defined]
