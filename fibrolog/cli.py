@@ -107,7 +107,7 @@ class _Commands(Mapping[str, Any]):
                 )
             else:
                 self._converted[name] = typer.main.get_command_from_info(
-                    info, pretty_exceptions_short=False, rich_markup_mode=None
+                    command_info=info, pretty_exceptions_short=False, rich_markup_mode=None
                 )
         return self._converted[name]
 

@@ -84,9 +84,9 @@ def test_a_run_converts_only_the_command_it_runs(
     converted: list[str | None] = []
     convert = typer.main.get_command_from_info
 
-    def recording(info: typer.models.CommandInfo, **options: object) -> object:
-        converted.append(info.name or info.callback.__name__)  # type: ignore[union-attr]
-        return convert(info, **options)  # type: ignore[arg-type]
+    def recording(command_info: typer.models.CommandInfo, **options: object) -> object:
+        converted.append(command_info.name or command_info.callback.__name__)  # type: ignore[union-attr]
+        return convert(command_info, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(typer.main, "get_command_from_info", recording)
     group = typer.main.get_command(app)
