@@ -201,3 +201,36 @@ def test_newest_matches_a_full_sort_whatever_the_offsets_and_filters(diary_dir: 
         for keep in (lambda e: True, lambda e: e.flare, lambda e: (e.pain or 0) >= 8):
             expected = [e for e in everything if keep(e)][-limit:]
             assert diary.newest(limit, keep) == expected, limit
+
+
+def test_backup_folder_names_are_read_strictly() -> None:
+    from fibrolog.store import _backup_stamp
+
+    assert _backup_stamp("20261123T091500") == (datetime(2026, 11, 23, 9, 15), 1)
+    assert _backup_stamp("20261123T091500-3") == (datetime(2026, 11, 23, 9, 15), 3)
+    for name in (
+        "20261323T091500",  # month 13
+        "20261123T091500-",
+        "20261123T091500-x",
+        "20261123 091500",
+        "2026112T0915000",
+        "２0261123T091500",  # a full-width digit
+        "notes.txt",
+        "",
+    ):
+        assert _backup_stamp(name) is None, name
+
+
+def test_add_snapshots_only_when_the_newest_backup_is_a_day_old(diary_dir: Path) -> None:
+    diary = Diary(diary_dir)
+    diary.add(make("2026-11-20T10:00", uid=1))  # nothing to back up yet
+    (diary_dir / "backups").mkdir(mode=0o700)
+    (diary_dir / "backups" / "notes.txt").write_text("not a backup")
+    diary.add(make("2026-11-21T10:00", uid=2))
+    first = [b.path.name for b in diary.backups()]
+    assert len(first) == 1, "an add with no backup younger than a day makes one"
+    diary.add(make("2026-11-22T10:00", uid=3))
+    assert [b.path.name for b in diary.backups()] == first, "a fresh backup is enough"
+    (diary_dir / "backups" / first[0]).rename(diary_dir / "backups" / "20200101T000000")
+    diary.add(make("2026-11-23T10:00", uid=4))
+    assert len(diary.backups()) == 2, "a day-old newest backup gets a fresh one"
