@@ -585,7 +585,10 @@ def _list(
 
     entries = _diary(ctx, db).newest(limit or None, keep, first, end)
     if json_:
-        _print_json([e.to_dict() for e in entries])
+        from fibrolog.export import json_array
+
+        sys.stdout.writelines(json_array(e.to_dict() for e in entries))
+        sys.stdout.write("\n")
         return
     from fibrolog.render import print_entries
 
@@ -804,19 +807,19 @@ def export(
 
     now = _now()
     first, end = _period(from_, to, None, now)
-    entries = _diary(ctx, db).entries(first, end)
+    entries = _diary(ctx, db).entries(first, end)  # all read (and checked) before any output
     if format_ is ExportFormat.json:
-        text = exporters.to_json(entries, now, current_schema())
+        pieces = exporters.iter_json(entries, now, current_schema())
     elif format_ is ExportFormat.csv:
-        text = exporters.to_csv(entries)
+        pieces = exporters.iter_csv(entries)
     else:
-        text = exporters.to_markdown(entries)
+        pieces = exporters.iter_markdown(entries)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.writelines(pieces)
         return
     from fibrolog.safefile import atomic_write
 
-    atomic_write(output.expanduser().absolute(), text.encode())
+    atomic_write(output.expanduser().absolute(), (piece.encode() for piece in pieces))
     typer.echo(f"Exported {len(entries)} entries to {output}")
 
 

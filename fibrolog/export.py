@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,14 +31,28 @@ def unguard_cell(text: str) -> str:
     return text
 
 
+def json_array(items: Iterable[object], depth: int = 0) -> Iterator[str]:
+    """`json.dumps(list(items), ensure_ascii=False, indent=2)` piece by piece, for an array
+    nested `depth` levels deep: a 100 000-entry export never sits in memory as one string."""
+    inner = "\n" + "  " * (depth + 1)
+    opened = False
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", inner)
+        yield ("[" if not opened else ",") + inner + text
+        opened = True
+    yield "\n" + "  " * depth + "]" if opened else "[]"
+
+
+def iter_json(entries: Iterable[Entry], exported: datetime, schema: int) -> Iterator[str]:
+    """The JSON export (SPEC §4) in pieces."""
+    head = {"format": "fibrolog", "schema": schema, "exported": exported.isoformat()}
+    yield json.dumps(head, ensure_ascii=False, indent=2).removesuffix("\n}") + ',\n  "entries": '
+    yield from json_array((e.to_dict() for e in entries), depth=1)
+    yield "\n}\n"
+
+
 def to_json(entries: Iterable[Entry], exported: datetime, schema: int) -> str:
-    document = {
-        "format": "fibrolog",
-        "schema": schema,
-        "exported": exported.isoformat(),
-        "entries": [e.to_dict() for e in entries],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return "".join(iter_json(entries, exported, schema))
 
 
 def _cell(value: object) -> str:
@@ -52,11 +66,21 @@ def _cell(value: object) -> str:
 
 
 def to_csv(entries: Sequence[Entry]) -> str:
+    return "".join(iter_csv(entries))
+
+
+def iter_csv(entries: Sequence[Entry], rows_per_piece: int = 1000) -> Iterator[str]:
+    """The CSV export in pieces of `rows_per_piece` rows (the header needs every entry first:
+    each symptom name gets a column)."""
     symptom_names = sorted({name for e in entries for name in e.symptoms})
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS + [SYMPTOM_PREFIX + n for n in symptom_names])
-    for e in entries:
+    for count, e in enumerate(entries, 1):
+        if count % rows_per_piece == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
         row: list[object] = [
             e.id,
             e.uid,
@@ -76,7 +100,7 @@ def to_csv(entries: Sequence[Entry]) -> str:
         ]
         row += [e.symptoms.get(name) for name in symptom_names]
         writer.writerow([guard_cell(_cell(value)) for value in row])
-    return out.getvalue()
+    yield out.getvalue()
 
 
 def _md(text: str) -> str:
@@ -86,6 +110,11 @@ def _md(text: str) -> str:
 
 
 def to_markdown(entries: Iterable[Entry]) -> str:
+    return "".join(iter_markdown(entries))
+
+
+def iter_markdown(entries: Iterable[Entry]) -> Iterator[str]:
+    """The Markdown table, a line at a time."""
     head = [
         "when",
         "pain",
@@ -99,7 +128,8 @@ def to_markdown(entries: Iterable[Entry]) -> str:
         "flare",
         "note",
     ]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    yield "| " + " | ".join(head) + " |\n"
+    yield "|" + "---|" * len(head) + "\n"
     for e in entries:
         sleep = "" if e.sleep_hours is None else f"{e.sleep_hours:g} h"
         if e.sleep_quality is not None:
@@ -114,8 +144,7 @@ def to_markdown(entries: Iterable[Entry]) -> str:
             "yes" if e.flare else "",
             e.note,
         ]
-        lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+        yield "| " + " | ".join(_md(c) for c in cells) + " |\n"
 
 
 # -- import ---------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def tags_in_note(note: str) -> list[str]:
     return [m.lower() for m in NOTE_TAG.findall(note)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Med:
     """A medication taken. Its text form is 'name dose', the dose starting at the first number."""
 
@@ -115,7 +115,7 @@ def _check_time(name: str, value: object) -> datetime:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One observation at a moment (SPEC §2). `id` is 0 until the diary assigns one."""
 
@@ -306,7 +306,7 @@ def _med(value: object) -> Med:
     return Med(data.get("name", ""), data.get("dose"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DayPain:
     """What the flare rules need of one day: its pain scores, whether a flare was marked, and
     its tags. Read for the year of history before a period without building whole entries."""

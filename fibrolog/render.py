@@ -9,23 +9,35 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from fibrolog.models import Entry
 from fibrolog.text import when
 
-if TYPE_CHECKING:  # only summary and flares need the analysis: `list` should not load it
+if TYPE_CHECKING:  # `list` loads neither the analysis nor Rich's tables
+    from rich.table import Table
+
     from fibrolog.analysis import Flares, Summary
 
 
 def console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    # markup=False: no string printed here is ever read as markup, not only the Text objects
+    # (a med named "[/x]" in an insights line would otherwise be parsed, or crash the view).
+    return Console(highlight=False, markup=False, soft_wrap=False)
 
 
-def table(*columns: str, last: str | None = None) -> Table:
+def label_grid() -> "Table":
+    """Label/value rows with no header, two spaces apart."""
+    from rich.table import Table
+
+    return Table.grid(padding=(0, 2))
+
+
+def table(*columns: str, last: str | None = None) -> "Table":
     """A borderless table. A column named ">pain" is right-aligned (numbers), others left; no
     column wraps except `last`, the free-text column that ends in "…" on a narrow terminal."""
+    from rich.table import Table
+
     grid = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
     for column in columns:
         name = column.removeprefix(">")
@@ -42,43 +54,130 @@ def _score(value: int | None) -> Text:
     return Text(str(value), style=style)
 
 
-def entries_table(entries: Sequence[Entry]) -> Table:
-    grid = table(">#", "when", ">pain", ">fat", ">fog", ">stiff", ">sleep", "flare", last="details")
-    for e in entries:
-        sleep = "" if e.sleep_hours is None else f"{e.sleep_hours:g}h"
-        if e.sleep_quality is not None:
-            sleep += f" q{e.sleep_quality}"
-        details = Text(no_wrap=True, overflow="ellipsis")
+# Terminal control characters (escape sequences, bell, backspace …) in user text would act on
+# the terminal instead of printing; they are shown as "�". Newlines and tabs are the callers'.
+_CONTROLS = {c: "\N{REPLACEMENT CHARACTER}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+_CONTROLS_BUT_LINES = {c: shown for c, shown in _CONTROLS.items() if chr(c) not in "\n\t"}
+
+
+def printable(text: str, keep_lines: bool = False) -> str:
+    """User text made safe to print: control characters become "�" (keep_lines: not \n, \t)."""
+    if text.isprintable():
+        return text
+    return text.translate(_CONTROLS_BUT_LINES if keep_lines else _CONTROLS)
+
+
+def _score_cell(value: int | None) -> tuple[str, str]:
+    if value is None:
+        return "·", "dim"
+    return str(value), "red" if value >= 7 else "yellow" if value >= 4 else "green"
+
+
+ENTRY_COLUMNS = (">#", "when", ">pain", ">fat", ">fog", ">stiff", ">sleep", "flare")
+
+
+def _entry_cells(e: Entry) -> list[tuple[str, str]]:
+    """One entry as (text, style) cells for ENTRY_COLUMNS."""
+    sleep = "" if e.sleep_hours is None else f"{e.sleep_hours:g}h"
+    if e.sleep_quality is not None:
+        sleep += f" q{e.sleep_quality}"
+    return [
+        (str(e.id), ""),
+        (e.at.strftime("%Y-%m-%d %a %H:%M"), ""),
+        *map(_score_cell, (e.pain, e.fatigue, e.fog, e.stiffness)),
+        (sleep.strip(), "") if sleep else ("·", "dim"),
+        ("FLARE", "bold red") if e.flare else ("", ""),
+    ]
+
+
+def _entry_details(e: Entry) -> list[tuple[str, str]]:
+    """The free-text end of an entry's row, as (text, style) parts."""
+    return [
+        (part, style)
         for part, style in (
             (",".join(e.regions), "cyan"),
             (" ".join("@" + t for t in e.tags), "magenta"),
-            (", ".join(str(m) for m in e.meds), "blue"),
-            (" ".join(e.note.split()), ""),
-        ):
-            if part:
-                if details:
-                    details.append(" · ", style="dim")
-                details.append(part, style=style)
-        grid.add_row(
-            str(e.id),
-            e.at.strftime("%Y-%m-%d %a %H:%M"),
-            _score(e.pain),
-            _score(e.fatigue),
-            _score(e.fog),
-            _score(e.stiffness),
-            sleep or Text("·", style="dim"),
-            Text("FLARE", style="bold red") if e.flare else Text(""),
-            details,
+            (printable(", ".join(str(m) for m in e.meds)), "blue"),
+            (printable(" ".join(e.note.split())), ""),
         )
-    return grid
+        if part
+    ]
+
+
+class _Painter:
+    """Text wrapped in the terminal codes of a style, exactly as the console would write them."""
+
+    def __init__(self, out: Console) -> None:
+        self.out = out
+        self.codes: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, text: str, style: str) -> str:
+        if not style or not text:
+            return text
+        if style not in self.codes:
+            with self.out.capture() as captured:  # once per style: NO_COLOR, pipes, colours
+                self.out.print(Text("\0", style=style), end="")
+            before, _, after = captured.get().partition("\0")
+            self.codes[style] = before, after
+        before, after = self.codes[style]
+        return f"{before}{text}{after}"
+
+
+def _fit(parts: list[tuple[str, str]], width: int, paint: _Painter) -> str:
+    """Details parts joined by " · ", cut with "…" to `width` terminal cells."""
+    from rich.cells import cell_len, set_cell_size
+
+    out: list[str] = []
+    room = width
+    for i, (part, style) in enumerate(parts):
+        if i:
+            if room < 4:
+                out.append(paint("…"[:room], "dim"))
+                break
+            out.append(paint(" · ", "dim"))
+            room -= 3
+        size = len(part) if part.isascii() else cell_len(part)
+        if size > room:
+            out.append(paint(set_cell_size(part, max(room - 1, 0)) + "…", style))
+            break
+        out.append(paint(part, style))
+        room -= size
+    return "".join(out)
 
 
 def print_entries(entries: Sequence[Entry], total_hint: str = "") -> None:
+    """The entries as a table, written line by line.
+
+    Not a Rich Table: `list -n 0` may show 100 000 entries, and a Table costs ~0.6 ms and
+    memory for every row before the first is printed (100 s and 800 MiB for 100k). The
+    columns are the same for every row, so their widths are known after one pass.
+    """
     out = console()
     if not entries:
         out.print("No entries match. Add one with: fibrolog add 5")
         return
-    out.print(entries_table(entries))
+    paint = _Painter(out)
+    widths = [len(name) - name.startswith(">") for name in ENTRY_COLUMNS]
+    for e in entries:  # a first pass for the widths; rows are made one at a time below
+        for i, (text, _style) in enumerate(_entry_cells(e)):
+            widths[i] = max(widths[i], len(text))
+    room = max(out.width - sum(widths) - len(widths), 12)
+
+    def line(cells: list[tuple[str, str]], details: str) -> str:
+        padded = [
+            paint(text.rjust(width) if name.startswith(">") else text.ljust(width), style)
+            for (text, style), width, name in zip(cells, widths, ENTRY_COLUMNS, strict=True)
+        ]
+        return " ".join([*padded, details]).rstrip() + "\n"
+
+    header = [(name.removeprefix(">"), "bold") for name in ENTRY_COLUMNS]
+    chunk = [line(header, paint("details", "bold"))]
+    for e in entries:
+        chunk.append(line(_entry_cells(e), _fit(_entry_details(e), room, paint)))
+        if len(chunk) >= 1000:
+            out.file.write("".join(chunk))
+            chunk.clear()
+    out.file.write("".join(chunk))
     if total_hint:
         out.print(Text(total_hint, style="dim"))
 
@@ -102,12 +201,12 @@ def print_entry(entry: Entry) -> None:
     if entry.tags:
         rows.append(("tags", Text(" ".join("@" + t for t in entry.tags), style="magenta")))
     if entry.meds:
-        rows.append(("meds", Text(", ".join(str(m) for m in entry.meds))))
+        rows.append(("meds", Text(printable(", ".join(str(m) for m in entry.meds)))))
     for name, score in sorted(entry.symptoms.items()):
         rows.append((name, _score(score)))
     if entry.flare:
         rows.append(("flare", Text("yes", style="bold red")))
-    fields = Table.grid(padding=(0, 2))
+    fields = label_grid()
     fields.add_column(style="bold", no_wrap=True)
     fields.add_column()
     for label, value in rows:
@@ -115,7 +214,7 @@ def print_entry(entry: Entry) -> None:
     out.print(fields)
     if entry.note:
         out.print()
-        out.print(Text(entry.note))
+        out.print(Text(printable(entry.note, keep_lines=True)))
 
 
 # -- summary and flares ------------------------------------------------------------------------
@@ -222,7 +321,7 @@ def print_summary(summary: "Summary") -> None:
     out.print()
     out.print(metrics)
     out.print()
-    grid = Table.grid(padding=(0, 2))
+    grid = label_grid()
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     pain = sparkline([row.values["pain"] for row in summary.daily])
@@ -343,7 +442,7 @@ def print_acr(record: dict[str, object]) -> None:
     out.print(
         Text(f"ACR 2016 fibromyalgia criteria · self-assessment #{record['id']}", style="bold")
     )
-    grid = Table.grid(padding=(0, 2))
+    grid = label_grid()
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     grid.add_row(
@@ -363,7 +462,7 @@ def print_acr(record: dict[str, object]) -> None:
     )
     out.print(grid)
     out.print()
-    checks = Table.grid(padding=(0, 2))
+    checks = label_grid()
     checks.add_column(no_wrap=True)
     checks.add_column()
     checks.add_row(mark(criteria["wpi_sss"]), "WPI ≥ 7 with SSS ≥ 5, or WPI 4–6 with SSS ≥ 9")
@@ -385,7 +484,7 @@ def print_fiqr(record: dict[str, object]) -> None:
     out.print(
         Text(f"FIQR (Revised Fibromyalgia Impact Questionnaire) #{record['id']}", style="bold")
     )
-    grid = Table.grid(padding=(0, 2))
+    grid = label_grid()
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     grid.add_row("function", part(record["function"], 30))
@@ -487,10 +586,11 @@ def print_insights(result: dict[str, object]) -> None:
         out.print("  none first taken in this period")
     for finding in meds:
         if finding["difference"] is None:
-            out.print(f"  {finding['med']} (from {finding['first_taken']}): {finding['missing']}")
+            med = printable(str(finding["med"]))
+            out.print(f"  {med} (from {finding['first_taken']}): {finding['missing']}")
         else:
             out.print(
-                f"  {finding['med']} (from {finding['first_taken']}): "
+                f"  {printable(str(finding['med']))} (from {finding['first_taken']}): "
                 f"pain {finding['before_mean']:.1f} in the 28 days before vs "
                 f"{finding['after_mean']:.1f} after ({finding['difference']:+.2f}; "
                 f"n {finding['n_before']}/{finding['n_after']} days)"

@@ -244,3 +244,12 @@ def test_insights_command(run: Run) -> None:
     assert out["days_logged"] == 90 and out["sleep"]["hours"]["rho"] < 0
     text = run("insights").stdout
     assert "not causes" in text and "Spearman ρ" in text and "Pain by weekday" in text
+
+
+def test_insights_print_a_med_name_literally(run: Run) -> None:
+    for day in range(1, 20):
+        args = ["--med", "[/x] [bold]pill 5mg"] if day > 10 else []
+        run("add", str(6 if day <= 10 else 3), "--at", f"2026-11-{day:02d} 09:00", *args)
+    result = run("insights", "--last", "30d")
+    assert result.exit_code == 0, result.output
+    assert "[/x] [bold]pill (from 2026-11-11)" in result.stdout

@@ -1,5 +1,6 @@
 """Round trips over random entries: model ⇄ dict, and export → import into an empty diary."""
 
+import json
 import string
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -98,3 +99,42 @@ def test_formula_guard_round_trips_any_cell(cell: str) -> None:
     guarded = guard_cell(cell)
     assert unguard_cell(guarded) == cell
     assert not guarded.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.lists(json_values, max_size=5), st.integers(0, 3))
+def test_streamed_json_arrays_are_exactly_json_dumps(items: list[object], depth: int) -> None:
+    from fibrolog.export import json_array
+
+    expected = json.dumps(items, ensure_ascii=False, indent=2)
+    if depth:  # the array as the value of a key nested `depth` objects deep
+        nested: object = items
+        for _ in range(depth):
+            nested = {"k": nested}
+        whole = json.dumps(nested, ensure_ascii=False, indent=2)
+        expected = whole[whole.index("[") if items else whole.index("[]") :].rsplit("]", 1)[0] + "]"
+    assert "".join(json_array(items, depth)) == expected
+
+
+@settings(max_examples=30)
+@given(st.lists(entries(), max_size=6), st.integers(1, 3))
+def test_exports_in_pieces_are_the_whole_documents(batch: list[Entry], per_piece: int) -> None:
+    from fibrolog.export import iter_csv, to_markdown
+
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    document = json.loads(to_json(batch, now, 1))
+    assert document == {
+        "format": "fibrolog",
+        "schema": 1,
+        "exported": now.isoformat(),
+        "entries": [e.to_dict() for e in batch],
+    }
+    assert to_json(batch, now, 1) == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    assert "".join(iter_csv(batch, rows_per_piece=per_piece)) == to_csv(batch)
+    assert to_markdown(batch).count("\n") == 2 + len(batch)

@@ -62,3 +62,21 @@ def test_an_insert_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.Monke
         Document({"n": 2}, doc_id=2)
     )
     assert reads == [path]
+
+
+def test_a_write_whose_pieces_fail_leaves_the_old_file(tmp_path: Path) -> None:
+    from fibrolog.safefile import atomic_write
+
+    target = tmp_path / "export.json"
+    atomic_write(target, b"old")
+
+    def pieces() -> Iterator[bytes]:
+        yield b"new, half"
+        raise RuntimeError("a year file turned out damaged")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, pieces())
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["export.json"], "no temporary file left"
+    atomic_write(target, iter([b"new ", b"whole"]))
+    assert target.read_bytes() == b"new whole"

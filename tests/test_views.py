@@ -237,3 +237,36 @@ def test_demo_never_touches_the_real_diary(
     assert (tmp_path / "data" / "fibrolog" / "demo" / "meta.json").exists()
     assert not (tmp_path / "data" / "fibrolog" / "diary").exists()
     assert run("demo", "--days", "7").exit_code == 0, "its own folder is simply remade"
+
+
+def test_list_text_is_a_table_of_fixed_columns(run: Run, cli_env: dict[str, str]) -> None:
+    cli_env["COLUMNS"] = "72"
+    for day, pain in ((18, 9), (19, 4), (20, None)):
+        args = [str(pain)] if pain is not None else ["--fatigue", "3"]
+        run("add", *args, "--at", f"2026-11-{day} 08:00", "-w", "neck", "-n", "x" * 80)
+    run("add", "2", "--at", "2026-11-21 08:00", "--sleep-hours", "7.5", "--sleep-quality", "6")
+    run("add", "--at", "2026-11-22 08:00", "--flare", "-t", "weather")
+    lines = run("list").stdout.splitlines()
+    assert lines[0] == "# when                 pain fat fog stiff   sleep flare details"
+    assert lines[1].startswith("1 2026-11-18 Wed 08:00    9   ·   ·     ·       ·       neck · xx")
+    assert lines[3].startswith("3 2026-11-20 Fri 08:00    ·   3   ·     ·       ·       neck · ")
+    assert lines[4] == "4 2026-11-21 Sat 08:00    2   ·   ·     · 7.5h q6"
+    assert lines[5] == "5 2026-11-22 Sun 08:00    ·   ·   ·     ·       · FLARE @weather"
+    assert all(len(line) <= 72 for line in lines) and lines[1].endswith("x…")
+
+
+def test_terminal_control_characters_in_notes_are_never_sent_to_the_terminal(run: Run) -> None:
+    note = "evil \x1b[2J\x1b]0;title\x07 end\nsecond line"
+    assert run("add", "3", "-n", note, "--med", "pill\x1b[31m 5mg").exit_code == 0
+    for args in (["list"], ["show", "1"]):
+        shown = run(*args).stdout
+        assert "\x1b" not in shown and "\x07" not in shown, args
+        assert "�[2J" in shown, args
+    assert "second line" in run("show", "1").stdout.splitlines()
+    assert run_json_note(run) == note, "the diary keeps the note exactly as typed"
+
+
+def run_json_note(run: Run) -> str:
+    import json
+
+    return str(json.loads(run("show", "1", "--json").stdout)["note"])
