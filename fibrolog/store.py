@@ -510,7 +510,8 @@ class Diary:
         # meta.json first: a crash after it wastes ids but can never hand one out twice.
         self._write_meta(replace(meta, next_id=meta.next_id + len(stored)))
         for year, batch in by_year.items():
-            tables[year].insert_multiple(Document(_document(e), doc_id=e.id) for e in batch)
+            # Let go of each year once written: a 100k import would otherwise hold every year.
+            tables.pop(year).insert_multiple(Document(_document(e), doc_id=e.id) for e in batch)
         return stored
 
     def update(self, entry: Entry) -> Entry:

@@ -244,6 +244,29 @@ def test_import_is_all_or_nothing_and_names_bad_rows(
     assert snapshot(diary_dir) == before
 
 
+def test_import_reads_a_bom_and_refuses_what_is_not_utf8(
+    run: Run, tmp_path: Path, diary_dir: Path
+) -> None:
+    run("add", "5", "-n", "café 😣")
+    exported = run("export").stdout
+    run("add", "6")
+    before = snapshot(diary_dir)
+    for name, content, message in (
+        ("latin1.csv", "id,uid\n1,caf\xe9\n".encode("latin-1"), "not UTF-8 text"),
+        ("broken.json", b'{"format": "fibrolog", "entries": [', "not valid JSON"),
+        ("empty.json", b"  \n", "the file is empty"),
+    ):
+        (tmp_path / name).write_bytes(content)
+        result = run("import", str(tmp_path / name))
+        assert result.exit_code == 1 and message in result.stderr, (name, result.stderr)
+        assert snapshot(diary_dir) == before, name
+    (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + exported.encode())
+    other = tmp_path / "other"
+    result = run("--db", str(other), "import", str(tmp_path / "bom.json"))
+    assert result.stdout == "Imported 1 entries; skipped 0 already in the diary.\n"
+    assert "café 😣" in run("--db", str(other), "list").stdout
+
+
 def test_db_option_before_or_after_the_command(run: Run, tmp_path: Path) -> None:
     for args in (
         ["--db", str(tmp_path / "a"), "add", "3"],
