@@ -4,11 +4,11 @@ No I/O and no clock: the caller passes the entries of the days it asks about, pl
 Comparisons use unrounded values; only `to_dict` rounds (2 decimals), for JSON and display.
 """
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from statistics import fmean, median
 from typing import Any, Protocol
 
 from fibrolog.config import FlareSettings
@@ -27,6 +27,20 @@ def _round(value: float | None) -> float | None:
 
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+# The two statistics the views need, as the statistics module computes them (it costs ~4 ms
+# to import, with fractions and decimal, on every summary and flares).
+def fmean(values: Sequence[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+def median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 @dataclass(frozen=True)

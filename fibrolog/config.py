@@ -1,7 +1,6 @@
 """Settings (SPEC §6): a small TOML file, read with tomllib and written with tomli-w."""
 
 import os
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,10 +102,13 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def _read_flat(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as file:
-            data = tomllib.load(file)
+        raw = path.read_bytes()
     except FileNotFoundError:
         return {}
+    import tomllib  # only when there is a settings file: summary and flares start faster
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise FibrologError(f"config file {path} is not valid TOML: {error}") from None
     flat = _flatten(data)
@@ -157,6 +159,8 @@ def parse_value(key: str, text: str) -> Any:
     """Text from `config set KEY VALUE` → a checked value ('7', '6.5', 'a,b' or TOML)."""
     if key not in KEYS:
         raise UsageProblem(f"unknown config key '{key}'; keys: {', '.join(KEYS)}")
+    import tomllib
+
     raw: Any = text
     try:
         raw = tomllib.loads(f"v = {text}")["v"]
