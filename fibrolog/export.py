@@ -51,10 +51,6 @@ def iter_json(entries: Iterable[Entry], exported: datetime, schema: int) -> Iter
     yield "\n}\n"
 
 
-def to_json(entries: Iterable[Entry], exported: datetime, schema: int) -> str:
-    return "".join(iter_json(entries, exported, schema))
-
-
 def _cell(value: object) -> str:
     if value is None:
         return ""
@@ -63,10 +59,6 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
-
-
-def to_csv(entries: Sequence[Entry]) -> str:
-    return "".join(iter_csv(entries))
 
 
 def iter_csv(entries: Sequence[Entry], rows_per_piece: int = 1000) -> Iterator[str]:
@@ -107,10 +99,6 @@ def _md(text: str) -> str:
     return (
         text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
     )
-
-
-def to_markdown(entries: Iterable[Entry]) -> str:
-    return "".join(iter_markdown(entries))
 
 
 def iter_markdown(entries: Iterable[Entry]) -> Iterator[str]:

@@ -6,7 +6,7 @@ with NO_COLOR.
 """
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -48,10 +48,8 @@ def table(*columns: str, last: str | None = None) -> "Table":
 
 
 def _score(value: int | None) -> Text:
-    if value is None:
-        return Text("·", style="dim")
-    style = "red" if value >= 7 else "yellow" if value >= 4 else "green"
-    return Text(str(value), style=style)
+    text, style = _score_cell(value)
+    return Text(text, style=style)
 
 
 # Terminal control characters (escape sequences, bell, backspace …) in user text would act on
@@ -68,6 +66,7 @@ def printable(text: str, keep_lines: bool = False) -> str:
 
 
 def _score_cell(value: int | None) -> tuple[str, str]:
+    """A 0–10 score and its colour: red from 7, yellow from 4, else green; "·" if not given."""
     if value is None:
         return "·", "dim"
     return str(value), "red" if value >= 7 else "yellow" if value >= 4 else "green"
@@ -536,6 +535,15 @@ def _ci(interval: Sequence[float]) -> str:
     return f"{interval[0]:+.2f} to {interval[1]:+.2f}"
 
 
+def _section(out: Console, title: str, findings: object, if_none: str) -> list[Any]:
+    """An insights heading, then `if_none` when there are no findings; returns the findings."""
+    assert isinstance(findings, list)
+    out.print(Text(f"\n{title}", style="bold"))
+    if not findings:
+        out.print(f"  {if_none}")
+    return findings
+
+
 def print_insights(result: dict[str, object]) -> None:
     out = console()
     out.print(Text(f"Patterns in your diary · {result['from']} to {result['to']}", style="bold"))
@@ -560,11 +568,9 @@ def print_insights(result: dict[str, object]) -> None:
             f"  more {label} went with {direction} pain that day: {strength} "
             f"(Spearman ρ = {rho:+.2f}, n = {finding['n']} days)"
         )
-    out.print(Text("\nTags", style="bold"))
-    tags = result["tags"]
-    assert isinstance(tags, list)
-    if not tags:
-        out.print("  no tag was seen on ≥ 3 days and missing on ≥ 3 days")
+    tags = _section(
+        out, "Tags", result["tags"], "no tag was seen on ≥ 3 days and missing on ≥ 3 days"
+    )
     for finding in tags:
         same, nxt = finding["same_day"], finding["next_day"]
         line = Text(f"  @{finding['tag']}: ")
@@ -579,11 +585,9 @@ def print_insights(result: dict[str, object]) -> None:
         if nxt["difference"] is not None:
             line.append(f"; next day {nxt['difference']:+.2f} ({_ci(nxt['ci95'])})")
         out.print(line)
-    out.print(Text("\nMeds started in this period", style="bold"))
-    meds = result["meds"]
-    assert isinstance(meds, list)
-    if not meds:
-        out.print("  none first taken in this period")
+    meds = _section(
+        out, "Meds started in this period", result["meds"], "none first taken in this period"
+    )
     for finding in meds:
         if finding["difference"] is None:
             med = printable(str(finding["med"]))

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fibrolog.export import parse_import, to_csv, to_json
+from fibrolog.export import iter_csv, iter_json, iter_markdown, parse_import
 from fibrolog.models import Entry, Med
 from fibrolog.regions import ALL_AREAS, canonical_areas
 from fibrolog.store import Diary
@@ -81,7 +81,8 @@ def test_export_then_import_into_an_empty_diary_keeps_every_field_but_id(
     source = Diary(Path(tempfile.mkdtemp()) / "a")
     stored = source.add_many(batch)
     exported = source.entries()
-    text = to_json(exported, datetime.now(UTC), 1) if fmt == "json" else to_csv(exported)
+    pieces = iter_json(exported, datetime.now(UTC), 1) if fmt == "json" else iter_csv(exported)
+    text = "".join(pieces)
     target = Diary(Path(tempfile.mkdtemp()) / "b")
     _, skipped = target.import_entries(parse_import(text))
     assert skipped == 0
@@ -125,16 +126,16 @@ def test_streamed_json_arrays_are_exactly_json_dumps(items: list[object], depth:
 @settings(max_examples=30)
 @given(st.lists(entries(), max_size=6), st.integers(1, 3))
 def test_exports_in_pieces_are_the_whole_documents(batch: list[Entry], per_piece: int) -> None:
-    from fibrolog.export import iter_csv, to_markdown
-
     now = datetime(2026, 11, 23, tzinfo=UTC)
-    document = json.loads(to_json(batch, now, 1))
+    whole = "".join(iter_json(batch, now, 1))
+    document = json.loads(whole)
     assert document == {
         "format": "fibrolog",
         "schema": 1,
         "exported": now.isoformat(),
         "entries": [e.to_dict() for e in batch],
     }
-    assert to_json(batch, now, 1) == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    assert "".join(iter_csv(batch, rows_per_piece=per_piece)) == to_csv(batch)
-    assert to_markdown(batch).count("\n") == 2 + len(batch)
+    assert whole == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    csv_text = "".join(iter_csv(batch, rows_per_piece=1000))
+    assert "".join(iter_csv(batch, rows_per_piece=per_piece)) == csv_text
+    assert "".join(iter_markdown(batch)).count("\n") == 2 + len(batch)
