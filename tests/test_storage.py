@@ -80,3 +80,31 @@ def test_a_write_whose_pieces_fail_leaves_the_old_file(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["export.json"], "no temporary file left"
     atomic_write(target, iter([b"new ", b"whole"]))
     assert target.read_bytes() == b"new whole"
+
+
+def test_a_parse_pauses_garbage_collection_and_restores_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from fibrolog import store
+
+    path = tmp_path / "2026.json"
+    path.write_bytes(b'{"entries": {}}')
+    seen: list[bool] = []
+    real_loads = store.orjson.loads
+
+    def spying(raw: bytes) -> object:
+        seen.append(gc.isenabled())
+        return real_loads(raw)
+
+    monkeypatch.setattr(store.orjson, "loads", spying)
+    was = gc.isenabled()
+    try:
+        for collecting in (True, False):
+            (gc.enable if collecting else gc.disable)()
+            assert load_tables(path, "entries") == {"entries": {}}
+            assert gc.isenabled() is collecting, "the collector is left as it was"
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False, False], "no collection while parsing"
