@@ -7,9 +7,8 @@ Comparisons use unrounded values; only `to_dict` rounds (2 decimals), for JSON a
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from fibrolog.config import FlareSettings
 from fibrolog.models import Entry
@@ -43,8 +42,7 @@ def median(values: Sequence[float]) -> float:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-@dataclass(frozen=True)
-class Day:
+class Day(NamedTuple):
     """One calendar day of the diary: its entries' values, combined."""
 
     date: date
@@ -106,8 +104,7 @@ def group_days(entries: Iterable[Entry]) -> dict[date, Day]:
 # -- flares (SPEC §5) --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FlareDay:
+class FlareDay(NamedTuple):
     date: date
     pain_mean: float | None
     pain_max: int | None
@@ -126,8 +123,7 @@ class FlareDay:
         }
 
 
-@dataclass(frozen=True)
-class Episode:
+class Episode(NamedTuple):
     start: date
     end: date
     flare_days: int
@@ -151,8 +147,7 @@ class Episode:
         }
 
 
-@dataclass(frozen=True)
-class Flares:
+class Flares(NamedTuple):
     first: date
     last: date
     settings: FlareSettings
@@ -268,8 +263,7 @@ def flares_of(
 # -- summary (SPEC §4) -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Metric:
+class Metric(NamedTuple):
     mean: float | None
     min: float | None
     max: float | None
@@ -291,8 +285,7 @@ class Metric:
         }
 
 
-@dataclass(frozen=True)
-class DailyRow:
+class DailyRow(NamedTuple):
     date: date
     entries: int
     values: dict[str, float | None]  # metric → the day's mean
@@ -316,8 +309,7 @@ class DailyRow:
         }
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     first: date
     last: date
     entries: int
@@ -326,7 +318,7 @@ class Summary:
     regions: dict[str, int]
     tags: dict[str, int]
     meds: dict[str, int]
-    areas: frozenset[str] = field(default_factory=frozenset)
+    areas: frozenset[str] = frozenset()
 
     @property
     def days(self) -> int:
@@ -447,8 +439,7 @@ def summarize(
     )
 
 
-@dataclass(frozen=True)
-class MedUsage:
+class MedUsage(NamedTuple):
     name: str
     days: int
     first: date

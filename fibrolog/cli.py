@@ -689,7 +689,6 @@ def edit(
       fibrolog edit 57 --pain 5 --no-flare
       fibrolog edit 57 --clear-tags -t weather --at "yesterday 21:00"
     """
-    from dataclasses import replace
     from types import MappingProxyType
 
     from fibrolog.dates import parse_at
@@ -736,7 +735,7 @@ def edit(
     if "symptoms" in changes:
         changes["symptoms"] = MappingProxyType(dict(sorted(changes["symptoms"].items())))
     try:
-        new = replace(old, **changes)
+        new = old.replace(**changes)
     except InvalidEntry as error:
         raise UsageProblem(str(error)) from None
     diary.update(new)
@@ -976,7 +975,6 @@ def flares(
       fibrolog flares --last 6m --threshold 6
       fibrolog flares --from 2026-01-01 --json
     """
-    from dataclasses import replace
     from datetime import timedelta
 
     from fibrolog.analysis import flares_of, history_start
@@ -989,9 +987,9 @@ def flares(
         _usage(f"--from {first} is after --to {end}")
     settings = _settings().flare
     if threshold is not None:
-        settings = replace(settings, threshold=threshold)
+        settings = settings._replace(threshold=threshold)
     if delta is not None:
-        settings = replace(settings, delta=delta)
+        settings = settings._replace(delta=delta)
     days = _diary(ctx, db).day_pains(history_start(first), end)
     result = flares_of(days, first, end, settings)
     if json_:

@@ -2,9 +2,8 @@
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fibrolog.errors import FibrologError, UsageProblem
 
@@ -24,17 +23,15 @@ PROMPT_FIELDS = (
 DEFAULT_PROMPTS = ("pain", "fatigue", "fog", "sleep", "where", "tags", "meds", "note")
 
 
-@dataclass(frozen=True)
-class FlareSettings:
+class FlareSettings(NamedTuple):
     threshold: float = 7
     delta: float = 2
     baseline_days: int = 28
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     week_start: str = "monday"
-    flare: FlareSettings = field(default_factory=FlareSettings)
+    flare: FlareSettings = FlareSettings()
     prompts: tuple[str, ...] = DEFAULT_PROMPTS
 
 

@@ -1,12 +1,16 @@
-"""Entries and meds: frozen dataclasses with validation and their JSON-able dict forms."""
+"""Entries and meds: frozen value types with validation and their JSON-able dict forms.
+
+Written as plain classes with `__slots__`, not with `@dataclass`: a dataclass builds its methods
+by compiling generated source when the module loads (about 1 ms per class), and every command
+paid that at start-up. The records in the other modules are `NamedTuple`s for the same reason.
+"""
 
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from fibrolog.regions import canonical_areas
 
@@ -63,30 +67,65 @@ def tags_in_note(note: str) -> list[str]:
     return [m.lower() for m in NOTE_TAG.findall(note)]
 
 
-@dataclass(frozen=True, slots=True)
-class Med:
+class _Value:
+    """A frozen value: equal when its fields are, hashable when they are, never changed in place."""
+
+    __slots__: tuple[str, ...] = ()
+    _private: frozenset[str] = frozenset()  # fields whose text a repr must not show
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Value)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = (
+            f"{name}=<{len(getattr(self, name))} characters>"
+            if name in self._private
+            else f"{name}={getattr(self, name)!r}"
+            for name in self.__slots__
+        )
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen: build a new one instead")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen: build a new one instead")
+
+
+_set = object.__setattr__
+
+
+class Med(_Value):
     """A medication taken. Its text form is 'name dose', the dose starting at the first number."""
 
+    __slots__ = ("name", "dose")  # noqa: RUF023 -- field order, as repr shows them
     name: str
-    dose: str | None = None
+    dose: str | None
 
-    def __post_init__(self) -> None:
-        if (
-            not isinstance(self.name, str)
-            or not self.name
-            or self.name != " ".join(self.name.split())
+    def __init__(self, name: str, dose: str | None = None) -> None:
+        if not isinstance(name, str) or not name or name != " ".join(name.split()):
+            raise InvalidEntry(f"a med needs a name with single spaces, not {name!r}")
+        if ";" in name or any(word[0].isdigit() for word in name.split()):
+            raise InvalidEntry(f"med name {name!r} may not contain ';' or a number word")
+        if dose is not None and (
+            not isinstance(dose, str)
+            or not dose
+            or dose != " ".join(dose.split())
+            or ";" in dose
+            or not dose[0].isdigit()
         ):
-            raise InvalidEntry(f"a med needs a name with single spaces, not {self.name!r}")
-        if ";" in self.name or any(word[0].isdigit() for word in self.name.split()):
-            raise InvalidEntry(f"med name {self.name!r} may not contain ';' or a number word")
-        if self.dose is not None and (
-            not isinstance(self.dose, str)
-            or not self.dose
-            or self.dose != " ".join(self.dose.split())
-            or ";" in self.dose
-            or not self.dose[0].isdigit()
-        ):
-            raise InvalidEntry(f"med dose {self.dose!r} must start with a number, like '75mg'")
+            raise InvalidEntry(f"med dose {dose!r} must start with a number, like '75mg'")
+        _set(self, "name", name)
+        _set(self, "dose", dose)
 
     @classmethod
     def parse(cls, text: str) -> "Med":
@@ -115,72 +154,121 @@ def _check_time(name: str, value: object) -> datetime:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One observation at a moment (SPEC §2). `id` is 0 until the diary assigns one."""
+_NO_SYMPTOMS: Mapping[str, int] = MappingProxyType({})
 
+
+class Entry(_Value):
+    """One observation at a moment (SPEC §2). `id` is 0 until the diary assigns one.
+
+    Every field is checked when an entry is built; `replace` builds a checked copy. Its repr
+    gives the note's length, not its text, so a note cannot reach a traceback or a log.
+    """
+
+    __slots__ = FIELDS
+    _private = frozenset({"note"})
+    id: int
     uid: str
     at: datetime
     logged: datetime
-    id: int = 0
-    pain: int | None = None
-    fatigue: int | None = None
-    fog: int | None = None
-    stiffness: int | None = None
-    sleep_hours: float | None = None
-    sleep_quality: int | None = None
-    regions: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    meds: tuple[Med, ...] = ()
-    symptoms: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
-    flare: bool = False
-    note: str = ""
+    pain: int | None
+    fatigue: int | None
+    fog: int | None
+    stiffness: int | None
+    sleep_hours: float | None
+    sleep_quality: int | None
+    regions: tuple[str, ...]
+    tags: tuple[str, ...]
+    meds: tuple[Med, ...]
+    symptoms: Mapping[str, int]
+    flare: bool
+    note: str
 
-    def __post_init__(self) -> None:
-        if isinstance(self.id, bool) or not isinstance(self.id, int) or self.id < 0:
-            raise InvalidEntry(f"id must be a positive whole number, not {self.id!r}")
-        if not isinstance(self.uid, str) or not UID.fullmatch(self.uid):
+    def __init__(
+        self,
+        *,
+        uid: str,
+        at: datetime,
+        logged: datetime,
+        id: int = 0,
+        pain: int | None = None,
+        fatigue: int | None = None,
+        fog: int | None = None,
+        stiffness: int | None = None,
+        sleep_hours: float | None = None,
+        sleep_quality: int | None = None,
+        regions: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+        meds: tuple[Med, ...] = (),
+        symptoms: Mapping[str, int] = _NO_SYMPTOMS,
+        flare: bool = False,
+        note: str = "",
+    ) -> None:
+        if isinstance(id, bool) or not isinstance(id, int) or id < 0:
+            raise InvalidEntry(f"id must be a positive whole number, not {id!r}")
+        if not isinstance(uid, str) or not UID.fullmatch(uid):
             raise InvalidEntry("uid must be 32 lowercase hex characters")
-        _check_time("at", self.at)
-        _check_time("logged", self.logged)
-        for name in SCORES:
-            value = getattr(self, name)
+        _check_time("at", at)
+        _check_time("logged", logged)
+        for name, value in zip(SCORES, (pain, fatigue, fog, stiffness, sleep_quality), strict=True):
             if value is not None:
                 check_score(name, value)
-        hours = self.sleep_hours
-        if hours is not None and (
-            isinstance(hours, bool)
-            or not isinstance(hours, float)
-            or not math.isfinite(hours)
-            or not 0 <= hours <= 24
+        if sleep_hours is not None and (
+            isinstance(sleep_hours, bool)
+            or not isinstance(sleep_hours, float)
+            or not math.isfinite(sleep_hours)
+            or not 0 <= sleep_hours <= 24
         ):
-            raise InvalidEntry(f"sleep_hours must be a number of hours from 0 to 24, not {hours!r}")
-        if not isinstance(self.regions, tuple) or canonical_areas(self.regions) != self.regions:
+            raise InvalidEntry(
+                f"sleep_hours must be a number of hours from 0 to 24, not {sleep_hours!r}"
+            )
+        if not isinstance(regions, tuple) or canonical_areas(regions) != regions:
             raise InvalidEntry("regions must be known areas, unique, in canonical order")
-        if not isinstance(self.tags, tuple) or tuple(sorted(set(self.tags))) != self.tags:
+        if not isinstance(tags, tuple) or tuple(sorted(set(tags))) != tags:
             raise InvalidEntry("tags must be unique and sorted")
-        for tag in self.tags:
+        for tag in tags:
             check_slug("tag", tag)
-        if not isinstance(self.meds, tuple) or not all(isinstance(m, Med) for m in self.meds):
+        if not isinstance(meds, tuple) or not all(isinstance(m, Med) for m in meds):
             raise InvalidEntry("meds must be a list of {name, dose}")
-        if list(self.symptoms) != sorted(self.symptoms):
+        if list(symptoms) != sorted(symptoms):
             raise InvalidEntry("symptoms must be sorted by name")
-        for name, score in self.symptoms.items():
+        for name, score in symptoms.items():
             check_slug("symptom", name)
             check_score(f"symptom {name}", score)
-        if not isinstance(self.flare, bool):
+        if not isinstance(flare, bool):
             raise InvalidEntry("flare must be true or false")
-        if not isinstance(self.note, str):
+        if not isinstance(note, str):
             raise InvalidEntry("note must be text")
         try:
-            self.note.encode("utf-8")
+            note.encode("utf-8")
         except UnicodeEncodeError:
             raise InvalidEntry("note holds bytes that are not valid text (UTF-8)") from None
+        _set(self, "id", id)
+        _set(self, "uid", uid)
+        _set(self, "at", at)
+        _set(self, "logged", logged)
+        _set(self, "pain", pain)
+        _set(self, "fatigue", fatigue)
+        _set(self, "fog", fog)
+        _set(self, "stiffness", stiffness)
+        _set(self, "sleep_hours", sleep_hours)
+        _set(self, "sleep_quality", sleep_quality)
+        _set(self, "regions", regions)
+        _set(self, "tags", tags)
+        _set(self, "meds", meds)
+        _set(self, "symptoms", symptoms)
+        _set(self, "flare", flare)
+        _set(self, "note", note)
         if not self.has_content():
             raise InvalidEntry(
                 "an entry needs at least one of: a score, sleep, an area, a med, a symptom, "
                 "the flare mark or a note"
             )
+
+    def replace(self, **changes: Any) -> "Entry":
+        """A checked copy with `changes` made (the same rules as a new entry)."""
+        fields = {name: getattr(self, name) for name in FIELDS}
+        fields.update(changes)
+        return Entry(**fields)
 
     def has_content(self) -> bool:
         return bool(
@@ -306,8 +394,7 @@ def _med(value: object) -> Med:
     return Med(data.get("name", ""), data.get("dose"))
 
 
-@dataclass(frozen=True, slots=True)
-class DayPain:
+class DayPain(NamedTuple):
     """What the flare rules need of one day: its pain scores, whether a flare was marked, and
     its tags. Read for the year of history before a period without building whole entries."""
 

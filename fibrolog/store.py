@@ -13,10 +13,9 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from tinydb import TinyDB
@@ -131,14 +130,12 @@ class AtomicJSONStorage(Storage):
         self._data = None
 
 
-@dataclass(frozen=True)
-class Meta:
+class Meta(NamedTuple):
     schema: int
     next_id: int
 
 
-@dataclass(frozen=True)
-class Backup:
+class Backup(NamedTuple):
     path: Path
     made: datetime
     files: tuple[Path, ...]
@@ -262,7 +259,7 @@ class Diary:
             self.backup(self.data_files())
             for migration in MIGRATIONS[meta.schema - 1 :]:
                 migration(self.folder)
-            meta = replace(meta, schema=current_schema())
+            meta = meta._replace(schema=current_schema())
             self._write_meta(meta)
             return meta
 
@@ -499,7 +496,7 @@ class Diary:
 
     def _insert(self, meta: Meta, pending: list[Entry]) -> list[Entry]:
         """Give `pending` the next ids and write them; the caller holds the lock."""
-        stored = [replace(e, id=meta.next_id + i) for i, e in enumerate(pending)]
+        stored = [e.replace(id=meta.next_id + i) for i, e in enumerate(pending)]
         if not stored:
             return []
         by_year: dict[int, list[Entry]] = {}
@@ -508,7 +505,7 @@ class Diary:
         tables = {year: self._open_year(year) for year in sorted(by_year)}
         self._daily_snapshot([self.meta_path, *(self.year_path(y) for y in tables)])
         # meta.json first: a crash after it wastes ids but can never hand one out twice.
-        self._write_meta(replace(meta, next_id=meta.next_id + len(stored)))
+        self._write_meta(meta._replace(next_id=meta.next_id + len(stored)))
         for year, batch in by_year.items():
             # Let go of each year once written: a 100k import would otherwise hold every year.
             tables.pop(year).insert_multiple(Document(_document(e), doc_id=e.id) for e in batch)

@@ -100,3 +100,29 @@ def test_tags_from_notes_and_user_input() -> None:
     assert normalise_tag("@Stress ") == "stress"
     with pytest.raises(InvalidEntry):
         normalise_tag("no spaces")
+
+
+def test_entries_are_frozen_values_whose_repr_hides_the_note() -> None:
+    note = "my private [note] 🌧"
+    e = entry(id=4, pain=6, note=note)
+    assert e == entry(id=4, pain=6, note=note)
+    assert e != entry(id=4, pain=7, note=note)
+    assert hash(Med("x", "1mg")) == hash(Med("x", "1mg"))
+    with pytest.raises(AttributeError, match="frozen"):
+        e.pain = 3  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="frozen"):
+        del e.note  # type: ignore[misc]
+    shown = repr(e)
+    assert "private" not in shown and "note=<19 characters>" in shown
+    assert "pain=6" in shown and shown.startswith("Entry(id=4, uid=")
+
+
+def test_replace_makes_a_checked_copy() -> None:
+    e = entry(pain=6, note="x")
+    changed = e.replace(pain=2, id=9)
+    assert (changed.pain, changed.id, changed.note) == (2, 9, "x")
+    assert e.pain == 6
+    with pytest.raises(InvalidEntry, match="pain must be a whole number from 0 to 10"):
+        e.replace(pain=11)
+    with pytest.raises(TypeError):
+        e.replace(mood=3)
