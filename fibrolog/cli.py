@@ -42,6 +42,12 @@ class _Group(TyperGroup):
         except FibrologError as error:
             typer.echo(f"Error: {error}{_recovery_advice(error)}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            # The reader went away (`fibrolog list | head`): stop quietly, and send what is
+            # still buffered nowhere so that Python does not complain about it at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except Exception as error:
             # Never print the message or locals of an unexpected error: they may hold notes.
             typer.echo(

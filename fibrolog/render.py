@@ -1,55 +1,28 @@
-"""Terminal views: results → Rich tables and text. The only module that imports Rich.
+"""Terminal views: results → tables and text, written through `fibrolog.terminal`.
 
-User text (notes, tags) always goes in as `Text` objects, never as markup, so a note such as
-"[bad day] [/x]" prints exactly as typed. Colour follows Rich's rules: none when piped, none
-with NO_COLOR.
+User text (notes, tags, meds) is printed as given, never read as markup, so a note such as
+"[bad day] [/x]" prints exactly as typed; its control characters are shown as "�". Colour
+follows the usual rules (see `terminal`): none when piped, none with NO_COLOR.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.text import Text
-
 from fibrolog.models import Entry
+from fibrolog.terminal import Cell, Out, Span, Table, fit
 from fibrolog.text import when
 
-if TYPE_CHECKING:  # `list` loads neither the analysis nor Rich's tables
-    from rich.table import Table
-
+if TYPE_CHECKING:  # `list` does not load the analysis
     from fibrolog.analysis import Flares, Summary
 
-
-def console() -> Console:
-    # markup=False: no string printed here is ever read as markup, not only the Text objects
-    # (a med named "[/x]" in an insights line would otherwise be parsed, or crash the view).
-    return Console(highlight=False, markup=False, soft_wrap=False)
+DIM_DOT: Span = ("·", "dim")
 
 
-def label_grid() -> "Table":
-    """Label/value rows with no header, two spaces apart."""
-    from rich.table import Table
-
-    return Table.grid(padding=(0, 2))
-
-
-def table(*columns: str, last: str | None = None) -> "Table":
-    """A borderless table. A column named ">pain" is right-aligned (numbers), others left; no
-    column wraps except `last`, the free-text column that ends in "…" on a narrow terminal."""
-    from rich.table import Table
-
-    grid = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
-    for column in columns:
-        name = column.removeprefix(">")
-        grid.add_column(name, justify="right" if column.startswith(">") else "left", no_wrap=True)
-    if last is not None:
-        grid.add_column(last, overflow="ellipsis")
-    return grid
-
-
-def _score(value: int | None) -> Text:
-    text, style = _score_cell(value)
-    return Text(text, style=style)
+def labelled(out: Out, rows: Sequence[tuple[str, Cell]]) -> None:
+    """Bold labels, then their values two spaces on, each value wrapped under itself."""
+    width = max((len(label) for label, _ in rows), default=0)
+    for label, value in rows:
+        out.wrapped(value, indent=width + 2, first=out.paint(label.ljust(width), "bold") + "  ")
 
 
 # Terminal control characters (escape sequences, bell, backspace …) in user text would act on
@@ -65,7 +38,7 @@ def printable(text: str, keep_lines: bool = False) -> str:
     return text.translate(_CONTROLS_BUT_LINES if keep_lines else _CONTROLS)
 
 
-def _score_cell(value: int | None) -> tuple[str, str]:
+def _score_cell(value: int | None) -> Span:
     """A 0–10 score and its colour: red from 7, yellow from 4, else green; "·" if not given."""
     if value is None:
         return "·", "dim"
@@ -103,88 +76,56 @@ def _entry_details(e: Entry) -> list[tuple[str, str]]:
     ]
 
 
-class _Painter:
-    """Text wrapped in the terminal codes of a style, exactly as the console would write them."""
-
-    def __init__(self, out: Console) -> None:
-        self.out = out
-        self.codes: dict[str, tuple[str, str]] = {}
-
-    def __call__(self, text: str, style: str) -> str:
-        if not style or not text:
-            return text
-        if style not in self.codes:
-            with self.out.capture() as captured:  # once per style: NO_COLOR, pipes, colours
-                self.out.print(Text("\0", style=style), end="")
-            before, _, after = captured.get().partition("\0")
-            self.codes[style] = before, after
-        before, after = self.codes[style]
-        return f"{before}{text}{after}"
-
-
-def _fit(parts: list[tuple[str, str]], width: int, paint: _Painter) -> str:
-    """Details parts joined by " · ", cut with "…" to `width` terminal cells."""
-    from rich.cells import cell_len, set_cell_size
-
-    out: list[str] = []
-    room = width
-    for i, (part, style) in enumerate(parts):
-        if i:
-            if room < 4:
-                out.append(paint("…"[:room], "dim"))
-                break
-            out.append(paint(" · ", "dim"))
-            room -= 3
-        size = len(part) if part.isascii() else cell_len(part)
-        if size > room:
-            out.append(paint(set_cell_size(part, max(room - 1, 0)) + "…", style))
-            break
-        out.append(paint(part, style))
-        room -= size
-    return "".join(out)
+def _joined(parts: list[Span]) -> list[Span]:
+    """Details parts with a dim " · " between them."""
+    joined: list[Span] = []
+    for part in parts:
+        if joined:
+            joined.append((" · ", "dim"))
+        joined.append(part)
+    return joined
 
 
 def print_entries(entries: Sequence[Entry], total_hint: str = "") -> None:
     """The entries as a table, written line by line.
 
-    Not a Rich Table: `list -n 0` may show 100 000 entries, and a Table costs ~0.6 ms and
-    memory for every row before the first is printed (100 s and 800 MiB for 100k). The
-    columns are the same for every row, so their widths are known after one pass.
+    Not a `Table`: `list -n 0` may show 100 000 entries, and holding every row before the
+    first is printed costs memory. The columns are the same for every row, so their widths
+    are known after one pass; rows are then made and written one at a time.
     """
-    out = console()
+    out = Out()
     if not entries:
         out.print("No entries match. Add one with: fibrolog add 5")
         return
-    paint = _Painter(out)
     widths = [len(name) - name.startswith(">") for name in ENTRY_COLUMNS]
     for e in entries:  # a first pass for the widths; rows are made one at a time below
         for i, (text, _style) in enumerate(_entry_cells(e)):
             widths[i] = max(widths[i], len(text))
     room = max(out.width - sum(widths) - len(widths), 12)
 
-    def line(cells: list[tuple[str, str]], details: str) -> str:
+    def line(cells: list[Span], details: str) -> str:
         padded = [
-            paint(text.rjust(width) if name.startswith(">") else text.ljust(width), style)
+            out.paint(text.rjust(width) if name.startswith(">") else text.ljust(width), style)
             for (text, style), width, name in zip(cells, widths, ENTRY_COLUMNS, strict=True)
         ]
-        return " ".join([*padded, details]).rstrip() + "\n"
+        return " ".join([*padded, details]).rstrip()
 
-    header = [(name.removeprefix(">"), "bold") for name in ENTRY_COLUMNS]
-    chunk = [line(header, paint("details", "bold"))]
-    for e in entries:
-        chunk.append(line(_entry_cells(e), _fit(_entry_details(e), room, paint)))
-        if len(chunk) >= 1000:
-            out.file.write("".join(chunk))
-            chunk.clear()
-    out.file.write("".join(chunk))
+    header_details = out.paint("details", "bold")
+
+    def lines() -> Iterator[str]:
+        yield line([(name.removeprefix(">"), "bold") for name in ENTRY_COLUMNS], header_details)
+        for e in entries:
+            yield line(_entry_cells(e), out.render(fit(_joined(_entry_details(e)), room)))
+
+    out.write_lines(lines())
     if total_hint:
-        out.print(Text(total_hint, style="dim"))
+        out.print((total_hint, "dim"))
 
 
 def print_entry(entry: Entry) -> None:
     """Every field of one entry, labelled, the note printed literally on its own lines."""
-    out = console()
-    rows: list[tuple[str, Text | str]] = [
+    out = Out()
+    rows: list[tuple[str, Cell]] = [
         ("entry", f"#{entry.id}  ({entry.uid})"),
         ("when", f"{when(entry.at)} {entry.at.year}  ({entry.at.isoformat()})"),
         ("logged", entry.logged.isoformat()),
@@ -192,28 +133,23 @@ def print_entry(entry: Entry) -> None:
     for name in ("pain", "fatigue", "fog", "stiffness", "sleep_quality"):
         value = getattr(entry, name)
         if value is not None:
-            rows.append((name.replace("_", " "), _score(value)))
+            rows.append((name.replace("_", " "), _score_cell(value)))
     if entry.sleep_hours is not None:
         rows.append(("sleep hours", f"{entry.sleep_hours:g}"))
     if entry.regions:
-        rows.append(("areas", Text(", ".join(entry.regions), style="cyan")))
+        rows.append(("areas", (", ".join(entry.regions), "cyan")))
     if entry.tags:
-        rows.append(("tags", Text(" ".join("@" + t for t in entry.tags), style="magenta")))
+        rows.append(("tags", (" ".join("@" + t for t in entry.tags), "magenta")))
     if entry.meds:
-        rows.append(("meds", Text(printable(", ".join(str(m) for m in entry.meds)))))
+        rows.append(("meds", printable(", ".join(str(m) for m in entry.meds))))
     for name, score in sorted(entry.symptoms.items()):
-        rows.append((name, _score(score)))
+        rows.append((name, _score_cell(score)))
     if entry.flare:
-        rows.append(("flare", Text("yes", style="bold red")))
-    fields = label_grid()
-    fields.add_column(style="bold", no_wrap=True)
-    fields.add_column()
-    for label, value in rows:
-        fields.add_row(label, value)
-    out.print(fields)
+        rows.append(("flare", ("yes", "bold red")))
+    labelled(out, rows)
     if entry.note:
         out.print()
-        out.print(Text(printable(entry.note, keep_lines=True)))
+        out.print(printable(entry.note, keep_lines=True))
 
 
 # -- summary and flares ------------------------------------------------------------------------
@@ -229,12 +165,10 @@ METRIC_LABELS = {
 }
 
 
-def _num(value: float | None, width: int = 0) -> Text:
+def _num(value: float | None) -> Cell:
     if value is None:
-        return Text("·".rjust(width), style="dim")
-    return Text(
-        f"{value:.1f}".rjust(width) if isinstance(value, float) else str(value).rjust(width)
-    )
+        return DIM_DOT
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
 def sparkline(values: Sequence[float | None]) -> str:
@@ -245,23 +179,23 @@ def sparkline(values: Sequence[float | None]) -> str:
     )
 
 
-def _change(metric: str, change: float | None) -> Text:
+def _change(metric: str, change: float | None) -> Span:
     from fibrolog.analysis import HIGHER_IS_BETTER
 
     if change is None:
-        return Text("·", style="dim")
+        return DIM_DOT
     if abs(change) < 0.005:
-        return Text("→ 0.00", style="dim")
+        return "→ 0.00", "dim"
     better = (change > 0) == (metric in HIGHER_IS_BETTER)
     arrow = "↑" if change > 0 else "↓"
-    return Text(f"{arrow} {abs(change):.2f}", style="green" if better else "red")
+    return f"{arrow} {abs(change):.2f}", "green" if better else "red"
 
 
-def _counts(counts: dict[str, int], limit: int = 8) -> Text:
+def _counts(counts: dict[str, int], limit: int = 8) -> list[Span]:
     items = list(counts.items())
-    text = Text(" · ".join(f"{name} {n}" for name, n in items[:limit]) or "none")
+    text = [(" · ".join(f"{name} {n}" for name, n in items[:limit]) or "none", "")]
     if len(items) > limit:
-        text.append(f" · +{len(items) - limit} more", style="dim")
+        text.append((f" · +{len(items) - limit} more", "dim"))
     return text
 
 
@@ -274,8 +208,8 @@ def period_title(summary: "Summary") -> str:
 
 
 def print_summary(summary: "Summary") -> None:
-    out = console()
-    out.print(Text(period_title(summary), style="bold"))
+    out = Out()
+    out.print((period_title(summary), "bold"))
     out.print(
         f"{summary.days_logged} of {summary.days} days logged · "
         f"{summary.entries} entr{'y' if summary.entries == 1 else 'ies'} · "
@@ -284,7 +218,7 @@ def print_summary(summary: "Summary") -> None:
     if not summary.entries:
         out.print("No entries in this period. Add one with: fibrolog add 5")
         return
-    days = table(
+    days = Table(
         "day", ">n", ">pain", ">max", ">fatigue", ">fog", ">stiff", ">sleep", "flare", last="tags"
     )
     for row in summary.daily:
@@ -295,19 +229,19 @@ def print_summary(summary: "Summary") -> None:
             sleep += f" q{row.values['sleep_quality']:.0f}"
         days.add_row(
             f"{row.date:%a %d}",
-            str(row.entries) if row.entries else Text("·", style="dim"),
+            str(row.entries) if row.entries else DIM_DOT,
             _num(row.values["pain"]),
             _num(row.pain_max),
             _num(row.values["fatigue"]),
             _num(row.values["fog"]),
             _num(row.values["stiffness"]),
-            sleep or Text("·", style="dim"),
-            Text("FLARE", style="bold red") if row.flare else "",
-            Text(" ".join(row.tags), no_wrap=True, overflow="ellipsis"),
+            sleep or DIM_DOT,
+            ("FLARE", "bold red") if row.flare else "",
+            " ".join(row.tags),
         )
     out.print()
-    out.print(days)
-    metrics = table("", ">mean", ">min–max", ">before", ">change")
+    days.print(out)
+    metrics = Table("", ">mean", ">min–max", ">before", ">change")
     for name, metric in summary.metrics.items():
         span = "·" if metric.min is None else f"{metric.min:g}–{metric.max:g}"
         metrics.add_row(
@@ -318,29 +252,26 @@ def print_summary(summary: "Summary") -> None:
             _change(name, metric.change),
         )
     out.print()
-    out.print(metrics)
+    metrics.print(out)
     out.print()
-    grid = label_grid()
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
     pain = sparkline([row.values["pain"] for row in summary.daily])
-    grid.add_row("daily pain", Text(f"│{pain}│  (0 ▁ … █ 10)"))
-    grid.add_row(
-        "areas",
-        Text(
+    rows: list[tuple[str, Cell]] = [
+        ("daily pain", f"│{pain}│  (0 ▁ … █ 10)"),
+        (
+            "areas",
             f"WPI {summary.wpi} of 19 · "
-            f"generalized pain in {summary.generalized_regions} of 5 regions"
+            f"generalized pain in {summary.generalized_regions} of 5 regions",
         ),
-    )
+    ]
     if summary.regions:
-        grid.add_row("", _counts(summary.regions, limit=10))
-    grid.add_row("tags", _counts(summary.tags))
-    grid.add_row("meds", _counts(summary.meds))
-    out.print(grid)
+        rows.append(("", _counts(summary.regions, limit=10)))
+    rows.append(("tags", _counts(summary.tags)))
+    rows.append(("meds", _counts(summary.meds)))
+    labelled(out, rows)
 
 
-def _fixed2(value: float | None) -> Text:
-    return Text("·", style="dim") if value is None else Text(f"{value:.2f}")
+def _fixed2(value: float | None) -> Cell:
+    return DIM_DOT if value is None else f"{value:.2f}"
 
 
 def _round2(value: float | None) -> float | None:
@@ -348,8 +279,8 @@ def _round2(value: float | None) -> float | None:
 
 
 def print_weeks(summaries: Sequence["Summary"]) -> None:
-    out = console()
-    grid = table(
+    out = Out()
+    grid = Table(
         "week", "from", ">days", ">pain", ">fatigue", ">fog", ">sleep", ">flares", "pain by day"
     )
     for s in summaries:
@@ -361,27 +292,27 @@ def print_weeks(summaries: Sequence["Summary"]) -> None:
             _num(_round2(s.metrics["fatigue"].mean)),
             _num(_round2(s.metrics["fog"].mean)),
             _num(_round2(s.metrics["sleep_hours"].mean)),
-            str(s.flare_days) if s.flare_days else Text("·", style="dim"),
-            Text("│" + sparkline([row.values["pain"] for row in s.daily]) + "│"),
+            str(s.flare_days) if s.flare_days else DIM_DOT,
+            "│" + sparkline([row.values["pain"] for row in s.daily]) + "│",
         )
-    out.print(grid)
+    grid.print(out)
 
 
 def print_flares(result: "Flares") -> None:
-    out = console()
+    out = Out()
     s = result.settings
-    out.print(Text(f"Flares · {result.first:%d %b %Y} – {result.last:%d %b %Y}", style="bold"))
-    out.print(
-        Text(
+    out.print((f"Flares · {result.first:%d %b %Y} – {result.last:%d %b %Y}", "bold"))
+    out.wrapped(
+        (
             f"flare day: marked, pain ≥ {s.threshold:g}, or pain ≥ baseline + {s.delta:g} "
             f"(median of the {s.baseline_days} days before)",
-            style="dim",
+            "dim",
         )
     )
     if not result.days:
         out.print("No flare days in this period.")
         return
-    days = table("date", "day", ">pain", ">max", ">baseline", "reasons", last="tags")
+    days = Table("date", "day", ">pain", ">max", ">baseline", "reasons", last="tags")
     for day in result.days:
         days.add_row(
             day.date.isoformat(),
@@ -390,11 +321,11 @@ def print_flares(result: "Flares") -> None:
             _num(day.pain_max),
             _num(_round2(day.baseline)),
             ", ".join(day.reasons),
-            Text(" ".join(day.tags), no_wrap=True, overflow="ellipsis"),
+            " ".join(day.tags),
         )
     out.print()
-    out.print(days)
-    episodes = table("episode", ">days", ">flare", ">peak", ">mean", last="triggers")
+    days.print(out)
+    episodes = Table("episode", ">days", ">flare", ">peak", ">mean", last="triggers")
     for ep in result.episodes:
         span = f"{ep.start:%d %b}" if ep.start == ep.end else f"{ep.start:%d %b} – {ep.end:%d %b}"
         episodes.add_row(
@@ -403,22 +334,13 @@ def print_flares(result: "Flares") -> None:
             str(ep.flare_days),
             _num(ep.peak),
             _num(_round2(ep.mean)),
-            Text(
-                " · ".join(f"{t} {n}" for t, n in ep.triggers.items()) or "none",
-                no_wrap=True,
-                overflow="ellipsis",
-            ),
+            " · ".join(f"{t} {n}" for t, n in ep.triggers.items()) or "none",
         )
     out.print()
-    out.print(
-        Text(f"{len(result.episodes)} episode{'s' * (len(result.episodes) != 1)}", style="bold")
-    )
-    out.print(episodes)
-    out.print(
-        Text(
-            "triggers: days with each tag in the 2 days before and on an episode's first day",
-            style="dim",
-        )
+    out.print((f"{len(result.episodes)} episode{'s' * (len(result.episodes) != 1)}", "bold"))
+    episodes.print(out)
+    out.wrapped(
+        ("triggers: days with each tag in the 2 days before and on an episode's first day", "dim")
     )
 
 
@@ -431,75 +353,70 @@ DISCLAIMER = (
 
 
 def print_acr(record: dict[str, object]) -> None:
-    out = console()
+    out = Out()
     criteria = record["criteria"]
     assert isinstance(criteria, dict)
 
-    def mark(ok: object) -> Text:
-        return Text("✓ yes", style="green") if ok else Text("✗ no", style="yellow")
+    def mark(ok: object) -> Span:
+        return ("✓ yes", "green") if ok else ("✗ no", "yellow")
 
-    out.print(
-        Text(f"ACR 2016 fibromyalgia criteria · self-assessment #{record['id']}", style="bold")
+    out.print((f"ACR 2016 fibromyalgia criteria · self-assessment #{record['id']}", "bold"))
+    labelled(
+        out,
+        [
+            ("Widespread Pain Index", f"{record['wpi']} of 19 areas painful in the past week"),
+            (
+                "Symptom Severity",
+                f"{record['sss']} of 12 (fatigue, waking unrefreshed, thinking problems, 0–3 "
+                "each; +1 each for headaches, lower-belly pain or cramps, depression in the "
+                "past 6 months)",
+            ),
+            ("Severity (WPI + SSS)", f"{record['fs']} of 31"),
+            (
+                "Generalized pain",
+                f"pain in {record['generalized_regions']} of 5 body regions (4 needed; jaw, "
+                "chest and belly do not count)",
+            ),
+        ],
     )
-    grid = label_grid()
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    grid.add_row(
-        "Widespread Pain Index",
-        f"{record['wpi']} of 19 areas painful in the past week",
-    )
-    grid.add_row(
-        "Symptom Severity",
-        f"{record['sss']} of 12 (fatigue, waking unrefreshed, thinking problems, 0–3 each; "
-        "+1 each for headaches, lower-belly pain or cramps, depression in the past 6 months)",
-    )
-    grid.add_row("Severity (WPI + SSS)", f"{record['fs']} of 31")
-    grid.add_row(
-        "Generalized pain",
-        f"pain in {record['generalized_regions']} of 5 body regions (4 needed; jaw, chest and "
-        "belly do not count)",
-    )
-    out.print(grid)
     out.print()
-    checks = label_grid()
-    checks.add_column(no_wrap=True)
-    checks.add_column()
-    checks.add_row(mark(criteria["wpi_sss"]), "WPI ≥ 7 with SSS ≥ 5, or WPI 4–6 with SSS ≥ 9")
-    checks.add_row(mark(criteria["generalized"]), "generalized pain (4 of 5 regions)")
-    checks.add_row(mark(criteria["duration"]), "symptoms at a similar level for at least 3 months")
-    out.print(checks)
+    for ok, rule in (
+        (criteria["wpi_sss"], "WPI ≥ 7 with SSS ≥ 5, or WPI 4–6 with SSS ≥ 9"),
+        (criteria["generalized"], "generalized pain (4 of 5 regions)"),
+        (criteria["duration"], "symptoms at a similar level for at least 3 months"),
+    ):
+        out.wrapped(rule, indent=7, first=out.render(mark(ok)) + "  ")
     out.print()
     verdict = "are met" if record["criteria_met"] else "are not all met"
-    out.print(Text(f"The ACR 2016 criteria {verdict} by these answers.", style="bold"))
-    out.print(Text(DISCLAIMER, style="dim"))
+    out.print((f"The ACR 2016 criteria {verdict} by these answers.", "bold"))
+    out.wrapped((DISCLAIMER, "dim"))
 
 
 def print_fiqr(record: dict[str, object]) -> None:
-    out = console()
+    out = Out()
 
     def part(value: object, top: int) -> str:
         return "· (no answers)" if value is None else f"{value:.2f} of {top}"
 
-    out.print(
-        Text(f"FIQR (Revised Fibromyalgia Impact Questionnaire) #{record['id']}", style="bold")
+    out.print((f"FIQR (Revised Fibromyalgia Impact Questionnaire) #{record['id']}", "bold"))
+    labelled(
+        out,
+        [
+            ("function", part(record["function"], 30)),
+            ("overall impact", part(record["overall"], 20)),
+            ("symptoms", part(record["symptoms"], 50)),
+            ("total", part(record["total"], 100)),
+        ],
     )
-    grid = label_grid()
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    grid.add_row("function", part(record["function"], 30))
-    grid.add_row("overall impact", part(record["overall"], 20))
-    grid.add_row("symptoms", part(record["symptoms"], 50))
-    grid.add_row("total", part(record["total"], 100))
-    out.print(grid)
-    out.print(Text("Higher is worse. " + DISCLAIMER, style="dim"))
+    out.wrapped(("Higher is worse. " + DISCLAIMER, "dim"))
 
 
 def print_assessments(records: Sequence[dict[str, object]]) -> None:
-    out = console()
+    out = Out()
     if not records:
         out.print("No self-assessments yet. Take one with: fibrolog assess  or  fibrolog fiqr")
         return
-    grid = table(">#", "when", "kind", ">score", "details")
+    grid = Table(">#", "when", "kind", ">score", last="details")
     for r in records:
         if r["kind"] == "acr2016":
             score = f"FS {r['fs']}"
@@ -514,7 +431,7 @@ def print_assessments(records: Sequence[dict[str, object]]) -> None:
         grid.add_row(
             str(r["id"]), str(r["at"])[:16].replace("T", " "), str(r["kind"]), score, details
         )
-    out.print(grid)
+    grid.print(out)
     for kind, key, label, top in (
         ("acr2016", "fs", "FS", 31),
         ("fiqr", "total", "FIQR total", 100),
@@ -525,7 +442,7 @@ def print_assessments(records: Sequence[dict[str, object]]) -> None:
         if len(values) >= 2:
             scaled = [v / top * 10 for v in values]
             change = values[-1] - values[0]
-            out.print(
+            out.wrapped(
                 f"{label}: │{sparkline(scaled)}│ {values[0]:g} → {values[-1]:g} "
                 f"({'+' if change >= 0 else ''}{change:.2f} since the first; higher is worse)"
             )
@@ -535,71 +452,76 @@ def _ci(interval: Sequence[float]) -> str:
     return f"{interval[0]:+.2f} to {interval[1]:+.2f}"
 
 
-def _section(out: Console, title: str, findings: object, if_none: str) -> list[Any]:
+def _section(out: Out, title: str, findings: object, if_none: str) -> list[Any]:
     """An insights heading, then `if_none` when there are no findings; returns the findings."""
     assert isinstance(findings, list)
-    out.print(Text(f"\n{title}", style="bold"))
+    out.print()
+    out.print((title, "bold"))
     if not findings:
-        out.print(f"  {if_none}")
+        out.wrapped(f"  {if_none}", indent=2)
     return findings
 
 
 def print_insights(result: dict[str, object]) -> None:
-    out = console()
-    out.print(Text(f"Patterns in your diary · {result['from']} to {result['to']}", style="bold"))
-    out.print(
-        Text(
+    out = Out()
+    out.print((f"Patterns in your diary · {result['from']} to {result['to']}", "bold"))
+    out.wrapped(
+        (
             f"{result['days_logged']} days logged. These are associations in your own entries, "
             "not causes: show them to your clinician.",
-            style="dim",
+            "dim",
         )
     )
     sleep = result["sleep"]
     assert isinstance(sleep, dict)
-    out.print(Text("\nSleep and pain", style="bold"))
+    out.print()
+    out.print(("Sleep and pain", "bold"))
     for label, finding in (("hours slept", sleep["hours"]), ("sleep quality", sleep["quality"])):
         if finding["rho"] is None:
-            out.print(f"  {label}: not enough data ({finding['missing']})")
+            out.wrapped(f"  {label}: not enough data ({finding['missing']})", indent=4)
             continue
         rho = finding["rho"]
         direction = "lower" if rho < 0 else "higher"
         strength = "weak" if abs(rho) < 0.3 else "moderate" if abs(rho) < 0.6 else "strong"
-        out.print(
+        out.wrapped(
             f"  more {label} went with {direction} pain that day: {strength} "
-            f"(Spearman ρ = {rho:+.2f}, n = {finding['n']} days)"
+            f"(Spearman ρ = {rho:+.2f}, n = {finding['n']} days)",
+            indent=4,
         )
     tags = _section(
         out, "Tags", result["tags"], "no tag was seen on ≥ 3 days and missing on ≥ 3 days"
     )
     for finding in tags:
         same, nxt = finding["same_day"], finding["next_day"]
-        line = Text(f"  @{finding['tag']}: ")
+        line = f"  @{finding['tag']}: "
         if same["difference"] is None:
-            line.append("not enough days")
+            line += "not enough days"
         else:
-            line.append(
+            line += (
                 f"pain {same['with_mean']:.1f} on days with it vs {same['without_mean']:.1f} "
                 f"without ({same['difference']:+.2f}, 95% CI {_ci(same['ci95'])}; "
                 f"n {same['n_with']}/{same['n_without']})"
             )
         if nxt["difference"] is not None:
-            line.append(f"; next day {nxt['difference']:+.2f} ({_ci(nxt['ci95'])})")
-        out.print(line)
+            line += f"; next day {nxt['difference']:+.2f} ({_ci(nxt['ci95'])})"
+        out.wrapped(line, indent=4)
     meds = _section(
         out, "Meds started in this period", result["meds"], "none first taken in this period"
     )
     for finding in meds:
+        med = printable(str(finding["med"]))
         if finding["difference"] is None:
-            med = printable(str(finding["med"]))
-            out.print(f"  {med} (from {finding['first_taken']}): {finding['missing']}")
+            out.wrapped(f"  {med} (from {finding['first_taken']}): {finding['missing']}", indent=4)
         else:
-            out.print(
-                f"  {printable(str(finding['med']))} (from {finding['first_taken']}): "
+            out.wrapped(
+                f"  {med} (from {finding['first_taken']}): "
                 f"pain {finding['before_mean']:.1f} in the 28 days before vs "
                 f"{finding['after_mean']:.1f} after ({finding['difference']:+.2f}; "
-                f"n {finding['n_before']}/{finding['n_after']} days)"
+                f"n {finding['n_before']}/{finding['n_after']} days)",
+                indent=4,
             )
-    out.print(Text("\nPain by weekday", style="bold"))
+    out.print()
+    out.print(("Pain by weekday", "bold"))
     weekdays = result["weekdays"]
     assert isinstance(weekdays, list)
     for row in weekdays:
