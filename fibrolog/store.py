@@ -195,11 +195,20 @@ class Diary:
 
     def years(self) -> list[int]:
         """The years that have a file, ascending."""
-        if not self.folder.is_dir():
+        try:
+            found = os.scandir(self.folder)
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(
-            int(p.stem) for p in self.folder.glob("[0-9][0-9][0-9][0-9].json") if p.is_file()
-        )
+        with found:  # not Path.glob: its pattern is compiled to a regex on every run
+            return sorted(
+                int(e.name[:4])
+                for e in found
+                if len(e.name) == 9
+                and e.name.endswith(".json")
+                and e.name[:4].isdigit()
+                and e.name[:4].isascii()
+                and e.is_file()
+            )
 
     def exists(self) -> bool:
         return self.meta_path.exists() or bool(self.years())

@@ -1,11 +1,20 @@
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fibrolog.dates import parse_at, parse_month, parse_span, parse_week, parse_when
+from fibrolog.dates import (
+    local_zone,
+    now_here,
+    parse_at,
+    parse_month,
+    parse_span,
+    parse_week,
+    parse_when,
+)
 from fibrolog.errors import UsageProblem
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -98,3 +107,57 @@ def test_any_iso_wall_time_round_trips_with_the_zone_offset(wall: datetime) -> N
     assert moment.replace(tzinfo=None) == wall
     assert moment.utcoffset() == wall.replace(tzinfo=BERLIN).utcoffset()
     assert moment.utcoffset() in (timedelta(hours=1), timedelta(hours=2))
+
+
+@pytest.fixture
+def zone_named(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], tzinfo]]:
+    """Set $TZ for the C library; put it back afterwards."""
+    import time as clock
+
+    def use(name: str) -> tzinfo:
+        monkeypatch.setenv("TZ", name)
+        return local_zone()
+
+    yield use
+    monkeypatch.undo()
+    clock.tzset()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Australia/Lord_Howe", "UTC"],
+)
+def test_the_local_zone_agrees_with_zoneinfo_across_every_change(
+    zone_named: Callable[[str], tzinfo], name: str
+) -> None:
+    here, reference = zone_named(name), ZoneInfo(name)
+    # every 20 minutes through 2026 and 2027 near the clock changes, both folds
+    start = datetime(2026, 1, 1)
+    walls = [start + timedelta(minutes=20 * i) for i in range(0, 2 * 365 * 72)]
+    changes = [
+        w
+        for w in walls
+        if reference.utcoffset(w) != reference.utcoffset(w + timedelta(hours=3))
+        or reference.utcoffset(w) != reference.utcoffset(w - timedelta(hours=3))
+    ]
+    assert name == "UTC" or len(changes) > 20, "the sample holds the clock changes"
+    for wall in [*changes, *walls[::97]]:
+        for fold in (0, 1):
+            w = wall.replace(fold=fold)
+            assert here.utcoffset(w) == reference.utcoffset(w), (w, fold)
+        instant = wall.replace(tzinfo=UTC)
+        mine, theirs = instant.astimezone(here), instant.astimezone(reference)
+        assert mine.replace(tzinfo=None) == theirs.replace(tzinfo=None), instant
+        assert mine.fold == theirs.fold and mine.utcoffset() == theirs.utcoffset(), instant
+        assert here.tzname(mine) == theirs.tzname(), instant
+
+
+def test_now_here_follows_tz(
+    zone_named: Callable[[str], tzinfo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FIBROLOG_NOW", raising=False)
+    zone_named("Asia/Kolkata")
+    assert now_here().utcoffset() == timedelta(hours=5, minutes=30)
+    zone_named("Europe/Berlin")
+    monkeypatch.setenv("FIBROLOG_NOW", "2026-07-01T12:00:00")
+    assert now_here().isoformat() == "2026-07-01T12:00:00+02:00"
