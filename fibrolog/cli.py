@@ -237,9 +237,9 @@ def _diary(ctx: typer.Context, db: Path | None) -> "Diary":
     if folder is None and os.environ.get("FIBROLOG_DB"):
         folder = Path(os.environ["FIBROLOG_DB"])
     if folder is None:
-        from platformdirs import user_data_dir
+        from fibrolog.places import user_folder
 
-        folder = Path(user_data_dir("fibrolog")) / "diary"
+        folder = user_folder("data") / "diary"
     timeout = float(os.environ.get("FIBROLOG_LOCK_TIMEOUT", "10"))
     return Diary(Path(folder).expanduser(), lock_timeout=timeout)
 
@@ -1050,9 +1050,9 @@ def demo(
             backup = diary.clear()
             typer.echo(f"Backed up the old diary to {backup}")
     else:
-        from platformdirs import user_data_dir
+        from fibrolog.places import user_folder
 
-        diary = Diary(Path(user_data_dir("fibrolog")) / "demo")
+        diary = Diary(user_folder("data") / "demo")
         if diary.exists():
             diary.clear()
     now = _now()

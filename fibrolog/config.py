@@ -82,9 +82,9 @@ def config_path() -> Path:
     configured = os.environ.get("FIBROLOG_CONFIG")
     if configured:
         return Path(configured).expanduser()
-    from platformdirs import user_config_dir
+    from fibrolog.places import user_folder
 
-    return Path(user_config_dir("fibrolog")) / "config.toml"
+    return user_folder("config") / "config.toml"
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
