@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -146,15 +147,25 @@ def parse_import(data: bytes | str) -> list[Entry]:
     stripped = body.lstrip()
     if not stripped:
         raise FibrologError("nothing to import: the file is empty")
-    records: Iterable[tuple[int, Any]]
     if stripped[:1] in (b"[", b"{"):
-        records, label = _json_records(stripped), "entry"
+        try:
+            entries = _entries(_json_elements(stripped), "entry")
+        except _NotIndented:
+            entries = _entries(_json_records(stripped), "entry")
     else:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise FibrologError("cannot import: the file is not UTF-8 text") from None
-        records, label = _csv_records(text), "row"
+        entries = _entries(_csv_records(text), "row")
+    if not entries:
+        raise FibrologError("nothing to import: the file holds no entries")
+    return entries
+
+
+def _entries(records: Iterable[tuple[int, Any]], label: str) -> list[Entry]:
+    """Numbered records (dicts, entries, or a problem as text) → entries, or FibrologError
+    naming every bad one."""
     entries: list[Entry] = []
     problems: list[str] = []
     for number, record in records:
@@ -170,14 +181,11 @@ def parse_import(data: bytes | str) -> list[Entry]:
             f"nothing imported: {len(problems)} invalid {label}{'s' * (len(problems) > 1)}\n"
             + "\n".join(problems)
         )
-    if not entries:
-        raise FibrologError("nothing to import: the file holds no entries")
     return entries
 
 
 def _json_records(raw: bytes) -> Iterator[tuple[int, Any]]:
-    """The records of a JSON export, numbered from 1, each let go of once it is taken (a 100k
-    export parses into ~150 MB of dicts)."""
+    """The records of a JSON export, numbered from 1, from one parse of the whole file."""
     import orjson  # parses bytes as they are: no decoded copy of the whole file
 
     try:
@@ -186,15 +194,77 @@ def _json_records(raw: bytes) -> Iterator[tuple[int, Any]]:
         raise FibrologError(
             f"cannot import: not valid JSON ({error.msg} at line {error.lineno})"
         ) from None
-    if isinstance(data, dict):
-        if data.get("format") != "fibrolog" or not isinstance(data.get("entries"), list):
-            raise FibrologError("cannot import: this JSON is not a fibrolog export")
-        data = data["entries"]
+    data = _entry_list(data)
     if not isinstance(data, list):
         raise FibrologError("cannot import: expected a list of entries")
     data.reverse()
     for number in range(1, len(data) + 1):
-        yield number, data.pop()
+        yield number, data.pop()  # each record let go of once it is taken
+
+
+def _entry_list(data: Any) -> Any:
+    """The entries array of a parsed export: the file itself, or its "entries"."""
+    if isinstance(data, dict):
+        if data.get("format") != "fibrolog" or not isinstance(data.get("entries"), list):
+            raise FibrologError("cannot import: this JSON is not a fibrolog export")
+        return data["entries"]
+    return data
+
+
+class _NotIndented(Exception):
+    """The file is not laid out one entry per indented block; parse it whole instead."""
+
+
+_ARRAY = re.compile(rb'\A\[|"entries"[ \t\r\n]*:[ \t\r\n]*\[')
+_FIRST = re.compile(rb"[ \t\r]*\n([ \t]*)\{")
+_GAP = re.compile(rb"[ \t\r\n]*(,?)[ \t\r\n]*")
+
+
+def _json_elements(raw: bytes) -> Iterator[tuple[int, Any]]:
+    """The records of an indented JSON export (as `export` writes it), each parsed on its own.
+
+    A 100k-entry export is ~50 MB and parses whole into ~260 MB of dicts; parsed one record
+    at a time, each is an entry before the next is read. JSON holds no raw newline inside a
+    string, so in an indented file a line starting with the records' indent and then "{" or
+    "}" opens or closes a record. The file around the records (with the array emptied) is
+    parsed too, which proves the cut: raises _NotIndented for any other layout.
+    """
+    import orjson
+
+    array = _ARRAY.search(raw)
+    first = array and _FIRST.match(raw, array.end())
+    if not array or not first:
+        raise _NotIndented
+    opener, closer = b"\n" + first[1] + b"{", b"\n" + first[1] + b"}"
+    spans: list[tuple[int, int]] = []
+    start = first.end() - 1
+    while True:
+        end = raw.find(closer, start) + len(closer)
+        if end < len(closer):
+            raise _NotIndented
+        spans.append((start, end))
+        gap = _GAP.match(raw, end)
+        assert gap is not None  # the pattern matches the empty string
+        if not gap[1]:
+            break
+        start = gap.end()
+        if raw[start - len(opener) + 1 : start + 1] != opener:
+            raise _NotIndented
+    if raw[gap.end() : gap.end() + 1] != b"]":
+        raise _NotIndented
+    try:
+        around = orjson.loads(raw[: array.end()] + raw[gap.end() :])
+    except orjson.JSONDecodeError:
+        raise _NotIndented from None
+    if _entry_list(around) != []:
+        raise _NotIndented
+    view = memoryview(raw)
+    for number, (start, end) in enumerate(spans, start=1):
+        try:
+            record = orjson.loads(view[start:end])
+        except orjson.JSONDecodeError:
+            raise _NotIndented from None
+        yield number, record
 
 
 def _csv_records(text: str) -> list[tuple[int, Any]]:

@@ -298,3 +298,44 @@ def test_unexpected_errors_print_no_data_and_no_locals(
     assert result.exit_code == 1
     assert "unexpected internal error (RuntimeError)" in result.stderr
     assert "secret" not in result.output
+
+
+def test_import_reads_odd_layouts_and_names_bad_records(run: Run, tmp_path: Path) -> None:
+    """An indented export is read a record at a time; other layouts whole; both the same."""
+    uid = "0123456789abcdef0123456789abcd{:02x}"
+    records = [
+        {
+            "uid": uid.format(i),
+            "at": "2026-11-20T08:00:00+01:00",
+            "logged": "2026-11-20T08:00:00+01:00",
+            "pain": i,
+            "note": "a note with\n    }\n    { inside it",
+        }
+        for i in range(3)
+    ]
+    nested_same_indent = (
+        '{"format": "fibrolog", "entries": [\n  {"uid": "UID", "at": "2026-11-20T08:00:00+01:00",\n'
+        '  "logged": "2026-11-20T08:00:00+01:00", "symptoms": {"x": 1\n  }\n  }\n]}'
+    ).replace("UID", uid.format(9))
+    layouts = {
+        "indented.json": json.dumps({"format": "fibrolog", "entries": records}, indent=2),
+        "compact.json": json.dumps(records),
+        "same-indent.json": nested_same_indent,
+    }
+    for name, text in layouts.items():
+        path = tmp_path / name
+        path.write_text(text)
+        result = run("import", str(path))
+        assert result.exit_code == 0, (name, result.output)
+    notes = [e["note"] for e in json.loads(run("list", "--json").stdout)]
+    assert notes.count("a note with\n    }\n    { inside it") == 3
+    bad = json.dumps(
+        {"format": "fibrolog", "entries": [*records, {**records[0], "pain": 11}]}, indent=2
+    )
+    path = tmp_path / "bad.json"
+    path.write_text(bad)
+    result = run("import", str(path))
+    assert result.exit_code == 1 and "entry 4: pain must be a whole number" in result.stderr
+    path.write_text(bad[: len(bad) // 2])
+    result = run("import", str(path))
+    assert result.exit_code == 1 and "not valid JSON" in result.stderr

@@ -139,3 +139,31 @@ def test_exports_in_pieces_are_the_whole_documents(batch: list[Entry], per_piece
     csv_text = "".join(iter_csv(batch, rows_per_piece=1000))
     assert "".join(iter_csv(batch, rows_per_piece=per_piece)) == csv_text
     assert "".join(iter_markdown(batch)).count("\n") == 2 + len(batch)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(entries(), max_size=6),
+    st.sampled_from([None, 1, 2, 4, "\t"]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_an_export_read_record_by_record_is_the_export_read_whole(
+    batch: list[Entry], indent: int | str | None, wrapped: bool, crlf: bool
+) -> None:
+    """Whatever the layout, import reads the same records; indented files one at a time."""
+    import json
+
+    from fibrolog.export import _json_elements, _json_records, _NotIndented
+
+    records = [e.to_dict() for e in batch]
+    document: object = {"format": "fibrolog", "schema": 1, "entries": records}
+    text = json.dumps(document if wrapped else records, indent=indent, ensure_ascii=False)
+    raw = (text.replace("\n", "\r\n") if crlf else text).encode()
+    whole = list(_json_records(raw))
+    try:
+        assert list(_json_elements(raw)) == whole
+        assert indent is not None and records, "only an indented, non-empty array is cut"
+    except _NotIndented:
+        assert indent is None or not records
+    assert [r for _, r in whole] == records
