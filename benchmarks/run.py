@@ -71,6 +71,60 @@ def fibrolog_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "fibrolog"]
 
 
+def peak_of(args: list[str], env: dict[str, str]) -> int:
+    """One run of a command: its peak memory in KiB (it must succeed)."""
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    error = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {error.strip()}")
+    return usage.ru_maxrss
+
+
+def memory_sweep(
+    folder: Path, entries: int, workdir: Path, env: dict[str, str]
+) -> list[tuple[str, int]]:
+    """Peak memory of the commands that read or write the whole diary, once each, on a copy
+    of the largest diary (the timed commands report theirs in the main table)."""
+    fib = fibrolog_command()
+    copy = workdir / "sweep"
+    shutil.copytree(folder, copy)
+    exported = workdir / "export.json"
+    db = dict(env, FIBROLOG_DB=str(copy))
+    runs = {
+        "demo (building it)": [
+            *fib,
+            "demo",
+            "--per-day",
+            "5",
+            "--days",
+            str(entries // 5),
+            "--db",
+            str(workdir / "demo"),
+        ],
+        "list -n 0": [*fib, "list", "-n", "0"],
+        "list --json -n 0": [*fib, "list", "--json", "-n", "0"],
+        "export": [*fib, "export", "-o", str(exported)],
+        "export --format csv": [*fib, "export", "--format", "csv"],
+        "import (that export, new diary)": [
+            *fib,
+            "--db",
+            str(workdir / "imported"),
+            "import",
+            str(exported),
+        ],
+        "check": [*fib, "check"],
+        "info": [*fib, "info"],
+        "insights": [*fib, "insights"],
+        "report": [*fib, "report", "-o", str(workdir / "report.html")],
+        "summary --weeks 52": [*fib, "summary", "--weeks", "52"],
+        "flares --last 1y": [*fib, "flares", "--last", "1y"],
+        "edit": [*fib, "edit", "1", "--pain", "3"],
+        "delete": [*fib, "delete", "2", "--yes"],
+    }
+    return [(label, peak_of(args, db)) for label, args in runs.items()]
+
+
 def run_once(timing: Timing) -> None:
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -123,7 +177,7 @@ def build_diary(folder: Path, entries: int) -> float:
 
 def measure(
     sizes: list[int], rounds: int, workdir: Path, instructions: bool = False
-) -> tuple[list[Timing], dict[int, float]]:
+) -> tuple[list[Timing], dict[int, float], list[tuple[str, int]]]:
     env = dict(os.environ, NO_COLOR="1", FIBROLOG_CONFIG=str(workdir / "none.toml"))
     env.pop("FIBROLOG_DB", None)
     fib = fibrolog_command()
@@ -153,10 +207,17 @@ def measure(
     if instructions:
         for timing in timings:
             count_instructions(timing)
-    return timings, build_seconds
+    largest = max(sizes)
+    sweep = memory_sweep(workdir / f"diary-{largest}", largest, workdir, env)
+    return timings, build_seconds, sweep
 
 
-def report(timings: list[Timing], build_seconds: dict[int, float], rounds: int) -> tuple[str, bool]:
+def report(
+    timings: list[Timing],
+    build_seconds: dict[int, float],
+    rounds: int,
+    sweep: list[tuple[str, int]],
+) -> tuple[str, bool]:
     bare = timings[0].median
     by_label = {t.label: t for t in timings}
     lines = [
@@ -200,6 +261,17 @@ def report(timings: list[Timing], build_seconds: dict[int, float], rounds: int) 
     lines += ["", "Building the diaries with `fibrolog demo --per-day 5` (one process each):", ""]
     lines += [f"- {size:,} entries: {seconds:.1f} s" for size, seconds in build_seconds.items()]
     lines += ["", f"Peak memory budget: every fibrolog command < {MEMORY_BUDGET_MIB} MiB.", ""]
+    size = max(build_seconds)
+    lines += [
+        f"Peak memory of the whole-diary commands on the {size:,}-entry diary (one run each):",
+        "",
+        "| command | peak MiB |",
+        "|---|---:|",
+    ]
+    for label, kib in sweep:
+        ok &= kib / 1024 < MEMORY_BUDGET_MIB
+        lines.append(f"| `{label}` | {kib / 1024:.0f} |")
+    lines.append("")
     lines.append(f"All budgets met: {'yes' if ok else 'NO'}")
     return "\n".join(lines) + "\n", ok
 
@@ -219,8 +291,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="fibrolog-bench-") as tmp:
         if args.instructions and not shutil.which("valgrind"):
             parser.error("--instructions needs valgrind (apt-get install valgrind)")
-        timings, build_seconds = measure(sizes, rounds, Path(tmp), args.instructions)
-    text, ok = report(timings, build_seconds, rounds)
+        timings, build_seconds, sweep = measure(sizes, rounds, Path(tmp), args.instructions)
+    text, ok = report(timings, build_seconds, rounds, sweep)
     print(text, end="")
     if args.output:
         args.output.write_text(text)
