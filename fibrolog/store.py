@@ -474,7 +474,22 @@ class Diary:
         return dict(sorted(result.items()))
 
     def _find(self, entry_id: int) -> tuple[int, Entry]:
+        """The year file holding an id, and the entry, parsing only that year.
+
+        An id's year is not known from the id (an entry may be dated years back), so the
+        files are searched, newest first, as bytes: in the compact JSON the diary writes, the
+        text `"57":{` can only be the key of document 57 (a quote inside a string is escaped,
+        and symptom scores are numbers). A file in any other layout is parsed instead.
+        """
+        key = b'"%d":{' % entry_id
         for year in reversed(self.years()):
+            path = self.year_path(year)
+            try:
+                raw = path.read_bytes()
+            except OSError as error:
+                raise FibrologError(f"cannot read {path}: {error.strerror}") from None
+            if raw.startswith(b'{"entries":{') and key not in raw:
+                continue
             document = self._raw_year(year).get(str(entry_id))
             if document is not None:
                 return year, self._to_entry(year, str(entry_id), document)

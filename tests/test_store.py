@@ -50,6 +50,29 @@ def test_an_add_reads_and_writes_only_its_year(
     assert sorted(set(touched)) == ["2026.json", "meta.json"]
 
 
+def test_finding_an_id_parses_only_the_year_that_holds_it(
+    diary_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    diary = Diary(diary_dir)
+    # id 3 is dated 2017; a note and a symptom that look like the key must not mislead.
+    batch = [make(f"{year}-06-01T12:00", uid=year) for year in range(2015, 2026)]
+    batch.append(make("2024-01-01T09:00", uid=1, note='"3":{', symptoms={"3": 4}))
+    diary.add_many(batch)
+    parsed: list[str] = []
+    real_load = store.load_tables
+    monkeypatch.setattr(store, "load_tables", lambda p, t: parsed.append(p.name) or real_load(p, t))
+    assert Diary(diary_dir).get(3).at.year == 2017
+    assert [name for name in parsed if name != "meta.json"] == ["2017.json"]
+    parsed.clear()
+    with pytest.raises(NotFound):
+        Diary(diary_dir).get(999)
+    assert [name for name in parsed if name != "meta.json"] == []
+    # A year file laid out by hand (indented) is parsed rather than searched.
+    path = diary_dir / "2016.json"
+    path.write_text(json.dumps(json.loads(path.read_text()), indent=2))
+    assert Diary(diary_dir).get(2).at.year == 2016
+
+
 def test_ids_are_never_reused_after_a_delete(diary_dir: Path) -> None:
     diary = Diary(diary_dir)
     _, second = diary.add_many([make("2026-01-01T10:00", uid=1), make("2026-01-02T10:00", uid=2)])
