@@ -73,6 +73,21 @@ def test_finding_an_id_parses_only_the_year_that_holds_it(
     assert Diary(diary_dir).get(2).at.year == 2016
 
 
+def test_count_reads_documents_without_being_misled(diary_dir: Path) -> None:
+    diary = Diary(diary_dir)
+    diary.add_many(
+        [
+            make("2025-06-01T12:00", uid=1, note='{"uid":"x'),
+            make("2025-06-02T12:00", uid=2, symptoms={"uid": 3}),
+            make("2026-06-01T12:00", uid=3),
+        ]
+    )
+    assert diary.count() == 3 == len(diary.entries())
+    path = diary_dir / "2026.json"
+    path.write_text(json.dumps(json.loads(path.read_text()), indent=1))  # parsed instead
+    assert Diary(diary_dir).count() == 3
+
+
 def test_ids_are_never_reused_after_a_delete(diary_dir: Path) -> None:
     diary = Diary(diary_dir)
     _, second = diary.add_many([make("2026-01-01T10:00", uid=1), make("2026-01-02T10:00", uid=2)])
