@@ -71,6 +71,12 @@ def fibrolog_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "fibrolog"]
 
 
+def demo_command(folder: Path, entries: int) -> list[str]:
+    """`fibrolog demo` making a diary of `entries` entries, 5 a day, in `folder`."""
+    days = str(entries // 5)
+    return [*fibrolog_command(), "demo", "--per-day", "5", "--days", days, "--db", str(folder)]
+
+
 def peak_of(args: list[str], env: dict[str, str]) -> int:
     """One run of a command: its peak memory in KiB (it must succeed)."""
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -92,16 +98,7 @@ def memory_sweep(
     exported = workdir / "export.json"
     db = dict(env, FIBROLOG_DB=str(copy))
     runs = {
-        "demo (building it)": [
-            *fib,
-            "demo",
-            "--per-day",
-            "5",
-            "--days",
-            str(entries // 5),
-            "--db",
-            str(workdir / "demo"),
-        ],
+        "demo (building it)": demo_command(workdir / "demo", entries),
         "list -n 0": [*fib, "list", "-n", "0"],
         "list --json -n 0": [*fib, "list", "--json", "-n", "0"],
         "export": [*fib, "export", "-o", str(exported)],
@@ -159,16 +156,7 @@ def count_instructions(timing: Timing) -> None:
 def build_diary(folder: Path, entries: int) -> float:
     start = time.perf_counter()
     subprocess.run(
-        [
-            *fibrolog_command(),
-            "demo",
-            "--per-day",
-            "5",
-            "--days",
-            str(entries // 5),
-            "--db",
-            str(folder),
-        ],
+        demo_command(folder, entries),
         check=True,
         stdout=subprocess.DEVNULL,
     )
