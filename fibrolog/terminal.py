@@ -186,13 +186,11 @@ class Table:
 
     A column named ">pain" is right-aligned (numbers), others left. Cells never wrap; the
     column named by `last`, the free text at the end, is cut with "…" to fit the width.
-    `header=False` makes a label grid: no header, columns two spaces apart, the first bold.
     """
 
-    def __init__(self, *columns: str, last: str | None = None, header: bool = True) -> None:
+    def __init__(self, *columns: str, last: str | None = None) -> None:
         self.columns = [*columns, *([last] if last is not None else [])]
         self.has_last = last is not None
-        self.header = header
         self.rows: list[list[list[Span]]] = []
 
     def add_row(self, *cells: Cell) -> None:
@@ -200,29 +198,24 @@ class Table:
         self.rows.append([spans(cell) for cell in cells])
 
     def lines(self, out: Out) -> Iterator[str]:
-        gap = " " if self.header else "  "
-        names = [c.removeprefix(">") for c in self.columns]
-        rows = [[[(n, "bold")] for n in names]] if self.header else []
-        rows += self.rows
+        rows = [[[(c.removeprefix(">"), "bold")] for c in self.columns], *self.rows]
         fixed = self.columns[:-1] if self.has_last else self.columns
         widths = [
             max((sum(cell_width(t) for t, _ in row[i]) for row in rows), default=0)
             for i in range(len(fixed))
         ]
-        room = max(out.width - sum(widths) - len(gap) * len(widths), 12)
+        room = max(out.width - sum(widths) - len(widths), 12)
         for row in rows:
             parts = []
             for i, width in enumerate(widths):
                 cell = row[i]
-                if not self.header and i == 0:
-                    cell = [(t, s or "bold") for t, s in cell]
                 size = sum(cell_width(t) for t, _ in cell)
                 pad = " " * (width - size)
                 right = self.columns[i].startswith(">")
                 parts.append((pad if right else "") + out.render(cell) + ("" if right else pad))
             if self.has_last:
                 parts.append(out.render(fit(row[-1], room)))
-            yield gap.join(parts).rstrip()
+            yield " ".join(parts).rstrip()
 
     def print(self, out: Out) -> None:
         out.write_lines(self.lines(out))
