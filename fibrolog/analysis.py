@@ -8,7 +8,9 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
+
+from msgspec import Struct
 
 from fibrolog.config import FlareSettings
 from fibrolog.models import Entry
@@ -42,7 +44,7 @@ def median(values: Sequence[float]) -> float:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-class Day(NamedTuple):
+class Day(Struct, frozen=True):
     """One calendar day of the diary: its entries' values, combined."""
 
     date: date
@@ -104,7 +106,7 @@ def group_days(entries: Iterable[Entry]) -> dict[date, Day]:
 # -- flares (SPEC §5) --------------------------------------------------------------------------
 
 
-class FlareDay(NamedTuple):
+class FlareDay(Struct, frozen=True):
     date: date
     pain_mean: float | None
     pain_max: int | None
@@ -123,7 +125,7 @@ class FlareDay(NamedTuple):
         }
 
 
-class Episode(NamedTuple):
+class Episode(Struct, frozen=True):
     start: date
     end: date
     flare_days: int
@@ -147,7 +149,7 @@ class Episode(NamedTuple):
         }
 
 
-class Flares(NamedTuple):
+class Flares(Struct, frozen=True):
     first: date
     last: date
     settings: FlareSettings
@@ -263,7 +265,7 @@ def flares_of(
 # -- summary (SPEC §4) -------------------------------------------------------------------------
 
 
-class Metric(NamedTuple):
+class Metric(Struct, frozen=True):
     mean: float | None
     min: float | None
     max: float | None
@@ -285,7 +287,7 @@ class Metric(NamedTuple):
         }
 
 
-class DailyRow(NamedTuple):
+class DailyRow(Struct, frozen=True):
     date: date
     entries: int
     values: dict[str, float | None]  # metric → the day's mean
@@ -309,7 +311,7 @@ class DailyRow(NamedTuple):
         }
 
 
-class Summary(NamedTuple):
+class Summary(Struct, frozen=True):
     first: date
     last: date
     entries: int
@@ -439,7 +441,7 @@ def summarize(
     )
 
 
-class MedUsage(NamedTuple):
+class MedUsage(Struct, frozen=True):
     name: str
     days: int
     first: date

@@ -2,9 +2,10 @@
 2016) and the Revised Fibromyalgia Impact Questionnaire (FIQR, Bennett et al. 2009). Pure."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct
 
 from fibrolog.errors import UsageProblem
 from fibrolog.regions import canonical_areas, generalized_regions, wpi
@@ -17,8 +18,7 @@ SEVERITY_WORDS = (
 )
 
 
-@dataclass(frozen=True)
-class AcrAnswers:
+class AcrAnswers(Struct, frozen=True):
     areas: tuple[str, ...]
     fatigue: int
     unrefreshed: int
@@ -37,8 +37,7 @@ class AcrAnswers:
             raise ValueError("areas must be known areas in canonical order")
 
 
-@dataclass(frozen=True)
-class AcrResult:
+class AcrResult(Struct, frozen=True):
     answers: AcrAnswers
 
     @property
@@ -139,8 +138,7 @@ def _domain_sum(answers: Sequence[int | None], items: range) -> float | None:
     return sum(v for v in given if v is not None) * len(items) / len(given)
 
 
-@dataclass(frozen=True)
-class FiqrResult:
+class FiqrResult(Struct, frozen=True):
     answers: tuple[int | None, ...]
 
     def __post_init__(self) -> None:

@@ -364,15 +364,11 @@ def _collect(
 
 def _with_note_tags(fields: dict[str, Any]) -> dict[str, Any]:
     """Tags from @words in the note join the given tags; tags become a sorted unique tuple."""
-    from types import MappingProxyType
-
     from fibrolog.models import tags_in_note
 
     tags = set(fields.get("tags", ()))
     tags.update(tags_in_note(fields.get("note", "")))
     fields["tags"] = tuple(sorted(tags))
-    if "symptoms" in fields:
-        fields["symptoms"] = MappingProxyType(dict(sorted(fields["symptoms"].items())))
     return fields
 
 
@@ -546,7 +542,7 @@ def add(
             typer.echo("Nothing entered, so nothing was logged.")
             return
     try:
-        entry = Entry(uid=uuid.uuid4().hex, at=moment, logged=now, **_with_note_tags(fields))
+        entry = Entry.build(uid=uuid.uuid4().hex, at=moment, logged=now, **_with_note_tags(fields))
     except InvalidEntry as error:
         raise UsageProblem(str(error)) from None
     stored = diary.add(entry)
@@ -740,11 +736,13 @@ def flares(
     first = first or end - timedelta(days=89)
     if first > end:
         _usage(f"--from {first} is after --to {end}")
+    from msgspec.structs import replace
+
     settings = _settings().flare
     if threshold is not None:
-        settings = settings._replace(threshold=threshold)
+        settings = replace(settings, threshold=threshold)
     if delta is not None:
-        settings = settings._replace(delta=delta)
+        settings = replace(settings, delta=delta)
     days = _diary(ctx, db).day_pains(history_start(first), end)
     result = flares_of(days, first, end, settings)
     if json_:

@@ -111,8 +111,6 @@ def edit(
       fibrolog edit 57 --pain 5 --no-flare
       fibrolog edit 57 --clear-tags -t weather --at "yesterday 21:00"
     """
-    from types import MappingProxyType
-
     from fibrolog.dates import parse_at
     from fibrolog.models import InvalidEntry, tags_in_note
 
@@ -154,8 +152,6 @@ def edit(
         changes["tags"] = tuple(
             sorted(set(changes.get("tags", old.tags)) | set(tags_in_note(changes["note"])))
         )
-    if "symptoms" in changes:
-        changes["symptoms"] = MappingProxyType(dict(sorted(changes["symptoms"].items())))
     try:
         new = old.replace(**changes)
     except InvalidEntry as error:

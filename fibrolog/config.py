@@ -3,7 +3,9 @@
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
+
+from msgspec import Struct
 
 from fibrolog.errors import FibrologError, UsageProblem
 
@@ -23,13 +25,13 @@ PROMPT_FIELDS = (
 DEFAULT_PROMPTS = ("pain", "fatigue", "fog", "sleep", "where", "tags", "meds", "note")
 
 
-class FlareSettings(NamedTuple):
+class FlareSettings(Struct, frozen=True):
     threshold: float = 7
     delta: float = 2
     baseline_days: int = 28
 
 
-class Settings(NamedTuple):
+class Settings(Struct, frozen=True):
     week_start: str = "monday"
     flare: FlareSettings = FlareSettings()
     prompts: tuple[str, ...] = DEFAULT_PROMPTS

@@ -7,7 +7,6 @@ sleep, weather, overexertion) and worse sleep; stiffness worst in the morning; d
 
 import random
 from datetime import date, datetime, time, timedelta
-from types import MappingProxyType
 
 from fibrolog.dates import attach
 from fibrolog.models import Entry, Med
@@ -122,7 +121,7 @@ def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
                     regions=canonical_areas(areas),
                     tags=tuple(sorted(tags)),
                     meds=tuple(meds),
-                    symptoms=MappingProxyType(symptoms),
+                    symptoms=symptoms,
                     flare=in_flare and k == 0 and rng.random() < 0.7,
                     note=note,
                 )

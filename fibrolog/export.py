@@ -186,14 +186,12 @@ def _entries(records: Iterable[tuple[int, Any]], label: str) -> list[Entry]:
 
 def _json_records(raw: bytes) -> Iterator[tuple[int, Any]]:
     """The records of a JSON export, numbered from 1, from one parse of the whole file."""
-    import orjson  # parses bytes as they are: no decoded copy of the whole file
+    import msgspec  # parses bytes as they are: no decoded copy of the whole file
 
     try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        raise FibrologError(
-            f"cannot import: not valid JSON ({error.msg} at line {error.lineno})"
-        ) from None
+        data = msgspec.json.decode(raw)
+    except msgspec.DecodeError as error:
+        raise FibrologError(f"cannot import: not valid JSON ({error})") from None
     data = _entry_list(data)
     if not isinstance(data, list):
         raise FibrologError("cannot import: expected a list of entries")
@@ -229,7 +227,7 @@ def _json_elements(raw: bytes) -> Iterator[tuple[int, Any]]:
     "}" opens or closes a record. The file around the records (with the array emptied) is
     parsed too, which proves the cut: raises _NotIndented for any other layout.
     """
-    import orjson
+    import msgspec
 
     array = _ARRAY.search(raw)
     first = array and _FIRST.match(raw, array.end())
@@ -253,16 +251,16 @@ def _json_elements(raw: bytes) -> Iterator[tuple[int, Any]]:
     if raw[gap.end() : gap.end() + 1] != b"]":
         raise _NotIndented
     try:
-        around = orjson.loads(raw[: array.end()] + raw[gap.end() :])
-    except orjson.JSONDecodeError:
+        around = msgspec.json.decode(raw[: array.end()] + raw[gap.end() :])
+    except msgspec.DecodeError:
         raise _NotIndented from None
     if _entry_list(around) != []:
         raise _NotIndented
     view = memoryview(raw)
     for number, (start, end) in enumerate(spans, start=1):
         try:
-            record = orjson.loads(view[start:end])
-        except orjson.JSONDecodeError:
+            record = msgspec.json.decode(view[start:end])
+        except msgspec.DecodeError:
             raise _NotIndented from None
         yield number, record
 

@@ -1,42 +1,49 @@
-"""Entries and meds: frozen value types with validation and their JSON-able dict forms.
+"""Entries and meds: declared, frozen value types (msgspec Structs), their rules and dict forms.
 
-Written as plain classes with `__slots__`, not with `@dataclass`: a dataclass builds its methods
-by compiling generated source when the module loads (about 1 ms per class), and every command
-paid that at start-up. The records in the other modules are `NamedTuple`s for the same reason.
+The field types carry the simple rules (a score is a whole number from 0 to 10); `__post_init__`
+carries the rules that span fields and puts lists in their canonical order. msgspec checks the
+declared types when it converts a dict (`Entry.build`, `Entry.from_dict`), not when a class is
+called directly, so every entry made from outside data goes through those two.
 """
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
-from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta, Struct
+from msgspec.structs import force_setattr
 
 from fibrolog.regions import canonical_areas
 
 SCORES = ("pain", "fatigue", "fog", "stiffness", "sleep_quality")
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-UID = re.compile(r"[0-9a-f]{32}")
+SLUG = r"[a-z0-9][a-z0-9-]*"  # tags and symptom names
 # `@tag` words in a note are tags too; the @ must not follow a letter (so e-mail addresses don't).
 NOTE_TAG = re.compile(r"(?<![\w@])@([A-Za-z0-9][A-Za-z0-9-]*)")
-FIELDS = (
-    "id",
-    "uid",
-    "at",
-    "logged",
-    "pain",
-    "fatigue",
-    "fog",
-    "stiffness",
-    "sleep_hours",
-    "sleep_quality",
-    "regions",
-    "tags",
-    "meds",
-    "symptoms",
-    "flare",
-    "note",
-)
+
+Score = Annotated[int, Meta(ge=0, le=10)]
+Slug = Annotated[str, Meta(pattern=f"^{SLUG}$")]
+Uid = Annotated[str, Meta(pattern=r"^[0-9a-f]{32}$")]
+Hours = Annotated[float, Meta(ge=0, le=24)]
+Moment = Annotated[datetime, Meta(tz=True)]
+
+# What each field must be, in the user's words, for the messages of `InvalidEntry`.
+RULES = {
+    "id": "a positive whole number",
+    "uid": "32 lowercase hex characters",
+    "at": "a time with its UTC offset, like 2026-11-20T21:00:00+01:00",
+    "logged": "a time with its UTC offset, like 2026-11-20T21:00:00+01:00",
+    **{name: "a whole number from 0 to 10" for name in SCORES},
+    "sleep_hours": "a number of hours from 0 to 24",
+    "regions": "a list of known body areas",
+    "tags": "a list of tags made of lowercase letters, digits and '-'",
+    "meds": "a list of meds, each {name, dose}",
+    "symptoms": "an object of symptom names (lowercase letters, digits, '-') and scores 0–10",
+    "flare": "true or false",
+    "note": "text",
+}
 
 
 class InvalidEntry(ValueError):
@@ -50,7 +57,7 @@ def check_score(name: str, value: object) -> int:
 
 
 def check_slug(kind: str, value: object) -> str:
-    if not isinstance(value, str) or not SLUG.fullmatch(value):
+    if not isinstance(value, str) or not re.fullmatch(SLUG, value):
         raise InvalidEntry(
             f"{kind} {value!r} is not valid: use lowercase letters, digits and '-', "
             "starting with a letter or digit"
@@ -67,65 +74,45 @@ def tags_in_note(note: str) -> list[str]:
     return [m.lower() for m in NOTE_TAG.findall(note)]
 
 
-class _Value:
-    """A frozen value: equal when its fields are, hashable when they are, never changed in place."""
+def explain(error: msgspec.ValidationError) -> InvalidEntry:
+    """msgspec's message ("Expected `int` <= 10 - at `$.pain`") in the user's words.
 
-    __slots__: tuple[str, ...] = ()
-    _private: frozenset[str] = frozenset()  # fields whose text a repr must not show
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, _Value)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        shown = (
-            f"{name}=<{len(getattr(self, name))} characters>"
-            if name in self._private
-            else f"{name}={getattr(self, name)!r}"
-            for name in self.__slots__
-        )
-        return f"{type(self).__name__}({', '.join(shown)})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is frozen: build a new one instead")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is frozen: build a new one instead")
+    msgspec's own messages start with a capital; those of our rules (raised in
+    `__post_init__`) are already in the user's words and pass through.
+    """
+    message, _, where = str(error).rpartition(" - at `$")
+    if not message:  # no path: the message is about the object itself
+        message = str(error)
+    path = where.rstrip("`").lstrip(".")
+    field = re.split(r"[.\[]", path, maxsplit=1)[0]
+    if m := re.fullmatch(r"Object contains unknown field `(.+)`", message):
+        return InvalidEntry(f"unknown field {m[1]!r}")
+    if m := re.fullmatch(r"Object missing required field `(.+)`", message):
+        return InvalidEntry(f"missing field {m[1]!r}")
+    if message[:1].isupper() and field in RULES:
+        got = re.search(r", got `(.+)`$", message)
+        return InvalidEntry(f"{field} must be {RULES[field]}" + (f", not {got[1]}" if got else ""))
+    if message[:1].isupper():
+        return InvalidEntry(f"{path or 'the entry'}: {message[0].lower()}{message[1:]}")
+    return InvalidEntry(message)
 
 
-_set = object.__setattr__
-
-
-class Med(_Value):
+class Med(Struct, frozen=True):
     """A medication taken. Its text form is 'name dose', the dose starting at the first number."""
 
-    __slots__ = ("name", "dose")  # noqa: RUF023 -- field order, as repr shows them
     name: str
-    dose: str | None
+    dose: str | None = None
 
-    def __init__(self, name: str, dose: str | None = None) -> None:
-        if not isinstance(name, str) or not name or name != " ".join(name.split()):
+    def __post_init__(self) -> None:
+        name, dose = self.name, self.dose
+        if not name or name != " ".join(name.split()):
             raise InvalidEntry(f"a med needs a name with single spaces, not {name!r}")
         if ";" in name or any(word[0].isdigit() for word in name.split()):
             raise InvalidEntry(f"med name {name!r} may not contain ';' or a number word")
         if dose is not None and (
-            not isinstance(dose, str)
-            or not dose
-            or dose != " ".join(dose.split())
-            or ";" in dose
-            or not dose[0].isdigit()
+            not dose or dose != " ".join(dose.split()) or ";" in dose or not dose[0].isdigit()
         ):
             raise InvalidEntry(f"med dose {dose!r} must start with a number, like '75mg'")
-        _set(self, "name", name)
-        _set(self, "dose", dose)
 
     @classmethod
     def parse(cls, text: str) -> "Med":
@@ -146,129 +133,72 @@ class Med(_Value):
         return {"name": self.name, "dose": self.dose}
 
 
-def _check_time(name: str, value: object) -> datetime:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise InvalidEntry(f"{name} must be a time with its UTC offset")
-    if value.microsecond:
-        raise InvalidEntry(f"{name} is kept to the second")
-    return value
-
-
-_NO_SYMPTOMS: Mapping[str, int] = MappingProxyType({})
-
-
-class Entry(_Value):
+class Entry(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """One observation at a moment (SPEC §2). `id` is 0 until the diary assigns one.
 
-    Every field is checked when an entry is built; `replace` builds a checked copy. Its repr
-    gives the note's length, not its text, so a note cannot reach a traceback or a log.
+    Its repr gives the note's length, not its text, so a note cannot reach a traceback or a log.
     """
 
-    __slots__ = FIELDS
-    _private = frozenset({"note"})
-    id: int
-    uid: str
-    at: datetime
-    logged: datetime
-    pain: int | None
-    fatigue: int | None
-    fog: int | None
-    stiffness: int | None
-    sleep_hours: float | None
-    sleep_quality: int | None
-    regions: tuple[str, ...]
-    tags: tuple[str, ...]
-    meds: tuple[Med, ...]
-    symptoms: Mapping[str, int]
-    flare: bool
-    note: str
+    id: Annotated[int, Meta(ge=0)] = 0
+    uid: Uid
+    at: Moment
+    logged: Moment
+    pain: Score | None = None
+    fatigue: Score | None = None
+    fog: Score | None = None
+    stiffness: Score | None = None
+    sleep_hours: Hours | None = None
+    sleep_quality: Score | None = None
+    regions: tuple[str, ...] = ()
+    tags: tuple[Slug, ...] = ()
+    meds: tuple[Med, ...] = ()
+    symptoms: dict[Slug, Score] = {}
+    flare: bool = False
+    note: str = ""
 
-    def __init__(
-        self,
-        *,
-        uid: str,
-        at: datetime,
-        logged: datetime,
-        id: int = 0,
-        pain: int | None = None,
-        fatigue: int | None = None,
-        fog: int | None = None,
-        stiffness: int | None = None,
-        sleep_hours: float | None = None,
-        sleep_quality: int | None = None,
-        regions: tuple[str, ...] = (),
-        tags: tuple[str, ...] = (),
-        meds: tuple[Med, ...] = (),
-        symptoms: Mapping[str, int] = _NO_SYMPTOMS,
-        flare: bool = False,
-        note: str = "",
-    ) -> None:
-        if isinstance(id, bool) or not isinstance(id, int) or id < 0:
-            raise InvalidEntry(f"id must be a positive whole number, not {id!r}")
-        if not isinstance(uid, str) or not UID.fullmatch(uid):
-            raise InvalidEntry("uid must be 32 lowercase hex characters")
-        _check_time("at", at)
-        _check_time("logged", logged)
-        for name, value in zip(SCORES, (pain, fatigue, fog, stiffness, sleep_quality), strict=True):
-            if value is not None:
-                check_score(name, value)
-        if sleep_hours is not None and (
-            isinstance(sleep_hours, bool)
-            or not isinstance(sleep_hours, float)
-            or not math.isfinite(sleep_hours)
-            or not 0 <= sleep_hours <= 24
-        ):
-            raise InvalidEntry(
-                f"sleep_hours must be a number of hours from 0 to 24, not {sleep_hours!r}"
-            )
-        if not isinstance(regions, tuple) or canonical_areas(regions) != regions:
-            raise InvalidEntry("regions must be known areas, unique, in canonical order")
-        if not isinstance(tags, tuple) or tuple(sorted(set(tags))) != tags:
-            raise InvalidEntry("tags must be unique and sorted")
-        for tag in tags:
-            check_slug("tag", tag)
-        if not isinstance(meds, tuple) or not all(isinstance(m, Med) for m in meds):
-            raise InvalidEntry("meds must be a list of {name, dose}")
-        if list(symptoms) != sorted(symptoms):
-            raise InvalidEntry("symptoms must be sorted by name")
-        for name, score in symptoms.items():
-            check_slug("symptom", name)
-            check_score(f"symptom {name}", score)
-        if not isinstance(flare, bool):
-            raise InvalidEntry("flare must be true or false")
-        if not isinstance(note, str):
-            raise InvalidEntry("note must be text")
+    def __post_init__(self) -> None:
+        for name in ("at", "logged"):
+            if getattr(self, name).microsecond:
+                raise InvalidEntry(f"{name} is kept to the second")
+        if self.sleep_hours is not None and not math.isfinite(self.sleep_hours):
+            raise InvalidEntry(f"sleep_hours must be {RULES['sleep_hours']}")
         try:
-            note.encode("utf-8")
+            self.note.encode("utf-8")
         except UnicodeEncodeError:
             raise InvalidEntry("note holds bytes that are not valid text (UTF-8)") from None
-        _set(self, "id", id)
-        _set(self, "uid", uid)
-        _set(self, "at", at)
-        _set(self, "logged", logged)
-        _set(self, "pain", pain)
-        _set(self, "fatigue", fatigue)
-        _set(self, "fog", fog)
-        _set(self, "stiffness", stiffness)
-        _set(self, "sleep_hours", sleep_hours)
-        _set(self, "sleep_quality", sleep_quality)
-        _set(self, "regions", regions)
-        _set(self, "tags", tags)
-        _set(self, "meds", meds)
-        _set(self, "symptoms", symptoms)
-        _set(self, "flare", flare)
-        _set(self, "note", note)
+        # Lists are kept in one order, whatever order they came in.
+        force_setattr(self, "regions", canonical_areas(self.regions))
+        force_setattr(self, "tags", tuple(sorted(set(self.tags))))
+        force_setattr(self, "symptoms", dict(sorted(self.symptoms.items())))
         if not self.has_content():
             raise InvalidEntry(
                 "an entry needs at least one of: a score, sleep, an area, a med, a symptom, "
                 "the flare mark or a note"
             )
 
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"note=<{len(self.note)} characters>" if name == "note" else f"{name}={value!r}"
+            for name, value in zip(
+                self.__struct_fields__, msgspec.structs.astuple(self), strict=True
+            )
+        )
+        return f"Entry({shown})"
+
+    @classmethod
+    def build(cls, **fields: Any) -> "Entry":
+        """A new entry with every field checked; InvalidEntry names the first problem."""
+        try:
+            return msgspec.convert(fields, cls)
+        except msgspec.ValidationError as error:
+            raise explain(error) from None
+
     def replace(self, **changes: Any) -> "Entry":
         """A checked copy with `changes` made (the same rules as a new entry)."""
-        fields = {name: getattr(self, name) for name in FIELDS}
-        fields.update(changes)
-        return Entry(**fields)
+        unknown = set(changes) - set(self.__struct_fields__)
+        if unknown:
+            raise TypeError(f"Entry has no field {sorted(unknown)[0]!r}")
+        return Entry.build(**(msgspec.structs.asdict(self) | changes))
 
     def has_content(self) -> bool:
         return bool(
@@ -287,6 +217,7 @@ class Entry(_Value):
         return self.at.date().isoformat()
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form of SPEC §2 (times as ISO text with their offset)."""
         return {
             "id": self.id,
             "uid": self.uid,
@@ -308,93 +239,23 @@ class Entry(_Value):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, id: int | None = None) -> "Entry":
-        """Build and validate an entry from its JSON form; lists are put in canonical order.
+        """Build and check an entry from its JSON form; lists are put in canonical order.
 
         Raises InvalidEntry naming the first problem. `id` overrides data["id"] (a TinyDB
         document keeps its id as the key, not in the body).
         """
         if not isinstance(data, Mapping):
             raise InvalidEntry("an entry must be a JSON object")
-        unknown = set(data) - set(FIELDS)
-        if unknown:
-            raise InvalidEntry(f"unknown field {sorted(unknown)[0]!r}")
-        for required in ("uid", "at", "logged"):
-            if required not in data:
-                raise InvalidEntry(f"missing field {required!r}")
-        try:
-            return cls(
-                id=data.get("id", 0) if id is None else id,
-                uid=data["uid"],
-                at=_parse_time("at", data["at"]),
-                logged=_parse_time("logged", data["logged"]),
-                pain=data.get("pain"),
-                fatigue=data.get("fatigue"),
-                fog=data.get("fog"),
-                stiffness=data.get("stiffness"),
-                sleep_hours=_hours(data.get("sleep_hours")),
-                sleep_quality=data.get("sleep_quality"),
-                regions=canonical_areas(_str_list("regions", data.get("regions", []))),
-                tags=tuple(sorted(set(_str_list("tags", data.get("tags", []))))),
-                meds=tuple(_med(m) for m in _list("meds", data.get("meds", []))),
-                symptoms=MappingProxyType(
-                    dict(sorted(_mapping("symptoms", data.get("symptoms", {})).items()))
-                ),
-                flare=data.get("flare", False),
-                note=data.get("note", ""),
-            )
-        except InvalidEntry:
-            raise
-        except (ValueError, TypeError) as error:
-            raise InvalidEntry(str(error)) from None
+        fields = dict(data)
+        if id is not None:
+            fields["id"] = id
+        return cls.build(**fields)
 
 
-def _parse_time(name: str, value: object) -> datetime:
-    if not isinstance(value, str):
-        raise InvalidEntry(f"{name} must be an ISO time string")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidEntry(f"{name} {value!r} is not an ISO time") from None
-    if parsed.utcoffset() is None:
-        raise InvalidEntry(f"{name} {value!r} lacks its UTC offset")
-    return parsed
+FIELDS: tuple[str, ...] = Entry.__struct_fields__
 
 
-def _hours(value: object) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidEntry(f"sleep_hours must be a number, not {value!r}")
-    return float(value)
-
-
-def _list(name: str, value: object) -> list[Any]:
-    if not isinstance(value, list):
-        raise InvalidEntry(f"{name} must be a list")
-    return value
-
-
-def _str_list(name: str, value: object) -> Iterable[str]:
-    items = _list(name, value)
-    if not all(isinstance(item, str) for item in items):
-        raise InvalidEntry(f"{name} must be a list of strings")
-    return items
-
-
-def _mapping(name: str, value: object) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise InvalidEntry(f"{name} must be an object")
-    return value
-
-
-def _med(value: object) -> Med:
-    data = _mapping("a med", value)
-    if set(data) - {"name", "dose"}:
-        raise InvalidEntry("a med has only 'name' and 'dose'")
-    return Med(data.get("name", ""), data.get("dose"))
-
-
-class DayPain(NamedTuple):
+class DayPain(Struct, frozen=True):
     """What the flare rules need of one day: its pain scores, whether a flare was marked, and
     its tags. Read for the year of history before a period without building whole entries."""
 

@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-import orjson
+import msgspec
+from msgspec import Struct
+from msgspec.structs import replace
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
@@ -74,11 +76,10 @@ def _load_tables(path: Path, expected: str) -> Tables | None:
         raise FibrologError(f"cannot read {path}: {error.strerror}") from None
     try:
         with _no_collection():
-            data = orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
+            data = msgspec.json.decode(raw)
+    except msgspec.DecodeError as error:
         raise CorruptDiary(
-            f"{path} is damaged: not valid JSON ({error.msg} at line {error.lineno}, "
-            f"column {error.colno}); it was left untouched"
+            f"{path} is damaged: not valid JSON ({error}); it was left untouched"
         ) from None
     if not isinstance(data, dict):
         raise CorruptDiary(f"{path} is damaged: expected a JSON object of tables")
@@ -100,7 +101,7 @@ def table_of(file_name: str) -> str:
 
 def dump_tables(data: Tables) -> bytes:
     """Compact UTF-8 JSON (what json.dumps gives with ensure_ascii=False, no spaces)."""
-    return orjson.dumps(data)
+    return msgspec.json.encode(data)
 
 
 class AtomicJSONStorage(Storage):
@@ -130,12 +131,12 @@ class AtomicJSONStorage(Storage):
         self._data = None
 
 
-class Meta(NamedTuple):
+class Meta(Struct, frozen=True):
     schema: int
     next_id: int
 
 
-class Backup(NamedTuple):
+class Backup(Struct, frozen=True):
     path: Path
     made: datetime
     files: tuple[Path, ...]
@@ -268,7 +269,7 @@ class Diary:
             self.backup(self.data_files())
             for migration in MIGRATIONS[meta.schema - 1 :]:
                 migration(self.folder)
-            meta = meta._replace(schema=current_schema())
+            meta = replace(meta, schema=current_schema())
             self._write_meta(meta)
             return meta
 
@@ -530,7 +531,7 @@ class Diary:
 
     def _insert(self, meta: Meta, pending: list[Entry]) -> list[Entry]:
         """Give `pending` the next ids and write them; the caller holds the lock."""
-        stored = [e.replace(id=meta.next_id + i) for i, e in enumerate(pending)]
+        stored = [replace(e, id=meta.next_id + i) for i, e in enumerate(pending)]
         if not stored:
             return []
         by_year: dict[int, list[Entry]] = {}
@@ -539,7 +540,7 @@ class Diary:
         tables = {year: self._open_year(year) for year in sorted(by_year)}
         self._daily_snapshot([self.meta_path, *(self.year_path(y) for y in tables)])
         # meta.json first: a crash after it wastes ids but can never hand one out twice.
-        self._write_meta(meta._replace(next_id=meta.next_id + len(stored)))
+        self._write_meta(replace(meta, next_id=meta.next_id + len(stored)))
         for year, batch in by_year.items():
             # Let go of each year once written: a 100k import would otherwise hold every year.
             tables.pop(year).insert_multiple(Document(_document(e), doc_id=e.id) for e in batch)

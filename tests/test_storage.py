@@ -92,13 +92,13 @@ def test_a_parse_pauses_garbage_collection_and_restores_it(
     path = tmp_path / "2026.json"
     path.write_bytes(b'{"entries": {}}')
     seen: list[bool] = []
-    real_loads = store.orjson.loads
+    real_decode = store.msgspec.json.decode
 
     def spying(raw: bytes) -> object:
         seen.append(gc.isenabled())
-        return real_loads(raw)
+        return real_decode(raw)
 
-    monkeypatch.setattr(store.orjson, "loads", spying)
+    monkeypatch.setattr(store.msgspec.json, "decode", spying)
     was = gc.isenabled()
     try:
         for collecting in (True, False):
