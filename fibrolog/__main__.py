@@ -19,7 +19,7 @@ def main() -> None:
 
         print(f"fibrolog {__version__}")
         return
-    from fibrolog.cli import main as run_cli
+    from fibrolog.cli.app import main as run_cli
 
     gc.freeze()
     gc.enable()

@@ -84,9 +84,9 @@ def config_path() -> Path:
     configured = os.environ.get("FIBROLOG_CONFIG")
     if configured:
         return Path(configured).expanduser()
-    from fibrolog.places import user_folder
+    import platformdirs
 
-    return user_folder("config") / "config.toml"
+    return Path(platformdirs.user_config_dir("fibrolog")) / "config.toml"
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

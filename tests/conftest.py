@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from fibrolog.cli import app
+from fibrolog.cli.app import app
 
 NOW = "2026-11-23T09:15:00"  # a Monday, in Europe/Berlin winter time (+01:00)
 ZONE = "Europe/Berlin"

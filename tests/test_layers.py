@@ -1,45 +1,85 @@
 """The shape of the code is checked, not hoped for (STYLE.md)."""
 
 import ast
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-import pytest
 import typer.main
 
-from fibrolog.cli import app
+from fibrolog.cli.app import COMMANDS, app
+
+from .conftest import Run
 
 PACKAGE = Path(__file__).parent.parent / "fibrolog"
 README = Path(__file__).parent.parent / "README.md"
 
 
-def imported_modules(path: Path) -> set[str]:
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module a file imports, at the top or inside a function."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
-def test_each_library_is_imported_by_one_module_only() -> None:
-    # Rich is not imported at all: loading it took ~25 ms of summary's budget (terminal.py).
-    owners: dict[str, set[str]] = {
-        "typer": {"cli.py", "cli_more.py"},
-        "rich": set(),
-        "tinydb": {"store.py"},
+def package_graph() -> dict[str, set[str]]:
+    """fibrolog's modules and the fibrolog modules each imports."""
+    files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    return {
+        name: {i for i in imports_of(path) if i in files and i != name}
+        for name, path in files.items()
     }
+
+
+def test_each_library_is_imported_by_its_layer_only() -> None:
+    owners = {"typer": "fibrolog.cli", "rich": "fibrolog.render", "tinydb": "fibrolog.store"}
     for path in sorted(PACKAGE.rglob("*.py")):
-        imports = imported_modules(path)
-        for library, allowed in owners.items():
-            if library in imports:
-                assert path.name in allowed, f"{path.name} imports {library}"
+        for imported in imports_of(path):
+            library = imported.split(".")[0]
+            if library in owners:
+                owner = owners[library]
+                name = module_name(path)
+                assert name == owner or name.startswith(owner + "."), f"{name} imports {library}"
+
+
+def test_no_import_cycles() -> None:
+    graph = package_graph()
+    for package in [name for name in graph if (PACKAGE.parent / name.replace(".", "/")).is_dir()]:
+        # `import fibrolog.cli.app` runs the package's __init__ first: it must import nothing.
+        assert not graph[package], f"{package}/__init__.py imports {graph[package]}"
+    visiting: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str) -> None:
+        assert name not in visiting, " → ".join([*visiting[visiting.index(name) :], name])
+        if name in done:
+            return
+        visiting.append(name)
+        for imported in sorted(graph[name]):
+            visit(imported)
+        visiting.pop()
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name)
 
 
 def test_pure_modules_do_no_io() -> None:
     # dates.py is pure too except local_zone()/now_here(), which the CLI calls once.
-    for name in ("models.py", "regions.py", "export.py", "text.py"):
+    for name in ("models.py", "regions.py", "export.py", "text.py", "analysis.py", "insights.py"):
         source = (PACKAGE / name).read_text()
         assert not re.search(r"\bopen\(|read_text\(|write_text\(|read_bytes\(|print\(", source), (
             name
@@ -49,9 +89,10 @@ def test_pure_modules_do_no_io() -> None:
 def _commands() -> dict[str, object]:
     group = typer.main.get_command(app)
     found = {}
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
-        sub = getattr(command, "commands", None)
+    for name in group.list_commands(None):  # type: ignore[attr-defined, arg-type]
+        command = group.get_command(None, name)  # type: ignore[attr-defined, arg-type]
         found[name] = command
+        sub = getattr(command, "commands", None)
         for child_name, child in (sub or {}).items():
             found[f"{name} {child_name}"] = child
     return found
@@ -59,46 +100,60 @@ def _commands() -> dict[str, object]:
 
 def test_every_command_has_help_with_an_example_and_is_in_the_readme() -> None:
     readme = README.read_text()
-    for name, command in _commands().items():
+    found = _commands()
+    assert set(COMMANDS) <= set(found)
+    for name, command in found.items():
         help_text = getattr(command, "help", "") or ""
         assert help_text.strip(), f"{name} has no help"
         assert "fibrolog" in help_text, f"{name} help has no example"
         assert f"fibrolog {name.split()[0]}" in readme, f"{name} missing from README"
 
 
-def test_heavy_modules_stay_off_the_start_up_path() -> None:
-    """Loading the CLI costs only Typer; a `list` adds TinyDB but not the analysis, and no
-    view loads Rich (Typer would, for rich help; we ask it for plain help)."""
-    import subprocess
-    import sys
+def test_help_lists_every_command_and_a_typo_gets_a_suggestion(run: Run) -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    listed = re.findall(r"^  (\w+) ", result.stdout, re.MULTILINE)
+    assert listed == list(COMMANDS)
+    assert "Record how you feel now" in result.stdout
+    typo = run("sumary")
+    assert typo.exit_code == 2
+    assert "No such command 'sumary'. Did you mean 'summary'?" in typo.stderr
 
-    probe = (
-        "import sys, fibrolog.cli;"
-        "heavy = ('rich', 'tinydb', 'fibrolog.analysis', 'fibrolog.store');"
-        "cli = {m for m in heavy if m in sys.modules};"
-        "import fibrolog.render, fibrolog.store;"
-        "listed = 'fibrolog.analysis' in sys.modules;"
-        "import fibrolog.analysis, fibrolog.insights, fibrolog.assess;"
-        "print(sorted(cli), listed, 'rich' in sys.modules)"
+
+PROBE = """
+import json, sys
+from fibrolog.__main__ import main
+sys.argv = ["fibrolog", *json.loads(sys.argv[1])]
+try:
+    main()
+except SystemExit:
+    pass
+shown = ("rich", "fibrolog.cli.", "fibrolog.render")
+loaded = sorted(m for m in sys.modules if m.startswith(shown))
+print(json.dumps(loaded), file=sys.stderr)
+"""
+
+
+def loaded_after(args: list[str], env: dict[str, str]) -> list[str]:
+    """The Rich, command and render modules a fresh interpreter loaded to run `args`."""
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=True,
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[] False False"
+    return list(json.loads(out.stderr.strip().splitlines()[-1]))
 
 
-def test_a_run_converts_only_the_command_it_runs(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_one_line_commands_load_neither_rich_nor_other_commands(
+    run: Run, cli_env: dict[str, str]
 ) -> None:
-    """Typer would turn all twenty-odd commands into click commands on every run (~10 ms)."""
-    converted: list[str | None] = []
-    convert = typer.main.get_command_from_info
-
-    def recording(command_info: typer.models.CommandInfo, **options: object) -> object:
-        converted.append(command_info.name or command_info.callback.__name__)  # type: ignore[union-attr]
-        return convert(command_info, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(typer.main, "get_command_from_info", recording)
-    group = typer.main.get_command(app)
-    group.main(["--db", str(tmp_path / "d"), "list", "--json"], standalone_mode=False)
-    assert converted == ["list"]
-    # Help and suggestions still see every command.
-    assert {"add", "list", "log", "summary", "config"} <= set(group.commands)  # type: ignore[attr-defined]
+    assert run("add", "3").exit_code == 0
+    assert loaded_after(["--version"], cli_env) == []
+    entries_only = ["fibrolog.cli.app", "fibrolog.cli.entries", "fibrolog.cli.options"]
+    assert loaded_after(["add", "5", "-n", "x"], cli_env) == entries_only
+    assert loaded_after(["edit", "1", "--pain", "4"], cli_env) == entries_only
+    assert loaded_after(["delete", "2", "--yes"], cli_env) == entries_only
+    viewed = loaded_after(["summary"], cli_env)
+    assert "fibrolog.cli.entries" not in viewed

@@ -1,0 +1,158 @@
+"""The `fibrolog` program: the Typer app, its commands loaded as they run, and the one error
+boundary that turns every failure into one `Error:` line and the exit code of SPEC §8.
+
+Commands live in modules by family (entries, views, files, …). The app knows each command's
+name and its module; a module is imported, and its commands turned into click commands, only
+when one of them runs (the pattern of click's documentation, "Lazily Loading Subcommands").
+`--help` loads them all to show each one's help.
+"""
+
+import difflib
+import functools
+import os
+import sys
+from importlib import import_module
+from typing import Annotated, Any
+
+import typer
+import typer.main
+
+# typer 0.28 vendors click (pinned in pyproject)
+from typer._click.core import Command, Context
+from typer._click.exceptions import UsageError
+from typer.core import TyperGroup
+
+from fibrolog import __version__
+from fibrolog.cli.options import DbOpt
+from fibrolog.errors import CorruptDiary, FibrologError
+
+# Each command and the module of `fibrolog.cli` that defines it, in the order `--help` lists them.
+COMMANDS = {
+    "add": "entries",
+    "list": "entries",
+    "log": "entries",
+    "show": "entries",
+    "edit": "entries",
+    "delete": "entries",
+    "summary": "views",
+    "flares": "views",
+    "insights": "views",
+    "report": "views",
+    "assess": "selfassess",
+    "fiqr": "selfassess",
+    "assessments": "selfassess",
+    "export": "files",
+    "import": "files",
+    "check": "files",
+    "backups": "files",
+    "restore": "files",
+    "info": "files",
+    "config": "settings",
+    "demo": "demo",
+}
+
+
+@functools.cache
+def _family(module: str) -> Command:
+    """The click form of one module's commands (a group, or the command if it has one)."""
+    return typer.main.get_command(import_module(f"fibrolog.cli.{module}").commands)
+
+
+class LazyGroup(TyperGroup):
+    """`fibrolog` itself: commands by name, imported as used; every error ends here."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        family = _family(COMMANDS[cmd_name])
+        if isinstance(family, TyperGroup):
+            return family.commands.get(cmd_name)
+        return family
+
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as error:
+            close = difflib.get_close_matches(args[0], COMMANDS) if args else []
+            if close and "Did you mean" not in error.message:
+                error.message = f"{error.message.rstrip('.')}. Did you mean {close[0]!r}?"
+            raise
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.TyperException, typer.Exit, typer.Abort):
+            raise  # click's own usage errors, exits and aborts
+        except FibrologError as error:
+            typer.echo(f"Error: {error}{_recovery_advice(error)}", err=True)
+            raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            # The reader went away (`fibrolog list | head`): stop quietly, and send what is
+            # still buffered nowhere so that Python does not complain about it at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(1) from None
+        except Exception as error:
+            # Never print the message or locals of an unexpected error: they may hold notes.
+            typer.echo(
+                f"Error: unexpected internal error ({type(error).__name__}); please report it. "
+                "Set FIBROLOG_DEBUG=1 to see where it happened.",
+                err=True,
+            )
+            if os.environ.get("FIBROLOG_DEBUG"):
+                import traceback
+
+                typer.echo("".join(traceback.format_tb(error.__traceback__)), err=True)
+            raise typer.Exit(1) from None
+
+
+def _recovery_advice(error: FibrologError) -> str:
+    """For a damaged diary file: the newest backup with a good copy and how to restore it."""
+    path = getattr(error, "path", None)
+    if not isinstance(error, CorruptDiary) or path is None:
+        return ""
+    from fibrolog.store import Diary
+
+    backup = Diary(path.parent).good_backup_of(path)
+    if backup is None:
+        return " No backup holds a good copy of it; `fibrolog check` shows what is wrong."
+    return (
+        f" Newest good backup: {backup.path.name} ({backup.made:%Y-%m-%d %H:%M}); restore it with: "
+        f"fibrolog --db {path.parent} restore {backup.path.name} --file {path.name}"
+    )
+
+
+app = typer.Typer(
+    cls=LazyGroup,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fibrolog {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: DbOpt = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """fibrolog: a private symptom diary for fibromyalgia. Start with: fibrolog add 5"""
+
+
+def main() -> None:
+    app(prog_name="fibrolog")

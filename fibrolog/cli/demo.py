@@ -1,0 +1,82 @@
+"""`fibrolog demo`: a realistic made-up diary, in a folder of its own, and its views."""
+
+from typing import Annotated
+
+import typer
+
+from fibrolog.cli.options import (
+    DbOpt,
+    chosen_folder,
+    clock,
+    command_family,
+    data_folder,
+    load_settings,
+    open_diary,
+)
+from fibrolog.errors import FibrologError
+
+commands = command_family()
+
+
+@commands.command()
+def demo(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", min=1, max=36500, help="Days of data.")] = 84,
+    per_day: Annotated[int, typer.Option("--per-day", min=1, max=24, help="Entries a day.")] = 2,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same diary.")] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a non-empty --db diary (backed up first).")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """Fill a demo diary with realistic made-up data and show its summary and flares.
+
+    Writes to --db or $FIBROLOG_DB if given, else to its own `demo` folder — never to your
+    real diary.
+
+    \b
+    Examples:
+      fibrolog demo
+      fibrolog demo --days 365 --per-day 5 --db /tmp/try
+    """
+    import shlex
+    from datetime import timedelta
+
+    from fibrolog import render
+    from fibrolog.analysis import flares as find_flares
+    from fibrolog.analysis import history_start, summarize
+    from fibrolog.dates import week_start_of
+    from fibrolog.demo import generate
+    from fibrolog.store import Diary
+
+    if chosen_folder(ctx, db):
+        diary = open_diary(ctx, db)
+        if diary.exists():
+            if not force:
+                raise FibrologError(
+                    f"{diary.folder} already holds a diary; demo data never mixes with real "
+                    "entries. Choose an empty folder, or add --force to replace it (a backup "
+                    "is made first)."
+                )
+            backup = diary.clear()
+            typer.echo(f"Backed up the old diary to {backup}")
+    else:
+        diary = Diary(data_folder() / "demo")
+        if diary.exists():
+            diary.clear()
+    now = clock()
+    stored = diary.add_many(generate(days, per_day, seed, now))
+    typer.echo(f"Made {len(stored)} demo entries over {days} days in {diary.folder}\n")
+    settings = load_settings()
+    first = week_start_of(now.date(), settings.week_start)
+    entries = diary.entries(history_start(first - timedelta(days=90)), now.date())
+    render.print_summary(summarize(entries, first, first + timedelta(days=6), settings.flare))
+    typer.echo("")
+    render.print_flares(
+        find_flares(entries, now.date() - timedelta(days=89), now.date(), settings.flare)
+    )
+    where = shlex.quote(str(diary.folder))
+    typer.echo(
+        f"\nLook further:\n  fibrolog --db {where} summary --weeks 4\n"
+        f"  fibrolog --db {where} list --flare\n  fibrolog --db {where} flares --last 6m"
+    )

@@ -1,0 +1,241 @@
+"""Commands on the diary's files: export and import, check, backups and restore, info."""
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from fibrolog import __version__
+from fibrolog.cli.options import (
+    DbOpt,
+    FromOpt,
+    JsonOpt,
+    ToOpt,
+    clock,
+    command_family,
+    open_diary,
+    period,
+    print_json,
+)
+from fibrolog.errors import FibrologError
+
+commands = command_family()
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+@commands.command()
+def export(
+    ctx: typer.Context,
+    format_: Annotated[
+        ExportFormat, typer.Option("--format", help="json, csv or md.")
+    ] = ExportFormat.json,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (private, 0600).", dir_okay=False),
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Export entries as JSON, CSV (for spreadsheets) or a Markdown table.
+
+    \b
+    Examples:
+      fibrolog export -o diary.json
+      fibrolog export --format csv --from 2026-01-01 -o 2026.csv
+    """
+    from fibrolog import export as exporters
+    from fibrolog.store import current_schema
+
+    now = clock()
+    first, end = period(from_, to, None, now)
+    entries = open_diary(ctx, db).entries(first, end)  # all read (and checked) before any output
+    if format_ is ExportFormat.json:
+        pieces = exporters.iter_json(entries, now, current_schema())
+    elif format_ is ExportFormat.csv:
+        pieces = exporters.iter_csv(entries)
+    else:
+        pieces = exporters.iter_markdown(entries)
+    if output is None:
+        sys.stdout.writelines(pieces)
+        return
+    from fibrolog.safefile import atomic_write
+
+    atomic_write(output.expanduser().absolute(), (piece.encode() for piece in pieces))
+    typer.echo(f"Exported {len(entries)} entries to {output}")
+
+
+@commands.command("import")
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="A json or csv export."),
+    ],
+    db: DbOpt = None,
+) -> None:
+    """Import a JSON or CSV export. All or nothing; entries already here are skipped.
+
+    \b
+    Example:
+      fibrolog import diary.json
+    """
+    from fibrolog.export import parse_import
+
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise FibrologError(f"cannot read {file}: {error.strerror}") from None
+    entries = parse_import(raw)
+    del raw  # a 100k export is ~50 MB
+    added, skipped = open_diary(ctx, db).import_entries(entries)
+    typer.echo(f"Imported {len(added)} entries; skipped {skipped} already in the diary.")
+
+
+@commands.command()
+def info(ctx: typer.Context, db: DbOpt = None) -> None:
+    """Show where the diary lives, how big it is, its backups and the config file.
+
+    \b
+    Example:
+      fibrolog info
+    """
+    from fibrolog.config import config_path
+    from fibrolog.text import when
+
+    diary = open_diary(ctx, db)
+    lines = [f"fibrolog {__version__}", f"diary folder: {diary.folder}"]
+    years = diary.years()
+    if not diary.exists():
+        lines.append("entries: 0 (the folder is created by the first `fibrolog add`)")
+    else:
+        lines.append(f"entries: {diary.count()}")
+        # The first and last entries: from the first and last year files that hold any.
+        first = next((es[0] for y in years if (es := diary.year_entries(y))), None)
+        last = next((es[-1] for y in reversed(years) if (es := diary.year_entries(y))), None)
+        for label, entry in (("first", first), ("last", last)):
+            if entry is not None:
+                lines.append(f"{label} entry: #{entry.id} {when(entry.at)} {entry.at.year}")
+        for year in years:
+            size = diary.year_path(year).stat().st_size
+            lines.append(f"  {diary.year_path(year).name}: {size / 1024:.1f} KiB")
+        backups = diary.backups()
+        newest = f", newest {backups[-1].path.name}" if backups else ""
+        lines.append(f"backups: {len(backups)} in {diary.backups_dir}{newest}")
+    lines.append(f"config: {config_path()}")
+    typer.echo("\n".join(lines))
+
+
+@commands.command()
+def check(ctx: typer.Context, db: DbOpt = None) -> None:
+    """Check that the diary is whole: every file, every entry, ids and the id counter.
+
+    It only reads: nothing is written, not even the lock file. Exit 0 when whole, 1 if not.
+
+    \b
+    Example:
+      fibrolog check
+    """
+    diary = open_diary(ctx, db)
+    if not diary.exists():
+        typer.echo(f"No diary in {diary.folder} yet: nothing to check.")
+        return
+    problems = diary.check()
+    if problems:
+        for problem in problems:
+            typer.echo(f"✗ {problem}")
+        raise FibrologError(
+            f"the diary in {diary.folder} has {len(problems)} problem"
+            f"{'s' * (len(problems) > 1)}; `fibrolog backups` lists copies to restore"
+        )
+    entries = sum(len(diary.year_entries(y)) for y in diary.years())
+    years = len(diary.years())
+    typer.echo(
+        f"✓ The diary in {diary.folder} is whole: {entries} entr{'y' if entries == 1 else 'ies'} "
+        f"in {years} year file{'s' * (years != 1)}."
+    )
+
+
+@commands.command()
+def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
+    """List the backups (made before edits, deletes, imports and restores, and daily).
+
+    \b
+    Example:
+      fibrolog backups
+    """
+    import contextlib
+
+    from fibrolog.store import load_tables
+
+    diary = open_diary(ctx, db)
+    rows: list[dict[str, Any]] = []
+    for backup in reversed(diary.backups()):
+        entries = 0
+        for copy in backup.files:
+            if copy.name[:4].isdigit():
+                with contextlib.suppress(FibrologError):
+                    entries += len((load_tables(copy, "entries") or {}).get("entries", {}))
+        rows.append(
+            {
+                "name": backup.path.name,
+                "made": backup.made.isoformat(),
+                "entries": entries,
+                "bytes": sum(f.stat().st_size for f in backup.files),
+                "files": [f.name for f in backup.files],
+            }
+        )
+    if json_:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo(f"No backups yet in {diary.backups_dir}.")
+        return
+    typer.echo(f"{'backup':<20} {'made':<16} {'entries':>7} {'size':>9}  files")
+    for row in rows:
+        typer.echo(
+            f"{row['name']:<20} {row['made'][:16].replace('T', ' '):<16} {row['entries']:>7} "
+            f"{row['bytes'] / 1024:>7.1f}KB  {', '.join(row['files'])}"
+        )
+    typer.echo("Restore one with: fibrolog restore NAME  (or: fibrolog restore latest)")
+
+
+@commands.command()
+def restore(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A backup name from `fibrolog backups`, or latest.")],
+    file: Annotated[
+        list[str] | None,
+        typer.Option("--file", help="Restore only this file of the backup, e.g. 2026.json."),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Put a backup's files back into the diary (the current ones are backed up first).
+
+    \b
+    Examples:
+      fibrolog backups
+      fibrolog restore 20261123T091500
+      fibrolog restore latest --file 2026.json
+    """
+    diary = open_diary(ctx, db)
+    backup = diary.find_backup(name)
+    files = ", ".join(file or [f.name for f in backup.files])
+    if not yes:
+        typer.confirm(
+            f"Replace {files} in {diary.folder} with the copies from {backup.path.name}? "
+            "(the current files are backed up first)",
+            abort=True,
+        )
+    safety = diary.restore(backup, file or ())
+    typer.echo(f"Restored {files} from {backup.path.name}.")
+    if safety:
+        typer.echo(f"The files it replaced are in {safety}.")

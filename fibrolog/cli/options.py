@@ -1,0 +1,157 @@
+"""What the commands share: their options (as `Annotated` types) and the few steps every
+command takes: find the diary, read the clock once, read the settings, check a value the user
+typed, ask a question, print JSON.
+
+Everything beyond Typer is imported inside the function that needs it, so that a command
+loads only what it uses.
+"""
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+
+import typer
+from typer._click.exceptions import UsageError  # typer 0.28 vendors click; pinned in pyproject
+
+from fibrolog.errors import UsageProblem
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from fibrolog.config import Settings
+    from fibrolog.store import Diary
+
+T = TypeVar("T")
+
+
+def command_family() -> typer.Typer:
+    """The Typer app of one module of commands (plain help, like the main app)."""
+    return typer.Typer(rich_markup_mode=None, add_completion=False)
+
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Diary folder (default: $FIBROLOG_DB, else the platform data folder).",
+        show_default=False,
+        file_okay=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option("--at", help="When you felt this: 'yesterday 9pm', '2026-11-20 21:00', '-2h'."),
+]
+FromOpt = Annotated[str | None, typer.Option("--from", help="First day: a date or phrase.")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Last day: a date or phrase.")]
+LastOpt = Annotated[str | None, typer.Option("--last", help="Span ending today: 7d, 4w, 3m, 1y.")]
+
+
+def checked(option: str, parse: Callable[[], T]) -> T:
+    """Run a parser of user input; its complaint becomes click's usage error for `option`."""
+    try:
+        return parse()
+    except (UsageProblem, ValueError) as error:  # InvalidEntry is a ValueError
+        raise typer.BadParameter(str(error), param_hint=f"'{option}'") from None
+
+
+def usage(message: str) -> NoReturn:
+    """A usage error (exit 2) that is not about one option."""
+    raise UsageError(message)
+
+
+def open_diary(ctx: typer.Context, db: Path | None) -> "Diary":
+    """The diary the user means: --db (after or before the command), $FIBROLOG_DB, or the
+    folder `diary` in the platform data folder."""
+    from fibrolog.store import Diary
+
+    folder = db or ctx.find_root().params.get("db")
+    if folder is None and os.environ.get("FIBROLOG_DB"):
+        folder = Path(os.environ["FIBROLOG_DB"])
+    if folder is None:
+        folder = data_folder() / "diary"
+    timeout = float(os.environ.get("FIBROLOG_LOCK_TIMEOUT", "10"))
+    return Diary(Path(folder).expanduser(), lock_timeout=timeout)
+
+
+def chosen_folder(ctx: typer.Context, db: Path | None) -> Path | None:
+    """The diary folder named by --db or $FIBROLOG_DB, if any."""
+    folder = db or ctx.find_root().params.get("db") or os.environ.get("FIBROLOG_DB")
+    return Path(folder).expanduser() if folder else None
+
+
+def data_folder() -> Path:
+    """fibrolog's platform data folder (on Linux ~/.local/share/fibrolog, or $XDG_DATA_HOME)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("fibrolog"))
+
+
+def clock() -> "datetime":
+    """The one reading of the clock a command makes."""
+    from fibrolog.dates import now_here
+
+    return now_here()
+
+
+def load_settings() -> "Settings":
+    from fibrolog import config
+
+    return config.load()
+
+
+def print_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def period(
+    from_: str | None, to: str | None, last: str | None, now: "datetime"
+) -> tuple["date | None", "date | None"]:
+    """The days of --from/--to or --last; either end may stay open."""
+    from fibrolog.dates import parse_date, parse_span
+
+    if last and from_:
+        usage("give either --last or --from, not both")
+    first = checked("--last", lambda: parse_span(last, now.date())) if last else None
+    if from_:
+        first = checked("--from", lambda: parse_date(from_, now))
+    end = checked("--to", lambda: parse_date(to, now)) if to else None
+    if first and end and first > end:
+        usage(f"--from {first} is after --to {end}")
+    return first, end
+
+
+def from_to(from_: str | None, to: str | None, now: "datetime") -> tuple["date", "date"]:
+    """A closed period from --from (required) and --to (default: today)."""
+    if not from_:
+        usage("--to needs --from")
+    first, last = period(from_, to, None, now)
+    assert first is not None
+    return first, last or now.date()
+
+
+def ask(label: str, parse: Callable[[str], T]) -> T | None:
+    """Ask until the answer parses; Enter skips. Ctrl-C or Ctrl-D aborts the whole command."""
+    while True:
+        text = typer.prompt(label, default="", show_default=False, prompt_suffix=": ")
+        if not text.strip():
+            return None
+        try:
+            return parse(text)
+        except (UsageProblem, ValueError) as error:  # InvalidEntry is a ValueError
+            typer.echo(f"  {error} (Enter skips)", err=True)
+
+
+def score_answer(name: str) -> Callable[[str], int]:
+    """A parser of a 0–10 answer typed at a prompt."""
+    from fibrolog.models import check_score
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit():
+            raise ValueError(f"{name} is a whole number from 0 to 10")
+        return check_score(name, int(text))
+
+    return parse

@@ -1,0 +1,78 @@
+"""`fibrolog config`: list, get, set and locate the settings."""
+
+from typing import Annotated
+
+import typer
+
+from fibrolog.cli.options import checked, command_family
+
+commands = command_family()
+config_app = typer.Typer(rich_markup_mode=None, invoke_without_command=True)
+commands.add_typer(config_app, name="config")
+
+
+def _toml_value(value: object) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": value})[4:].strip()
+
+
+@config_app.callback()
+def config_list(ctx: typer.Context) -> None:
+    """Show all settings, or get, set and locate them.
+
+    \b
+    Examples:
+      fibrolog config
+      fibrolog config set flare.threshold 6.5
+      fibrolog config set prompts pain,fatigue,where,note
+    """
+    if ctx.invoked_subcommand is None:
+        from fibrolog import config
+
+        for key, value in config.as_flat(config.load()).items():
+            typer.echo(f"{key} = {_toml_value(value)}")
+
+
+@config_app.command("get")
+def config_get(key: Annotated[str, typer.Argument(help="A setting, e.g. week_start.")]) -> None:
+    """Print one setting.
+
+    \b
+    Example:
+      fibrolog config get flare.threshold
+    """
+    from fibrolog import config
+
+    typer.echo(_toml_value(checked("KEY", lambda: config.get(key))))
+
+
+@config_app.command("set")
+def config_set(
+    key: Annotated[str, typer.Argument(help="A setting, e.g. week_start.")],
+    value: Annotated[str, typer.Argument(help="Its new value.")],
+) -> None:
+    """Change one setting (checked before it is saved).
+
+    \b
+    Examples:
+      fibrolog config set week_start sunday
+      fibrolog config set flare.delta 1.5
+    """
+    from fibrolog import config
+
+    stored = checked("VALUE", lambda: config.set_value(key, value))
+    typer.echo(f"{key} = {_toml_value(list(stored) if isinstance(stored, tuple) else stored)}")
+
+
+@config_app.command("path")
+def config_path_command() -> None:
+    """Print where the settings file lives.
+
+    \b
+    Example:
+      fibrolog config path
+    """
+    from fibrolog.config import config_path
+
+    typer.echo(str(config_path()))
