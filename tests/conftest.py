@@ -65,3 +65,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+def flat(text: str) -> str:
+    """Text with every run of white space made one space: what it says, however it wrapped."""
+    return " ".join(text.split())
+
+
+def lines(text: str) -> list[str]:
+    """The lines a user reads, without the trailing spaces Rich pads them with."""
+    return [line.rstrip() for line in text.splitlines()]

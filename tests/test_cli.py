@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Run, snapshot
+from .conftest import Run, flat, lines, snapshot
 
 
 def test_add_prints_one_line_and_stores_every_field(run: Run, run_json) -> None:  # type: ignore[no-untyped-def]
@@ -280,8 +280,17 @@ def test_info_and_version(run: Run, diary_dir: Path) -> None:
     run("add", "3", "--at", "2025-03-01 10:00")
     run("add", "4")
     text = run("info").stdout
-    assert f"diary folder: {diary_dir}" in text
-    assert "entries: 2" in text and "2025.json" in text and "first entry: #1" in text
+    shown = lines(text)
+    assert shown[:6] == [
+        "fibrolog      0.1.0",
+        f"diary folder  {diary_dir}",
+        "entries       2",
+        "first entry   #1 Sat 01 Mar 10:00 2025",
+        "last entry    #2 Mon 23 Nov 09:15 2026",
+        "year file     2025.json  0.3 KiB",
+    ]
+    assert shown[6].startswith("              2026.json  ")
+    assert f"backups 1 in {diary_dir / 'backups'}, newest 2026" in flat(text)
     assert run("--version").stdout.startswith("fibrolog ")
 
 

@@ -5,7 +5,7 @@ import pytest
 from fibrolog import config
 from fibrolog.errors import FibrologError, UsageProblem
 
-from .conftest import Run
+from .conftest import Run, lines
 
 
 def test_defaults_without_a_file(tmp_path: Path) -> None:
@@ -58,8 +58,14 @@ def test_config_commands(run: Run, cli_env: dict[str, str]) -> None:
     assert run("config", "path").stdout.strip() == cli_env["FIBROLOG_CONFIG"]
     assert run("config", "set", "flare.threshold", "6").stdout == "flare.threshold = 6\n"
     assert run("config", "get", "flare.threshold").stdout == "6\n"
-    listing = run("config").stdout
-    assert 'week_start = "monday"' in listing and "flare.threshold = 6" in listing
+    assert lines(run("config").stdout) == [
+        'week_start          = "monday"',
+        "flare.threshold     = 6",
+        "flare.delta         = 2",
+        "flare.baseline_days = 28",
+        'prompts             = ["pain", "fatigue", "fog", "sleep", "where", "tags", "meds", '
+        '"note"]',
+    ]
     bad = run("config", "set", "flare.threshold", "11")
     assert bad.exit_code == 2 and "flare.threshold" in bad.stderr
     assert run("config", "get", "nope").exit_code == 2

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from fibrolog.store import Diary
 
-from .conftest import Run, snapshot
+from .conftest import Run, flat, snapshot
 
 FAST = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -33,9 +33,7 @@ def test_check_reports_a_whole_diary_and_writes_nothing(run: Run, diary_dir: Pat
     before = snapshot(diary_dir)
     result = run("check")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(
-        f"✓ The diary in {diary_dir} is whole: 2 entries in 2 year files"
-    )
+    assert flat(result.stdout) == f"✓ The diary in {diary_dir} is whole: 2 entries in 2 year files."
     assert snapshot(diary_dir) == before and not (diary_dir / ".lock").exists()
 
 
@@ -52,9 +50,10 @@ def test_check_finds_every_kind_of_problem(run: Run, diary_dir: Path) -> None:
     before = snapshot(diary_dir)
     result = run("check")
     assert result.exit_code == 1
-    assert "entry #2: pain must be a whole number from 0 to 10" in result.stdout
-    assert "entry #1 is in both 2025.json and 2026.json" in result.stdout
-    assert "next_id 2 is not above the highest id 2" in result.stdout
+    said = flat(result.stdout)
+    assert "entry #2: pain must be a whole number from 0 to 10" in said
+    assert "entry #1 is in both 2025.json and 2026.json" in said
+    assert "next_id 2 is not above the highest id 2" in said
     assert result.stderr.startswith("Error: the diary in") and "3 problems" in result.stderr
     assert snapshot(diary_dir) == before
 
@@ -67,7 +66,7 @@ def test_check_reports_a_document_with_missing_or_extra_fields(run: Run, diary_d
     (diary_dir / "2026.json").write_text(json.dumps(year))
     result = run("check")
     assert result.exit_code == 1
-    assert "entry #1 has missing or extra fields (fog, mood)" in result.stdout
+    assert "entry #1 has missing or extra fields (fog, mood)" in flat(result.stdout)
 
 
 def test_backups_list_and_restore_asks_first(run: Run, run_json, diary_dir: Path) -> None:  # type: ignore[no-untyped-def]

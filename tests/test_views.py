@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Run, snapshot
+from .conftest import Run, flat, lines, snapshot
 
 METRIC_KEYS = {"mean", "min", "max", "previous_mean", "change"}
 DAILY_KEYS = {
@@ -160,8 +160,8 @@ def test_flares_json_and_text(run: Run, run_json, week: None) -> None:  # type: 
     assert run_json("flares", "--from", "2026-11-01", "--to", "2026-11-22", "--threshold", "6")[
         "days"
     ][0]["reasons"] == ["marked", "severe"]
-    text = run("flares", "--from", "2026-11-01", "--to", "2026-11-22").stdout
-    assert "2026-11-16 Mon  6.0   7        · marked" in text
+    text = flat(run("flares", "--from", "2026-11-01", "--to", "2026-11-22").stdout)
+    assert "2026-11-16 Mon 6.0 7 · stress marked" in text
     assert "1 episode" in text
 
 
@@ -246,13 +246,35 @@ def test_list_text_is_a_table_of_fixed_columns(run: Run, cli_env: dict[str, str]
         run("add", *args, "--at", f"2026-11-{day} 08:00", "-w", "neck", "-n", "x" * 80)
     run("add", "2", "--at", "2026-11-21 08:00", "--sleep-hours", "7.5", "--sleep-quality", "6")
     run("add", "--at", "2026-11-22 08:00", "--flare", "-t", "weather")
-    lines = run("list").stdout.splitlines()
-    assert lines[0] == "# when                 pain fat fog stiff   sleep flare details"
-    assert lines[1].startswith("1 2026-11-18 Wed 08:00    9   ·   ·     ·       ·       neck · xx")
-    assert lines[3].startswith("3 2026-11-20 Fri 08:00    ·   3   ·     ·       ·       neck · ")
-    assert lines[4] == "4 2026-11-21 Sat 08:00    2   ·   ·     · 7.5h q6"
-    assert lines[5] == "5 2026-11-22 Sun 08:00    ·   ·   ·     ·       · FLARE @weather"
-    assert all(len(line) <= 72 for line in lines) and lines[1].endswith("x…")
+    assert lines(run("list").stdout) == [
+        "#  when                  pain  fatigue  fog    sleep  flare  details",
+        "─" * 72,
+        "1  2026-11-18 Wed 08:00     9        ·    ·        ·         neck · xxx…",
+        "2  2026-11-19 Thu 08:00     4        ·    ·        ·         neck · xxx…",
+        "3  2026-11-20 Fri 08:00     ·        3    ·        ·         neck · xxx…",
+        "4  2026-11-21 Sat 08:00     2        ·    ·  7.5h q6",
+        "5  2026-11-22 Sun 08:00     ·        ·    ·        ·  FLARE  @weather",
+    ]
+
+
+def test_better_and_worse_are_coloured_the_right_way_round(
+    run: Run, cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    del cli_env["NO_COLOR"]
+    monkeypatch.delenv("NO_COLOR")
+    cli_env["FORCE_COLOR"] = "1"
+    run("add", "3", "--at", "2026-11-10 08:00", "--sleep-hours", "8", "--sleep-quality", "3")
+    run("add", "6", "--at", "2026-11-17 08:00", "--sleep-hours", "6", "--sleep-quality", "7")
+    text = run("summary", "--week", "2026-W47").stdout
+    red, green = "\x1b[31m", "\x1b[32m"
+    assert f"{red}↑ 3.00" in text, "more pain is worse"
+    assert f"{red}↓ 2.00" in text, "less sleep is worse"
+    assert f"{green}↑ 4.00" in text, "better sleep quality is better, though it went up"
+    assert "\x1b[33m 6.0" in text, "a day's pain of 6 is yellow"
+    cli_env["NO_COLOR"] = "1"  # no colour (bold and dim are not colours)
+    assert not re.search(r"\x1b\[[0-9;]*3[0-7]m", run("summary", "--week", "2026-W47").stdout)
+    del cli_env["NO_COLOR"], cli_env["FORCE_COLOR"]
+    assert "\x1b[" not in run("summary", "--week", "2026-W47").stdout, "piped: plain text"
 
 
 def test_terminal_control_characters_in_notes_are_never_sent_to_the_terminal(run: Run) -> None:

@@ -42,11 +42,12 @@ def demo(
     import shlex
     from datetime import timedelta
 
-    from fibrolog import render
     from fibrolog.analysis import flares as find_flares
     from fibrolog.analysis import history_start, summarize
     from fibrolog.dates import week_start_of
     from fibrolog.demo import generate
+    from fibrolog.render.console import make_console
+    from fibrolog.render.summary import flares_view, summary_view
     from fibrolog.store import Diary
 
     if chosen_folder(ctx, db):
@@ -70,11 +71,12 @@ def demo(
     settings = load_settings()
     first = week_start_of(now.date(), settings.week_start)
     entries = diary.entries(history_start(first - timedelta(days=90)), now.date())
-    render.print_summary(summarize(entries, first, first + timedelta(days=6), settings.flare))
-    typer.echo("")
-    render.print_flares(
-        find_flares(entries, now.date() - timedelta(days=89), now.date(), settings.flare)
-    )
+    console = make_console()
+    week = summarize(entries, first, first + timedelta(days=6), settings.flare)
+    console.print(summary_view(week, console.width))
+    console.print()
+    found = find_flares(entries, now.date() - timedelta(days=89), now.date(), settings.flare)
+    console.print(flares_view(found, console.width))
     where = shlex.quote(str(diary.folder))
     typer.echo(
         f"\nLook further:\n  fibrolog --db {where} summary --weeks 4\n"

@@ -370,10 +370,13 @@ def list_command(
         sys.stdout.writelines(json_array(e.to_dict() for e in entries))
         sys.stdout.write("\n")
         return
-    from fibrolog.render import print_entries
+    from fibrolog.render.console import make_console
+    from fibrolog.render.entries import entries_view
 
     hint = f"The newest {limit} shown; -n 0 shows all." if limit and len(entries) == limit else ""
-    print_entries(entries, hint)
+    console = make_console()
+    for part in entries_view(entries, console.width, hint):
+        console.print(part)
 
 
 # `log` is another name for `list`: the same function, registered twice.
@@ -394,9 +397,10 @@ def show(ctx: typer.Context, entry_id: EntryId, json_: JsonOpt = False, db: DbOp
     if json_:
         print_json(entry.to_dict())
     else:
-        from fibrolog.render import print_entry
+        from fibrolog.render.console import make_console
+        from fibrolog.render.entries import entry_view
 
-        print_entry(entry)
+        make_console().print(entry_view(entry))
 
 
 @commands.command()

@@ -108,29 +108,33 @@ def info(ctx: typer.Context, db: DbOpt = None) -> None:
       fibrolog info
     """
     from fibrolog.config import config_path
+    from fibrolog.render.console import make_console
+    from fibrolog.render.files import info_view
     from fibrolog.text import when
 
     diary = open_diary(ctx, db)
-    lines = [f"fibrolog {__version__}", f"diary folder: {diary.folder}"]
+    facts = [("fibrolog", __version__), ("diary folder", str(diary.folder))]
     years = diary.years()
     if not diary.exists():
-        lines.append("entries: 0 (the folder is created by the first `fibrolog add`)")
+        facts.append(("entries", "0 (the folder is created by the first `fibrolog add`)"))
     else:
-        lines.append(f"entries: {diary.count()}")
+        facts.append(("entries", str(diary.count())))
         # The first and last entries: from the first and last year files that hold any.
         first = next((es[0] for y in years if (es := diary.year_entries(y))), None)
         last = next((es[-1] for y in reversed(years) if (es := diary.year_entries(y))), None)
-        for label, entry in (("first", first), ("last", last)):
+        for label, entry in (("first entry", first), ("last entry", last)):
             if entry is not None:
-                lines.append(f"{label} entry: #{entry.id} {when(entry.at)} {entry.at.year}")
+                facts.append((label, f"#{entry.id} {when(entry.at)} {entry.at.year}"))
         for year in years:
             size = diary.year_path(year).stat().st_size
-            lines.append(f"  {diary.year_path(year).name}: {size / 1024:.1f} KiB")
+            facts.append(
+                ("year file" if year == years[0] else "", f"{year}.json  {size / 1024:.1f} KiB")
+            )
         backups = diary.backups()
         newest = f", newest {backups[-1].path.name}" if backups else ""
-        lines.append(f"backups: {len(backups)} in {diary.backups_dir}{newest}")
-    lines.append(f"config: {config_path()}")
-    typer.echo("\n".join(lines))
+        facts.append(("backups", f"{len(backups)} in {diary.backups_dir}{newest}"))
+    facts.append(("config", str(config_path())))
+    make_console().print(info_view(facts))
 
 
 @commands.command()
@@ -147,20 +151,17 @@ def check(ctx: typer.Context, db: DbOpt = None) -> None:
     if not diary.exists():
         typer.echo(f"No diary in {diary.folder} yet: nothing to check.")
         return
+    from fibrolog.render.console import make_console
+    from fibrolog.render.files import check_view
+
     problems = diary.check()
+    entries = 0 if problems else sum(len(diary.year_entries(y)) for y in diary.years())
+    make_console().print(check_view(problems, str(diary.folder), entries, len(diary.years())))
     if problems:
-        for problem in problems:
-            typer.echo(f"✗ {problem}")
         raise FibrologError(
             f"the diary in {diary.folder} has {len(problems)} problem"
             f"{'s' * (len(problems) > 1)}; `fibrolog backups` lists copies to restore"
         )
-    entries = sum(len(diary.year_entries(y)) for y in diary.years())
-    years = len(diary.years())
-    typer.echo(
-        f"✓ The diary in {diary.folder} is whole: {entries} entr{'y' if entries == 1 else 'ies'} "
-        f"in {years} year file{'s' * (years != 1)}."
-    )
 
 
 @commands.command()
@@ -198,13 +199,11 @@ def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> Non
     if not rows:
         typer.echo(f"No backups yet in {diary.backups_dir}.")
         return
-    typer.echo(f"{'backup':<20} {'made':<16} {'entries':>7} {'size':>9}  files")
-    for row in rows:
-        typer.echo(
-            f"{row['name']:<20} {row['made'][:16].replace('T', ' '):<16} {row['entries']:>7} "
-            f"{row['bytes'] / 1024:>7.1f}KB  {', '.join(row['files'])}"
-        )
-    typer.echo("Restore one with: fibrolog restore NAME  (or: fibrolog restore latest)")
+    from fibrolog.render.console import make_console
+    from fibrolog.render.files import backups_view
+
+    console = make_console()
+    console.print(backups_view(rows, console.width))
 
 
 @commands.command()

@@ -134,9 +134,10 @@ def assess(
     if json_:
         print_json({k: v for k, v in record.items() if k != "answers"})
     else:
-        from fibrolog.render import print_acr
+        from fibrolog.render.assess import acr_view
+        from fibrolog.render.console import make_console
 
-        print_acr(record)
+        make_console().print(acr_view(record))
 
 
 @commands.command()
@@ -185,9 +186,10 @@ def fiqr(
     if json_:
         print_json(record)
     else:
-        from fibrolog.render import print_fiqr
+        from fibrolog.render.assess import fiqr_view
+        from fibrolog.render.console import make_console
 
-        print_fiqr(record)
+        make_console().print(fiqr_view(record))
 
 
 class AssessmentKind(StrEnum):
@@ -213,6 +215,8 @@ def assessments(
     if json_:
         print_json(records)
     else:
-        from fibrolog.render import print_assessments
+        from fibrolog.render.assess import assessments_view
+        from fibrolog.render.console import make_console
 
-        print_assessments(records)
+        console = make_console()
+        console.print(assessments_view(records, console.width))

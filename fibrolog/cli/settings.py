@@ -12,8 +12,11 @@ commands.add_typer(config_app, name="config")
 
 
 def _toml_value(value: object) -> str:
+    """A setting's value as TOML, on one line."""
     import tomli_w
 
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     return tomli_w.dumps({"v": value})[4:].strip()
 
 
@@ -29,9 +32,11 @@ def config_list(ctx: typer.Context) -> None:
     """
     if ctx.invoked_subcommand is None:
         from fibrolog import config
+        from fibrolog.render.console import make_console
+        from fibrolog.render.files import config_view
 
-        for key, value in config.as_flat(config.load()).items():
-            typer.echo(f"{key} = {_toml_value(value)}")
+        flat = config.as_flat(config.load())
+        make_console().print(config_view({k: _toml_value(v) for k, v in flat.items()}))
 
 
 @config_app.command("get")

@@ -84,12 +84,14 @@ def summary(
     if json_:
         print_json([r.to_dict() for r in results] if weeks else results[0].to_dict())
         return
-    from fibrolog import render
+    from fibrolog.render.console import make_console
+    from fibrolog.render.summary import summary_view, weeks_view
 
+    console = make_console()
     if weeks:
-        render.print_weeks(results)
+        console.print(weeks_view(results, console.width))
     else:
-        render.print_summary(results[0])
+        console.print(summary_view(results[0], console.width))
 
 
 @commands.command()
@@ -139,9 +141,11 @@ def flares(
     if json_:
         print_json(result.to_dict())
     else:
-        from fibrolog.render import print_flares
+        from fibrolog.render.console import make_console
+        from fibrolog.render.summary import flares_view
 
-        print_flares(result)
+        console = make_console()
+        console.print(flares_view(result, console.width))
 
 
 @commands.command()
@@ -171,9 +175,11 @@ def insights(
     if json_:
         print_json(result)
     else:
-        from fibrolog.render import print_insights
+        from fibrolog.render.console import make_console
+        from fibrolog.render.insights import insights_view
 
-        print_insights(result)
+        console = make_console()
+        console.print(insights_view(result, console.width))
 
 
 @commands.command()

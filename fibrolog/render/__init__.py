@@ -1,0 +1,5 @@
+"""Terminal views: results → Rich tables and text. The only package that imports Rich.
+
+Each view is a function of a result (and the window's width) that returns a renderable; the
+command makes the console (`console.make_console`) and prints it.
+"""

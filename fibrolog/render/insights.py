@@ -1,0 +1,106 @@
+"""Patterns in the person's own diary, each with its numbers and its n."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from fibrolog.render.console import column, fitted_table, user_text
+
+
+def _ci(interval: Sequence[float]) -> str:
+    return f"{interval[0]:+.2f} to {interval[1]:+.2f}"
+
+
+def _item(text: Text | str) -> Padding:
+    """One finding, indented, wrapping under itself."""
+    return Padding(text if isinstance(text, Text) else Text(text), (0, 0, 0, 2))
+
+
+def _tag_line(finding: dict[str, Any]) -> Text:
+    same, nxt = finding["same_day"], finding["next_day"]
+    line = user_text(f"@{finding['tag']}", style="magenta")
+    if same["difference"] is None:
+        line.append(": not enough days")
+    else:
+        line.append(
+            f": pain {same['with_mean']:.1f} on days with it vs {same['without_mean']:.1f} "
+            f"without ({same['difference']:+.2f}, 95% CI {_ci(same['ci95'])}; "
+            f"n {same['n_with']}/{same['n_without']})"
+        )
+    if nxt["difference"] is not None:
+        line.append(f"; next day {nxt['difference']:+.2f} ({_ci(nxt['ci95'])})")
+    return line
+
+
+def _med_line(finding: dict[str, Any]) -> Text:
+    line = user_text(str(finding["med"]), style="blue")
+    line.append(f" (from {finding['first_taken']}): ")
+    if finding["difference"] is None:
+        line.append(str(finding["missing"]))
+    else:
+        line.append(
+            f"pain {finding['before_mean']:.1f} in the 28 days before vs "
+            f"{finding['after_mean']:.1f} after ({finding['difference']:+.2f}; "
+            f"n {finding['n_before']}/{finding['n_after']} days)"
+        )
+    return line
+
+
+def insights_view(result: dict[str, Any], width: int) -> RenderableType:
+    parts: list[RenderableType] = [
+        Text(f"Patterns in your diary · {result['from']} to {result['to']}", style="bold"),
+        Text(
+            f"{result['days_logged']} days logged. These are associations in your own entries, "
+            "not causes: show them to your clinician.",
+            style="dim",
+        ),
+        Text(""),
+        Text("Sleep and pain", style="bold"),
+    ]
+    sleep = result["sleep"]
+    for label, more, finding in (
+        ("hours slept", "more hours slept", sleep["hours"]),
+        ("sleep quality", "better sleep", sleep["quality"]),
+    ):
+        if finding["rho"] is None:
+            parts.append(_item(f"{label}: not enough data ({finding['missing']})"))
+            continue
+        rho = finding["rho"]
+        direction = "lower" if rho < 0 else "higher"
+        strength = "weak" if abs(rho) < 0.3 else "moderate" if abs(rho) < 0.6 else "strong"
+        parts.append(
+            _item(
+                f"{more} went with {direction} pain that day: {strength} "
+                f"(Spearman ρ = {rho:+.2f}, n = {finding['n']} days)"
+            )
+        )
+    sections = (
+        ("Tags", result["tags"], _tag_line, "no tag was seen on ≥ 3 days and missing on ≥ 3 days"),
+        (
+            "Meds started in this period",
+            result["meds"],
+            _med_line,
+            "none first taken in this period",
+        ),
+    )
+    for title, findings, line, if_none in sections:
+        parts += [Text(""), Text(title, style="bold")]
+        parts += [_item(line(f)) for f in findings] or [_item(if_none)]
+    parts += [Text(""), Text("Pain by weekday", style="bold")]
+    weekdays = fitted_table(
+        width,
+        [column("weekday"), column("pain", right=True), column("days", right=True)],
+        [
+            [
+                Text(row["weekday"]),
+                Text("·" if row["pain_mean"] is None else f"{row['pain_mean']:.1f}"),
+                Text(str(row["n"])),
+            ]
+            for row in result["weekdays"]
+        ],
+    )
+    parts.append(weekdays)
+    return Group(*parts)

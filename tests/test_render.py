@@ -1,0 +1,237 @@
+"""Every view as the exact text a user reads, at 60 and 100 columns with colour off; the
+colours of better and worse; and no line ever wider than the window."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from rich.cells import cell_len
+from rich.console import RenderableType
+
+from fibrolog.analysis import flares, summarize
+from fibrolog.config import FlareSettings
+from fibrolog.models import Entry, Med
+from fibrolog.render.console import make_console
+from fibrolog.render.entries import entries_view, entry_view
+from fibrolog.render.summary import flares_view, summary_view, weeks_view
+
+CET = timezone(timedelta(hours=1))
+NOTE = "痛み 🙂 [x] :smile: \x1b[2J gone"  # wide characters, markup and an escape sequence
+
+
+def entry(id: int, day: int, hour: int, **fields: object) -> Entry:
+    at = datetime(2026, 11, day, hour, 0, tzinfo=CET)
+    return Entry.build(id=id, uid=f"{id:032x}", at=at, logged=at, **fields)
+
+
+ENTRIES = [
+    entry(1, 10, 10, pain=3),
+    entry(
+        2,
+        16,
+        8,
+        pain=5,
+        fatigue=6,
+        regions=("neck", "hip-left", "hip-right"),
+        tags=("stress",),
+        meds=(Med("pregabalin", "75mg"),),
+    ),
+    entry(3, 16, 20, pain=7, flare=True, note="[awful] evening"),
+    entry(4, 19, 9, pain=4, sleep_hours=5.0, sleep_quality=3, meds=(Med("pregabalin", "75mg"),)),
+    entry(5, 20, 12, pain=2, tags=("weather",), note=NOTE),
+]
+WEEK = (date(2026, 11, 16), date(2026, 11, 22))
+
+
+def shown(width: int, *parts: RenderableType | Iterable[RenderableType]) -> list[str]:
+    """What a user reads at `width` columns with colour off, line by line."""
+    console = make_console(width=width)
+    console.no_color = True
+    with console.capture() as capture:
+        for part in parts:
+            if isinstance(part, Iterable) and not hasattr(part, "__rich_console__"):
+                for piece in part:
+                    console.print(piece)
+            else:
+                console.print(part)
+    return [line.rstrip() for line in capture.get().splitlines()]
+
+
+def views(width: int) -> dict[str, list[str]]:
+    settings = FlareSettings()
+    return {
+        "list": shown(width, entries_view(ENTRIES, width, "The newest 5 shown; -n 0 shows all.")),
+        "show": shown(width, entry_view(ENTRIES[4])),
+        "summary": shown(width, summary_view(summarize(ENTRIES, *WEEK, settings), width)),
+        "weeks": shown(
+            width,
+            weeks_view(
+                [
+                    summarize(ENTRIES, date(2026, 11, d), date(2026, 11, d + 6), settings)
+                    for d in (9, 16)
+                ],
+                width,
+            ),
+        ),
+        "flares": shown(
+            width, flares_view(flares(ENTRIES, date(2026, 11, 1), WEEK[1], settings), width)
+        ),
+    }
+
+
+def test_list_at_60_and_100_columns() -> None:
+    assert views(60)["list"] == [
+        "#  when                  pain  fatigue  flare  details",
+        "────────────────────────────────────────────────────────────",
+        "1  2026-11-10 Tue 10:00     3        ·",
+        "2  2026-11-16 Mon 08:00     5        6         hip-left,hip…",
+        "3  2026-11-16 Mon 20:00     7        ·  FLARE  [awful] even…",
+        "4  2026-11-19 Thu 09:00     4        ·         pregabalin 7…",
+        "5  2026-11-20 Fri 12:00     2        ·         @weather ·  …",
+        "The newest 5 shown; -n 0 shows all.",
+    ]
+    assert views(100)["list"] == [
+        "#  when                  pain  fatigue  fog  stiff  sleep  flare  details",
+        "────────────────────────────────────────────────────────────────────────────────────────────────────",
+        "1  2026-11-10 Tue 10:00     3        ·    ·      ·      ·",
+        "2  2026-11-16 Mon 08:00     5        6    ·      ·      ·         hip-left,hip-right,neck · @stress…",
+        "3  2026-11-16 Mon 20:00     7        ·    ·      ·      ·  FLARE  [awful] evening",
+        "4  2026-11-19 Thu 09:00     4        ·    ·      ·  5h q3         pregabalin 75mg",
+        "5  2026-11-20 Fri 12:00     2        ·    ·      ·      ·         @weather · 痛み 🙂 [x] :smile: �[…",
+        "The newest 5 shown; -n 0 shows all.",
+    ]
+
+
+def test_show_prints_the_note_literally_and_safely() -> None:
+    assert views(60)["show"] == [
+        "entry   #5  (00000000000000000000000000000005)",
+        "when    Fri 20 Nov 12:00 2026  (2026-11-20T12:00:00+01:00)",
+        "logged  2026-11-20T12:00:00+01:00",
+        "pain    2",
+        "tags    @weather",
+        "",
+        "痛み 🙂 [x] :smile: �[2J gone",
+    ]
+    assert views(100)["show"] == views(60)["show"]
+
+
+def test_summary_at_60_and_100_columns() -> None:
+    assert views(60)["summary"] == [
+        "Week 47 · Mon 16 Nov – Sun 22 Nov 2026",
+        "3 of 7 days logged · 4 entries · 1 flare day",
+        "",
+        "day     entries  pain  fatigue    sleep  flare  tags",
+        "──────────────────────────────────────────────────────────",
+        "Mon 16        2   6.0      6.0        ·  FLARE  stress",
+        "Tue 17        ·     ·        ·        ·",
+        "Wed 18        ·     ·        ·        ·",
+        "Thu 19        1   4.0        ·  5.0h q3",
+        "Fri 20        1   2.0        ·        ·         weather",
+        "Sat 21        ·     ·        ·        ·",
+        "Sun 22        ·     ·        ·        ·",
+        "",
+        "metric         mean  min–max  before  change",
+        "────────────────────────────────────────────",
+        "pain           4.00      2–7    3.00  ↑ 1.00",
+        "fatigue        6.00      6–6       ·       ·",
+        "fog               ·        ·       ·       ·",
+        "stiffness         ·        ·       ·       ·",
+        "sleep hours    5.00      5–5       ·       ·",
+        "sleep quality  3.00      3–3       ·       ·",
+        "",
+        "daily pain  │▅  ▄▂  │  (0 ▁ … █ 10)",
+        "areas       WPI 3 of 19 · generalized pain in 3 of 5 regions",
+        "            hip-left 1 · hip-right 1 · neck 1",
+        "tags        stress 1 · weather 1",
+        "meds        pregabalin 2",
+    ]
+    assert views(100)["summary"] == [
+        "Week 47 · Mon 16 Nov – Sun 22 Nov 2026",
+        "3 of 7 days logged · 4 entries · 1 flare day",
+        "",
+        "day     entries  pain  max  fatigue  fog  stiff    sleep  flare  tags",
+        "───────────────────────────────────────────────────────────────────────────",
+        "Mon 16        2   6.0    7      6.0    ·      ·        ·  FLARE  stress",
+        "Tue 17        ·     ·    ·        ·    ·      ·        ·",
+        "Wed 18        ·     ·    ·        ·    ·      ·        ·",
+        "Thu 19        1   4.0    4        ·    ·      ·  5.0h q3",
+        "Fri 20        1   2.0    2        ·    ·      ·        ·         weather",
+        "Sat 21        ·     ·    ·        ·    ·      ·        ·",
+        "Sun 22        ·     ·    ·        ·    ·      ·        ·",
+        "",
+        "metric         mean  min–max  before  change",
+        "────────────────────────────────────────────",
+        "pain           4.00      2–7    3.00  ↑ 1.00",
+        "fatigue        6.00      6–6       ·       ·",
+        "fog               ·        ·       ·       ·",
+        "stiffness         ·        ·       ·       ·",
+        "sleep hours    5.00      5–5       ·       ·",
+        "sleep quality  3.00      3–3       ·       ·",
+        "",
+        "daily pain  │▅  ▄▂  │  (0 ▁ … █ 10)",
+        "areas       WPI 3 of 19 · generalized pain in 3 of 5 regions",
+        "            hip-left 1 · hip-right 1 · neck 1",
+        "tags        stress 1 · weather 1",
+        "meds        pregabalin 2",
+    ]
+
+
+def test_weeks_at_60_and_100_columns() -> None:
+    assert views(60)["weeks"] == [
+        "week  from    days  pain  sleep  flares  pain by day",
+        "────────────────────────────────────────────────────",
+        "W46   09 Nov   1/7   3.0      ·       ·  │ ▃     │",
+        "W47   16 Nov   3/7   4.0    5.0       1  │▅  ▄▂  │",
+    ]
+    assert views(100)["weeks"] == [
+        "week  from    days  pain  fatigue  fog  sleep  flares  pain by day",
+        "──────────────────────────────────────────────────────────────────",
+        "W46   09 Nov   1/7   3.0        ·    ·      ·       ·  │ ▃     │",
+        "W47   16 Nov   3/7   4.0      6.0    ·    5.0       1  │▅  ▄▂  │",
+    ]
+
+
+def test_flares_at_60_and_100_columns() -> None:
+    assert views(60)["flares"] == [
+        "Flares · 01 Nov 2026 – 22 Nov 2026",
+        "flare day: marked, pain ≥ 7, or pain ≥ baseline + 2 (median",
+        "of the 28 days before)",
+        "",
+        "date        day  pain  max  baseline  tags    reasons",
+        "────────────────────────────────────────────────────────",
+        "2026-11-16  Mon   6.0    7         ·  stress  marked",
+        "",
+        "1 episode",
+        "episode  days  flare  peak  mean  triggers",
+        "────────────────────────────────────────────",
+        "16 Nov      1      1     7   6.0  stress 1",
+        "triggers: days with each tag in the 2 days before and on an",
+        "episode's first day",
+    ]
+    assert views(100)["flares"] == [
+        "Flares · 01 Nov 2026 – 22 Nov 2026",
+        "flare day: marked, pain ≥ 7, or pain ≥ baseline + 2 (median of the 28 days before)",
+        "",
+        "date        day  pain  max  baseline  tags    reasons",
+        "────────────────────────────────────────────────────────",
+        "2026-11-16  Mon   6.0    7         ·  stress  marked",
+        "",
+        "1 episode",
+        "episode  days  flare  peak  mean  triggers",
+        "────────────────────────────────────────────",
+        "16 Nov      1      1     7   6.0  stress 1",
+        "triggers: days with each tag in the 2 days before and on an episode's first day",
+    ]
+
+
+@pytest.mark.parametrize("width", [40, 44, 50, 60, 72, 80, 100, 132])
+def test_no_line_is_wider_than_the_window_and_dates_are_never_cut(width: int) -> None:
+    for name, text in views(width).items():
+        for line in text:
+            assert cell_len(line) <= width, (name, width, line)
+        whole = "\n".join(text)
+        assert "…" not in "".join(line[:10] for line in text), (name, width)
+        if name == "list":
+            assert all(f"2026-11-{d}" in whole for d in (10, 16, 19, 20)), whole
+        if name == "flares":
+            assert "2026-11-16" in whole and "marked" in whole
