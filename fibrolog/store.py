@@ -7,10 +7,10 @@ CorruptDiary before anything is written, so a damaged file is never overwritten.
 """
 
 import contextlib
+import functools
 import gc
 import heapq
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -25,7 +25,16 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from fibrolog.errors import CorruptDiary, FibrologError, NotFound
-from fibrolog.models import FIELDS, DayPain, Entry, InvalidEntry
+from fibrolog.models import (
+    FIELDS,
+    DayPain,
+    Entry,
+    Hours,
+    InvalidEntry,
+    Med,
+    Score,
+    explain,
+)
 from fibrolog.safefile import atomic_write, ensure_private_dir, exclusive_lock
 
 ENTRIES = "entries"
@@ -45,10 +54,14 @@ def current_schema() -> int:
     return 1 + len(MIGRATIONS)
 
 
-def load_tables(path: Path, expected: str) -> Tables | None:
-    """Parse a TinyDB file strictly: None if missing, else {table: {id: document}}."""
+def load_tables(path: Path, expected: str, document: type[Struct] | None = None) -> Tables | None:
+    """Parse a TinyDB file strictly: None if missing, else {table: {id: document}}.
+
+    With `document`, the documents are decoded (and checked) as that declared type instead
+    of dicts; a file with a document that does not fit is reported with the first problem.
+    """
     try:
-        return _load_tables(path, expected)
+        return _load_tables(path, expected, document)
     except CorruptDiary as error:
         raise CorruptDiary(str(error), path) from None
 
@@ -67,16 +80,26 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _load_tables(path: Path, expected: str) -> Tables | None:
+@functools.cache
+def _decoder(document: type[Struct]) -> msgspec.json.Decoder[Tables]:
+    return msgspec.json.Decoder(dict[str, dict[str, document]])  # type: ignore[valid-type]
+
+
+def _load_tables(path: Path, expected: str, document: type[Struct] | None) -> Tables | None:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as error:
         raise FibrologError(f"cannot read {path}: {error.strerror}") from None
+    refused = False
     try:
         with _no_collection():
-            data = msgspec.json.decode(raw)
+            try:
+                data = _decoder(document).decode(raw) if document else msgspec.json.decode(raw)
+            except msgspec.ValidationError:  # valid JSON, but not what was declared
+                refused = True
+                data = msgspec.json.decode(raw)
     except msgspec.DecodeError as error:
         raise CorruptDiary(
             f"{path} is damaged: not valid JSON ({error}); it was left untouched"
@@ -88,9 +111,15 @@ def _load_tables(path: Path, expected: str) -> Tables | None:
     for name, table in data.items():
         if not isinstance(table, dict):
             raise CorruptDiary(f"{path} is damaged: table '{name}' is not an object")
-        for key, document in table.items():
-            if not key.isdigit() or not isinstance(document, dict):
+        for key, body in table.items():
+            if not key.isdigit() or not isinstance(body, dict | Struct):
                 raise CorruptDiary(f"{path} is damaged: table '{name}' has a bad document {key!r}")
+    if refused and document:  # the tables are whole, so a document is wrong: name it
+        for key, body in data[expected].items():
+            try:
+                msgspec.convert(body, document)
+            except msgspec.ValidationError as error:
+                raise CorruptDiary(f"{path} is damaged: entry #{key}: {explain(error)}") from None
     return data
 
 
@@ -112,14 +141,20 @@ class AtomicJSONStorage(Storage):
     the file once; an instance lives only as long as one locked operation.
     """
 
-    def __init__(self, path: Path, table: str = ENTRIES) -> None:  # `table`: the one it must hold
+    def __init__(
+        self,
+        path: Path,
+        table: str = ENTRIES,  # the table the file must hold
+        document: type[Struct] | None = None,  # see `load_tables`
+    ) -> None:
         self.path = path
         self.table = table
+        self.document = document
         self._data: Tables | None = None
 
     def read(self) -> Tables | None:
         if self._data is None:
-            self._data = load_tables(self.path, self.table)
+            self._data = load_tables(self.path, self.table, self.document)
         return self._data
 
     def write(self, data: Tables) -> None:
@@ -129,6 +164,44 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         self._data = None
+
+
+class StoredEntry(Struct, forbid_unknown_fields=True, gc=False):
+    """An entry as a year file keeps it (its id is the document's key; times stay text).
+
+    Its fields are those of `Entry` with their types and ranges, which msgspec checks in C.
+    Patterns (of uids, times, tags) would call Python's `re` for every value, several times
+    slower than the whole decode: those are checked when an entry is read, and by `check`.
+    """
+
+    uid: str
+    at: str
+    logged: str
+    pain: Score | None
+    fatigue: Score | None
+    fog: Score | None
+    stiffness: Score | None
+    sleep_hours: Hours | None
+    sleep_quality: Score | None
+    regions: list[str]
+    tags: list[str]
+    meds: list[Med]
+    symptoms: dict[str, Score]
+    flare: bool
+    note: str
+
+
+class PainFacts(Struct, frozen=True, gc=False):
+    """The fields of a stored entry that the flare rules read (the rest are skipped; no
+    patterns, for the reason `StoredEntry` gives)."""
+
+    at: str
+    pain: Score | None
+    flare: bool
+    tags: list[str]
+
+
+_PAIN_FACTS = msgspec.json.Decoder(dict[str, dict[str, PainFacts]])
 
 
 class Meta(Struct, frozen=True):
@@ -283,17 +356,24 @@ class Diary:
         with exclusive_lock(self.lock_path, self.lock_timeout):
             yield
 
-    def _open_year(self, year: int) -> Any:
+    def _open_year(self, year: int, adding_only: bool = False) -> Any:
         """A TinyDB table of one year, already parsed and its shape checked.
 
         Writers open every file they will change before writing any, so a damaged file stops
-        the operation while all files are still as they were. The check here is structural
-        (every document has exactly the entry fields) so that `add` stays fast on a full year;
-        every value is checked whenever the entry is read, and by `fibrolog check`. TinyDB
-        then works from the storage's cached parse instead of reading the file again.
+        the operation while all files are still as they were. TinyDB then works from the
+        storage's cached parse instead of reading the file again.
+
+        A writer that only adds entries reads the year's documents as `StoredEntry` values:
+        msgspec checks every field of every entry as it decodes them, in C, twice as fast as
+        building dicts; they are written back byte for byte. Other writers get dicts, each
+        with exactly the entry fields; their values are checked whenever an entry is read,
+        and by `fibrolog check`.
         """
-        db = TinyDB(self.year_path(year), storage=AtomicJSONStorage)
+        document = StoredEntry if adding_only else None
+        db = TinyDB(self.year_path(year), storage=AtomicJSONStorage, document=document)
         tables = db.storage.read() or {}
+        if adding_only:
+            return db.table(ENTRIES, cache_size=0)
         for key, document in tables.get(ENTRIES, {}).items():
             if document.keys() != STORED_FIELDS:
                 self._to_entry(year, key, document)  # names the problem (missing or extra field)
@@ -426,11 +506,12 @@ class Diary:
 
     def day_pains(self, first: date, last: date) -> dict[date, DayPain]:
         """Each logged day of [first, last] as the flare rules see it (pain scores, flare mark,
-        tags), read without building whole entries: the year of history before a summary or
-        flares costs a few milliseconds instead of tens.
+        tags), read without building whole entries: msgspec decodes and checks just those
+        fields of every document, so the year of history before a summary or flares costs a
+        few milliseconds instead of tens.
 
-        The fields read are checked on every document (and its field set); a document that
-        fails is built as a whole entry, so the error names the file, the entry and the problem.
+        A file whose documents lack those fields or hold bad values is read again whole, so
+        the error names the file, the entry and the problem.
         """
         self.open()
         low, high = first.isoformat(), last.isoformat()
@@ -440,31 +521,17 @@ class Diary:
         for year in self.years():
             if not first.year <= year <= last.year:
                 continue
-            for key, doc in self._raw_year(year).items():
-                at, pain, flare, doc_tags = (
-                    doc.get("at"),
-                    doc.get("pain"),
-                    doc.get("flare"),
-                    doc.get("tags"),
-                )
-                if not (
-                    isinstance(at, str)
-                    and at[4:5] == at[7:8] == "-"
-                    and doc.keys() == STORED_FIELDS
-                    and (pain is None or (type(pain) is int and 0 <= pain <= 10))
-                    and type(flare) is bool
-                    and isinstance(doc_tags, list)
-                    and all(type(t) is str for t in doc_tags)
-                ):
-                    self._to_entry(year, key, doc)  # raises, naming the problem
-                day = at[:10]
+            for key, doc in self._pain_facts(year).items():
+                day = doc.at[:10]
+                if not doc.at[4:5] == doc.at[7:8] == "-":  # not a time: say what is wrong
+                    self._to_entry(year, key, self._raw_year(year)[key])
                 if not low <= day <= high:
                     continue
                 pains.setdefault(day, [])
-                if pain is not None:
-                    pains[day].append(pain)
-                marked[day] = marked.get(day, False) or flare
-                tags.setdefault(day, set()).update(doc_tags)
+                if doc.pain is not None:
+                    pains[day].append(doc.pain)
+                marked[day] = marked.get(day, False) or doc.flare
+                tags.setdefault(day, set()).update(doc.tags)
         result = {}
         for day, scores in pains.items():
             try:
@@ -473,6 +540,22 @@ class Diary:
                 raise CorruptDiary(f"a document in the diary has a bad date {day!r}") from None
             result[when] = DayPain(when, tuple(scores), marked[day], tuple(sorted(tags[day])))
         return dict(sorted(result.items()))
+
+    def _pain_facts(self, year: int) -> dict[str, "PainFacts"]:
+        path = self.year_path(year)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            raise FibrologError(f"cannot read {path}: {error.strerror}") from None
+        try:
+            with _no_collection():
+                return _PAIN_FACTS.decode(raw)[ENTRIES]
+        except (msgspec.ValidationError, msgspec.DecodeError, KeyError):
+            for key, document in self._raw_year(year).items():  # names the problem
+                self._to_entry(year, key, document)
+            raise CorruptDiary(f"{path} is damaged: an entry has the wrong fields", path) from None
 
     def _find(self, entry_id: int) -> tuple[int, Entry]:
         """The year file holding an id, and the entry, parsing only that year.
@@ -537,7 +620,7 @@ class Diary:
         by_year: dict[int, list[Entry]] = {}
         for entry in stored:
             by_year.setdefault(entry.at.year, []).append(entry)
-        tables = {year: self._open_year(year) for year in sorted(by_year)}
+        tables = {year: self._open_year(year, adding_only=True) for year in sorted(by_year)}
         self._daily_snapshot([self.meta_path, *(self.year_path(y) for y in tables)])
         # meta.json first: a crash after it wastes ids but can never hand one out twice.
         self._write_meta(replace(meta, next_id=meta.next_id + len(stored)))
@@ -788,8 +871,12 @@ class Diary:
         ensure_private_dir(target)
         for source in existing:
             atomic_write(target / source.name, source.read_bytes())
-        for old in self.backups()[:-KEEP_BACKUPS]:
-            shutil.rmtree(old.path, ignore_errors=True)
+        old = self.backups()[:-KEEP_BACKUPS]
+        if old:
+            import shutil  # only when a backup is pruned: it is not cheap to load
+
+            for backup in old:
+                shutil.rmtree(backup.path, ignore_errors=True)
         return target
 
     def backups(self) -> list[Backup]:

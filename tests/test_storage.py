@@ -57,7 +57,9 @@ def test_an_insert_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.Monke
     TinyDB(path, storage=AtomicJSONStorage).table("entries").insert(Document({"n": 1}, doc_id=1))
     reads: list[Path] = []
     real = store._load_tables
-    monkeypatch.setattr(store, "_load_tables", lambda p, t: reads.append(p) or real(p, t))
+    monkeypatch.setattr(
+        store, "_load_tables", lambda p, t, *rest: reads.append(p) or real(p, t, *rest)
+    )
     TinyDB(path, storage=AtomicJSONStorage).table("entries", cache_size=0).insert(
         Document({"n": 2}, doc_id=2)
     )

@@ -44,7 +44,7 @@ def test_an_add_reads_and_writes_only_its_year(
     touched: list[str] = []
     real_load = store.load_tables
     monkeypatch.setattr(
-        store, "load_tables", lambda p, t: touched.append(p.name) or real_load(p, t)
+        store, "load_tables", lambda p, t, *rest: touched.append(p.name) or real_load(p, t, *rest)
     )
     Diary(diary_dir).add(make("2026-03-01T12:00", uid=9999))
     assert sorted(set(touched)) == ["2026.json", "meta.json"]
@@ -60,7 +60,9 @@ def test_finding_an_id_parses_only_the_year_that_holds_it(
     diary.add_many(batch)
     parsed: list[str] = []
     real_load = store.load_tables
-    monkeypatch.setattr(store, "load_tables", lambda p, t: parsed.append(p.name) or real_load(p, t))
+    monkeypatch.setattr(
+        store, "load_tables", lambda p, t, *rest: parsed.append(p.name) or real_load(p, t, *rest)
+    )
     assert Diary(diary_dir).get(3).at.year == 2017
     assert [name for name in parsed if name != "meta.json"] == ["2017.json"]
     parsed.clear()
@@ -108,6 +110,27 @@ def test_edit_that_moves_an_entry_to_another_year(diary_dir: Path) -> None:
     assert diary.backups(), "an edit makes a backup first"
 
 
+GOOD_DOC = (
+    b'{"entries":{"7":{"uid":"00000000000000000000000000000007","at":"2026-01-02T10:00:00+01:00",'
+    b'"logged":"2026-01-02T10:00:00+01:00","pain":5,"fatigue":null,"fog":null,"stiffness":null,'
+    b'"sleep_hours":null,"sleep_quality":null,"regions":[],"tags":[],"meds":[],"symptoms":{},'
+    b'"flare":false,"note":""}}}'
+)
+
+
+def test_an_add_checks_every_entry_of_its_year_and_keeps_their_bytes(diary_dir: Path) -> None:
+    from fibrolog.store import StoredEntry
+
+    assert StoredEntry.__struct_fields__ == tuple(f for f in Entry.__struct_fields__ if f != "id")
+    Diary(diary_dir).add(make("2026-01-01T10:00", uid=1))
+    (diary_dir / "2026.json").write_bytes(GOOD_DOC)
+    (diary_dir / "meta.json").write_text('{"_meta":{"1":{"schema":1,"next_id":8}}}')
+    Diary(diary_dir).add(make("2026-02-01T10:00", uid=2))
+    after = (diary_dir / "2026.json").read_bytes()
+    assert after.startswith(GOOD_DOC[:-2] + b',"8":{"uid":"00000000000000000000000000000002"')
+    assert [e.id for e in Diary(diary_dir).entries()] == [7, 8]
+
+
 @pytest.mark.parametrize(
     "name, content, problem",
     [
@@ -118,6 +141,8 @@ def test_edit_that_moves_an_entry_to_another_year(diary_dir: Path) -> None:
         ("meta.json", b'{"_meta":{"1":{"schema":99,"next_id":2}}}', "newer fibrolog"),
         ("meta.json", b"[1, 2", "not valid JSON"),
         ("2026.json", b'{"entries":{"1":{"uid":"0","at":"x","logged":"x"}}}', "entry #1"),
+        ("2026.json", GOOD_DOC.replace(b'"pain":5', b'"pain":12'), "entry #7: pain must be"),
+        ("2026.json", GOOD_DOC.replace(b'"note":""', b'"note":"","mood":1'), "unknown field"),
     ],
 )
 def test_damaged_files_are_refused_and_never_written(

@@ -6,7 +6,6 @@ Everything beyond Typer is imported inside the function that needs it, so that a
 loads only what it uses.
 """
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -104,6 +103,8 @@ def load_settings() -> "Settings":
 
 
 def print_json(data: object) -> None:
+    import json
+
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
