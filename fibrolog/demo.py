@@ -86,6 +86,7 @@ def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
             wall = datetime.combine(day, moment)
             if wall > wall_now:
                 break
+            at = attach(wall, now)
             morning = moment.hour < 11
             pain = round(_clamp(level + rng.gauss(0, 0.7), 0, 10))
             areas = set(rng.sample(USUAL_AREAS, k=rng.randint(1, 3)))
@@ -108,8 +109,8 @@ def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
             entries.append(
                 Entry(
                     uid=f"{rng.getrandbits(128):032x}",
-                    at=attach(wall, now),
-                    logged=attach(wall, now),
+                    at=at,
+                    logged=at,
                     pain=pain,
                     fatigue=round(_clamp(pain + rng.gauss(0.5, 1.2), 0, 10)),
                     fog=round(_clamp(pain - 1 + rng.gauss(0, 1.3), 0, 10)),

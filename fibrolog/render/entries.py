@@ -89,7 +89,7 @@ def entries_view(entries: Sequence[Entry], width: int, hint: str = "") -> Iterat
     when = "%Y-%m-%d %a %H:%M" if width >= NARROW else "%Y-%m-%d %H:%M"
     kept = fit(width, columns, (_row(e, when) for e in entries), DROP)
     for start in range(0, len(entries), ROWS_AT_A_TIME):
-        table = quiet_table(*(columns[i] for i in kept), show_header=start == 0)
+        table = quiet_table(*(columns[i].copy() for i in kept), show_header=start == 0)
         for entry in entries[start : start + ROWS_AT_A_TIME]:
             cells = _row(entry, when)
             table.add_row(*(cells[i] for i in kept))
