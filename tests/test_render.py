@@ -235,3 +235,11 @@ def test_no_line_is_wider_than_the_window_and_dates_are_never_cut(width: int) ->
             assert all(f"2026-11-{d}" in whole for d in (10, 16, 19, 20)), whole
         if name == "flares":
             assert "2026-11-16" in whole and "marked" in whole
+
+
+def test_a_long_list_is_printed_in_pieces_that_line_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fibrolog.render import entries
+
+    whole = views(100)["list"]
+    monkeypatch.setattr(entries, "ROWS_AT_A_TIME", 2)
+    assert shown(100, entries_view(ENTRIES, 100, "The newest 5 shown; -n 0 shows all.")) == whole
