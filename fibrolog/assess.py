@@ -147,6 +147,8 @@ class FiqrResult(Struct, frozen=True):
         for value in self.answers:
             if value is not None and (isinstance(value, bool) or not 0 <= value <= 10):
                 raise ValueError("each FIQR answer is a whole number from 0 to 10")
+        if all(value is None for value in self.answers):
+            raise ValueError("the FIQR needs at least one answer")
 
     @property
     def function(self) -> float | None:
@@ -196,4 +198,6 @@ def parse_fiqr_answers(text: str) -> tuple[int | None, ...]:
             answers.append(int(part))
         else:
             raise UsageProblem(f"answer {number} ({part!r}) must be 0–10 or '-'")
+    if all(answer is None for answer in answers):
+        raise UsageProblem("every answer is '-': answer at least one question")
     return tuple(answers)

@@ -38,9 +38,10 @@ class Settings(Struct, frozen=True):
 
 
 def _week_start(value: Any) -> str:
-    if value not in ("monday", "sunday"):
+    day = value.strip().lower() if isinstance(value, str) else value
+    if day not in ("monday", "sunday"):
         raise ValueError("must be 'monday' or 'sunday'")
-    return str(value)
+    return str(day)
 
 
 def _score_number(value: Any) -> float:

@@ -110,10 +110,33 @@ def attach(wall: datetime, now: datetime) -> datetime:
     """A naive wall time in the user's zone → an aware time with the offset then in force.
 
     The result carries a fixed offset, so it prints the same whatever zone database reads it.
+    A wall time the clocks skip (the hour lost when daylight saving time starts) does not
+    exist: UsageProblem names the gap, rather than quietly storing another hour's instant.
     """
-    assert now.tzinfo is not None
-    offset = wall.replace(tzinfo=now.tzinfo).utcoffset() or timedelta()
-    return wall.replace(tzinfo=timezone(offset))
+    zone = now.tzinfo
+    assert zone is not None
+    offset = wall.replace(tzinfo=zone).utcoffset() or timedelta()
+    moment = wall.replace(tzinfo=timezone(offset))
+    if moment.astimezone(zone).replace(tzinfo=None) != wall:
+        raise UsageProblem(_gap_message(wall, zone))
+    return moment
+
+
+def _gap_message(wall: datetime, zone: tzinfo) -> str:
+    """Where the clocks jumped around a wall time that does not exist, in the user's words."""
+    before = wall.replace(tzinfo=zone, fold=0).utcoffset() or timedelta()
+    after = wall.replace(tzinfo=zone, fold=1).utcoffset() or timedelta()
+    # The jump happened at an instant between reading `wall` with the new and the old offset.
+    low, high = wall - after, wall - before
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        shifted = middle.replace(tzinfo=UTC).astimezone(zone).utcoffset()
+        low, high = (middle, high) if shifted == before else (low, middle)
+    start, end = high + before, high + after
+    return (
+        f"{wall:%Y-%m-%d %H:%M} does not exist here: the clocks jumped from {start:%H:%M} "
+        f"to {end:%H:%M} on {start:%d %b %Y}. Give a time outside that gap."
+    )
 
 
 def _parse_clock(text: str) -> time | None:
@@ -163,8 +186,15 @@ def parse_when(text: str, now: datetime) -> tuple[datetime, bool]:
     """Parse a phrase of SPEC §7. Returns the aware time and whether the phrase named a time.
 
     A date without a time means 12:00 (or now, for today before noon). Raises UsageProblem
-    quoting the phrase when it cannot be read.
+    quoting the phrase when it cannot be read, or names a day out of the calendar's range.
     """
+    try:
+        return _parse_when(text, now)
+    except (OverflowError, ValueError):  # "999999 days ago": before the year 1
+        raise UsageProblem(f"'{text}' is too far from today to be a date") from None
+
+
+def _parse_when(text: str, now: datetime) -> tuple[datetime, bool]:
     phrase = " ".join(text.strip().lower().split())
     if phrase == "now":
         return now, True
@@ -237,7 +267,13 @@ def parse_span(text: str, today: date) -> date:
     match = re.fullmatch(_SPAN, text.strip().lower())
     if not match or int(match["n"]) < 1:
         raise UsageProblem(f"cannot read the span '{text}'. Try '7d', '4w', '3m' or '1y'.")
-    n, unit = int(match["n"]), match["unit"]
+    try:
+        return _span_start(int(match["n"]), match["unit"], today)
+    except (OverflowError, ValueError):
+        raise UsageProblem(f"'{text}' reaches too far back to be a span of days") from None
+
+
+def _span_start(n: int, unit: str, today: date) -> date:
     if unit == "d":
         return today - timedelta(days=n - 1)
     if unit == "w":

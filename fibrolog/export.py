@@ -8,8 +8,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from fibrolog.dates import FUTURE_SLACK
 from fibrolog.errors import FibrologError
 from fibrolog.models import FIELDS, Entry, InvalidEntry, Med
+from fibrolog.text import plural
 
 # The entry fields in their JSON order; symptoms get one `symptom:NAME` column each instead.
 CSV_COLUMNS = [name for name in FIELDS if name != "symptoms"]
@@ -129,7 +131,7 @@ def iter_markdown(entries: Iterable[Entry]) -> Iterator[str]:
             sleep.strip(),
             ", ".join(e.regions),
             ", ".join(e.tags),
-            ", ".join(str(m) for m in e.meds),
+            "; ".join(str(m) for m in e.meds),
             "yes" if e.flare else "",
             e.note,
         ]
@@ -139,9 +141,10 @@ def iter_markdown(entries: Iterable[Entry]) -> Iterator[str]:
 # -- import ---------------------------------------------------------------------------------
 
 
-def parse_import(data: bytes | str) -> list[Entry]:
-    """Entries from a JSON or CSV export (UTF-8), recognised by content. All or nothing: any
-    bad row raises FibrologError naming every bad row."""
+def parse_import(data: bytes | str, now: datetime) -> list[Entry]:
+    """Entries from a JSON or CSV export (UTF-8), recognised by content, by the rules of a new
+    entry (none more than 5 minutes after `now`). All or nothing: any bad row raises
+    FibrologError naming every bad row."""
     raw = data.encode() if isinstance(data, str) else data
     body = raw.removeprefix(b"\xef\xbb\xbf")
     stripped = body.lstrip()
@@ -149,21 +152,21 @@ def parse_import(data: bytes | str) -> list[Entry]:
         raise FibrologError("nothing to import: the file is empty")
     if stripped[:1] in (b"[", b"{"):
         try:
-            entries = _entries(_json_elements(stripped), "entry")
+            entries = _entries(_json_elements(stripped), "entry", now)
         except _NotIndented:
-            entries = _entries(_json_records(stripped), "entry")
+            entries = _entries(_json_records(stripped), "entry", now)
     else:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise FibrologError("cannot import: the file is not UTF-8 text") from None
-        entries = _entries(_csv_records(text), "row")
+        entries = _entries(_csv_records(text), "row", now)
     if not entries:
         raise FibrologError("nothing to import: the file holds no entries")
     return entries
 
 
-def _entries(records: Iterable[tuple[int, Any]], label: str) -> list[Entry]:
+def _entries(records: Iterable[tuple[int, Any]], label: str, now: datetime) -> list[Entry]:
     """Numbered records (dicts, entries, or a problem as text) → entries, or FibrologError
     naming every bad one."""
     entries: list[Entry] = []
@@ -173,12 +176,18 @@ def _entries(records: Iterable[tuple[int, Any]], label: str) -> list[Entry]:
             problems.append(f"  {label} {number}: {record}")
             continue
         try:
-            entries.append(record if isinstance(record, Entry) else Entry.from_dict(record))
+            entry = record if isinstance(record, Entry) else Entry.from_dict(record)
         except InvalidEntry as error:
             problems.append(f"  {label} {number}: {error}")
+            continue
+        if entry.at - now > FUTURE_SLACK:
+            problems.append(f"  {label} {number}: at {entry.at.isoformat()} is in the future")
+            continue
+        entries.append(entry)
     if problems:
+        many = "entries" if label == "entry" else f"{label}s"
         raise FibrologError(
-            f"nothing imported: {len(problems)} invalid {label}{'s' * (len(problems) > 1)}\n"
+            f"nothing imported: {plural(len(problems), f'invalid {label}', f'invalid {many}')}\n"
             + "\n".join(problems)
         )
     return entries

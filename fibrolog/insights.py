@@ -131,17 +131,36 @@ def tag_findings(days: dict[date, Day], first: date, last: date) -> list[dict[st
     return findings
 
 
+def as_needed_meds(days: dict[date, Day], last: date) -> dict[str, tuple[int, int]]:
+    """Meds taken on fewer than half of the logged days from their first use to `last`:
+    med → (days taken, days logged). A before/after comparison does not fit them."""
+    taken: dict[str, set[date]] = {}
+    for d, day in days.items():
+        if d <= last:
+            for entry in day.entries:
+                for med in entry.meds:
+                    taken.setdefault(med.name, set()).add(d)
+    found = {}
+    for name, used in taken.items():
+        logged = sum(1 for d in days if min(used) <= d <= last)
+        if len(used) * 2 < logged:
+            found[name] = (len(used), logged)
+    return dict(sorted(found.items()))
+
+
 def med_findings(days: dict[date, Day], first: date, last: date) -> list[dict[str, Any]]:
-    """Meds first taken inside [first, last] (none in the 28 days before): pain before vs after."""
+    """Daily meds first taken inside [first, last] (none in the 28 days before): pain before
+    vs after. As-needed meds (`as_needed_meds`) are left out."""
     pain = _pain(days)
     first_use: dict[str, date] = {}
     for d in sorted(days):
         for entry in days[d].entries:
             for med in entry.meds:
                 first_use.setdefault(med.name, d)
+    as_needed = as_needed_meds(days, last)
     findings = []
     for name, start in sorted(first_use.items()):
-        if not first <= start <= last:
+        if not first <= start <= last or name in as_needed:
             continue
         before = [p for d, p in pain.items() if start - timedelta(days=MED_WINDOW) <= d < start]
         after = [p for d, p in pain.items() if start <= d < start + timedelta(days=MED_WINDOW)]
@@ -193,6 +212,10 @@ def insights(entries: Iterable[Entry], first: date, last: date) -> dict[str, Any
         },
         "tags": tag_findings(days, first, last),
         "meds": med_findings(days, first, last),
+        "meds_as_needed": [
+            {"med": name, "days_taken": used, "days_logged": logged}
+            for name, (used, logged) in as_needed_meds(days, last).items()
+        ],
         "weekdays": weekday_findings(days, first, last),
     }
 

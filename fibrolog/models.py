@@ -65,6 +65,26 @@ def check_slug(kind: str, value: object) -> str:
     return value
 
 
+def read_score(text: str) -> int:
+    """A 0–10 score as the user typed it: '7' (not '7.5', '9/3' or '11')."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) > 10:
+        raise InvalidEntry(f"'{text}' is not a whole number from 0 to 10")
+    return int(value)
+
+
+def read_hours(text: str) -> float:
+    """Hours of sleep as the user typed them: '7', '6.5', '7,5' (a decimal comma), '8h'."""
+    value = text.strip().lower().removesuffix("h").strip().replace(",", ".")
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = math.nan
+    if not math.isfinite(hours) or not 0 <= hours <= 24:
+        raise InvalidEntry(f"'{text}' is not a number of hours from 0 to 24, like 7 or 6.5")
+    return round(hours, 2)
+
+
 def normalise_tag(text: str) -> str:
     """User input for a tag: '@Stress ' → 'stress'; invalid ones raise InvalidEntry."""
     return check_slug("tag", text.strip().lstrip("@").lower())
@@ -172,8 +192,8 @@ class Entry(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
         force_setattr(self, "symptoms", dict(sorted(self.symptoms.items())))
         if not self.has_content():
             raise InvalidEntry(
-                "an entry needs at least one of: a score, sleep, an area, a med, a symptom, "
-                "the flare mark or a note"
+                "an entry needs at least one of: a score, sleep, an area, a tag, a med, "
+                "a symptom, the flare mark or a note"
             )
 
     def __repr__(self) -> str:
@@ -205,6 +225,7 @@ class Entry(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
             any(getattr(self, name) is not None for name in SCORES)
             or self.sleep_hours is not None
             or self.regions
+            or self.tags
             or self.meds
             or self.symptoms
             or self.flare

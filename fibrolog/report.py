@@ -20,13 +20,14 @@ from fibrolog.analysis import (
     flares,
     group_days,
     med_usage,
+    median,
     summarize,
     summary_reads_from,
 )
 from fibrolog.config import Settings
 from fibrolog.insights import tag_findings
 from fibrolog.models import Entry
-from fibrolog.regions import ALL_AREAS
+from fibrolog.regions import ALL_AREAS, wpi
 
 NOTES_BUDGET = 3000  # characters of flare-day notes: at most about a page
 HEADLINE = (
@@ -126,13 +127,43 @@ def calendar(summary: Summary, flare_dates: set[date]) -> str:
 
 
 def body_map(summary: Summary) -> str:
+    """The front-and-back map, each area shaded by the share of logged days it hurt."""
     template = resources.files("fibrolog").joinpath("templates/bodymap.svg").read_text()
-    most = max(summary.regions.values(), default=0)
+    logged = max(summary.days_logged, 1)
     for area in ALL_AREAS:
         days = summary.regions.get(area, 0)
-        fill = "#f7f7f7" if not days else _heat(3 + 7 * days / most)
+        fill = "#f7f7f7" if not days else _heat(10 * days / logged)
         template = template.replace("{{" + area + "}}", fill)
     return template
+
+
+def weekly_wpi(entries: Sequence[Entry], first: date, last: date) -> list[tuple[date, int]]:
+    """The Widespread Pain Index (a past-week measure, ACR 2016) of each whole 7 days of the
+    period, counted back from its last day: (first day of the week, WPI), oldest first."""
+    weeks = []
+    end = last
+    while end - timedelta(days=6) >= first:
+        start = end - timedelta(days=6)
+        areas = {a for e in entries if start <= e.at.date() <= end for a in e.regions}
+        weeks.append((start, wpi(areas)))
+        end = start - timedelta(days=1)
+    return weeks[::-1]
+
+
+def _wpi_caption(weeks: list[tuple[date, int]], summary: Summary) -> str:
+    if not weeks:
+        return "<p>The period is shorter than a week, so it has no Widespread Pain Index.</p>"
+    start, latest = weeks[-1]
+    values = sorted(w for _, w in weeks)
+    series = " ".join(str(w) for _, w in weeks)
+    return (
+        f"<p>Widespread Pain Index, last 7 days ({start:%d %b} – {summary.last:%d %b}): "
+        f"<b>{latest} of 19</b> areas. Weekly over the period ({len(weeks)} weeks): median "
+        f"<b>{median(values):g}</b>, range {values[0]}–{values[-1]} <span class='muted'>({series})"
+        f"</span>; generalized pain in <b>{summary.generalized_regions} of 5</b> regions over "
+        "the period.</p><p class='muted small'>Shading: the share of logged days each area "
+        "was painful (pale: some days, dark: every day; light grey: never).</p>"
+    )
 
 
 def _change(value: float | None, lower_is_better: bool = True, digits: int = 1) -> str:
@@ -212,8 +243,7 @@ def build(
         "</div></section>",
         '<section class="two"><div><h2>Painful areas</h2>',
         body_map(summary),
-        f"<p>Widespread Pain Index over the period: <b>{summary.wpi} of 19</b> areas; generalized pain in "
-        f"<b>{summary.generalized_regions} of 5</b> regions. Shading: days each area was painful.</p>",
+        _wpi_caption(weekly_wpi(entries, first, last), summary),
         "</div><div>",
         _episodes_table(flare_result),
         _tags_table(summary, tags),

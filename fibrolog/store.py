@@ -11,6 +11,7 @@ import functools
 import gc
 import heapq
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -31,7 +32,6 @@ from fibrolog.models import (
     Entry,
     Hours,
     InvalidEntry,
-    Med,
     Score,
     explain,
 )
@@ -44,6 +44,11 @@ KEEP_BACKUPS = 20
 MAX_OFFSET_AHEAD = timedelta(hours=12)  # UTC offsets run from -12:00 to +14:00
 
 Tables = dict[str, dict[str, Any]]
+# The diary's own files; a temporary copy of one (see safefile.atomic_write) is
+# ".<name>.<pid>.tmp", and a damaged one that `salvage` moved aside "<name>.damaged-<time>".
+DIARY_FILE = r"(?:meta|assessments|\d{4})\.json"
+TEMP_FILE = re.compile(rf"\.{DIARY_FILE}\.\d+\.tmp")
+DAMAGED_COPY = re.compile(rf"{DIARY_FILE}\.damaged-\d{{8}}T\d{{6}}")
 
 # Ordered migrations: MIGRATIONS[i] takes a diary folder from schema i + 1 to schema i + 2.
 # Each is a small function of the folder, run under the lock after a full backup.
@@ -101,9 +106,7 @@ def _load_tables(path: Path, expected: str, document: type[Struct] | None) -> Ta
                 refused = True
                 data = msgspec.json.decode(raw)
     except msgspec.DecodeError as error:
-        raise CorruptDiary(
-            f"{path} is damaged: not valid JSON ({error}); it was left untouched"
-        ) from None
+        raise CorruptDiary(f"{path} is damaged: {_diagnosis(error)}") from None
     if not isinstance(data, dict):
         raise CorruptDiary(f"{path} is damaged: expected a JSON object of tables")
     if expected not in data:
@@ -121,6 +124,15 @@ def _load_tables(path: Path, expected: str, document: type[Struct] | None) -> Ta
             except msgspec.ValidationError as error:
                 raise CorruptDiary(f"{path} is damaged: entry #{key}: {explain(error)}") from None
     return data
+
+
+def _diagnosis(error: msgspec.DecodeError) -> str:
+    """What is wrong with a file that does not parse, in the user's words."""
+    if "truncated" in str(error):
+        return "it is cut off (truncated)"
+    detail = str(error).removeprefix("JSON is malformed: ")
+    detail = re.sub(r" [(](byte \d+)[)]", r" at \1", detail)  # one pair of brackets
+    return f"it is not valid JSON ({detail})"
 
 
 def table_of(file_name: str) -> str:
@@ -166,6 +178,13 @@ class AtomicJSONStorage(Storage):
         self._data = None
 
 
+class StoredMed(Struct, forbid_unknown_fields=True, gc=False):
+    """A med as a year file keeps it (`Med`'s rules run in Python, so they wait for a read)."""
+
+    name: str
+    dose: str | None
+
+
 class StoredEntry(Struct, forbid_unknown_fields=True, gc=False):
     """An entry as a year file keeps it (its id is the document's key; times stay text).
 
@@ -185,7 +204,7 @@ class StoredEntry(Struct, forbid_unknown_fields=True, gc=False):
     sleep_quality: Score | None
     regions: list[str]
     tags: list[str]
-    meds: list[Med]
+    meds: list[StoredMed]
     symptoms: dict[str, Score]
     flare: bool
     note: str
@@ -202,6 +221,62 @@ class PainFacts(Struct, frozen=True, gc=False):
 
 
 _PAIN_FACTS = msgspec.json.Decoder(dict[str, dict[str, PainFacts]])
+
+
+class Restored(Struct, frozen=True):
+    """What a restore did: the files put back, the backup made of what they replaced, the
+    entries brought back and left out, and the replaced files too damaged to count."""
+
+    files: tuple[str, ...]
+    safety: Path | None
+    brought_back: int
+    left_out: int
+    unreadable: tuple[str, ...]
+
+
+class Salvaged(Struct, frozen=True):
+    """What a salvage did: documents kept, documents found but unreadable, where the damaged
+    file went, and the id counter now."""
+
+    file: str
+    kept: int
+    lost: int
+    damaged_copy: Path
+    next_id: int
+
+
+def readable_documents(raw: bytes) -> tuple[dict[str, dict[str, Any]], int]:
+    """Every document of a damaged TinyDB file that can still be read whole, by its key, and
+    how many more were begun but cannot be read.
+
+    A document is `"<id>":{…}`; each such place is read as one JSON object on its own, so a
+    file cut off or garbled in one place still gives up everything before and after it.
+    (Inside a JSON string a quote is escaped, so note text cannot pass for a key.)
+    """
+    import json
+
+    text = raw.decode("utf-8", errors="replace")
+    decoder = json.JSONDecoder()
+    found: dict[str, dict[str, Any]] = {}
+    broken: set[str] = set()
+    for match in re.finditer(r'"(\d+)"\s*:\s*\{', text):
+        try:
+            body, _ = decoder.raw_decode(text, match.end() - 1)
+        except ValueError:
+            broken.add(match[1])
+            continue
+        if isinstance(body, dict) and match[1] not in found:
+            found[match[1]] = body
+    return found, len(broken - found.keys())
+
+
+def _uids(path: Path) -> set[str] | None:
+    """The uids of the entries in a year file; None if it does not parse, empty if missing."""
+    try:
+        tables = load_tables(path, ENTRIES)
+    except CorruptDiary:
+        return None
+    return {str(doc.get("uid")) for doc in (tables or {}).get(ENTRIES, {}).values()}
 
 
 class Meta(Struct, frozen=True):
@@ -327,8 +402,10 @@ class Diary:
                 path = self.year_path(year)
                 with path.open("rb") as file:
                     file.seek(max(0, file.seek(0, os.SEEK_END) - 16))
-                    if not file.read().rstrip().endswith(b"}"):
-                        raise CorruptDiary(f"{path} is damaged: it is cut off (truncated)", path)
+                    whole = file.read().rstrip().endswith(b"}")
+                if not whole:
+                    load_tables(path, ENTRIES)  # says what is wrong
+                    raise CorruptDiary(f"{path} is damaged: it is cut off (truncated)", path)
             self._checked = True
         if meta.schema < current_schema():
             meta = self._migrate(meta)
@@ -353,8 +430,32 @@ class Diary:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
+        """Hold the diary's lock; first remove the temporary files of writers that are gone.
+
+        A temporary file is only ever written under this lock, so one found while holding it
+        belongs to a writer that was killed mid-save (it may hold part of a year's entries).
+        """
         with exclusive_lock(self.lock_path, self.lock_timeout):
+            for path in self.stale_temp_files():
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
             yield
+
+    def stale_temp_files(self) -> list[Path]:
+        """Temporary files left in the diary folder by writers that did not finish."""
+        try:
+            names = os.listdir(self.folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return sorted(self.folder / name for name in names if TEMP_FILE.fullmatch(name))
+
+    def damaged_copies(self) -> list[Path]:
+        """Damaged files that `salvage` moved aside (kept, never read)."""
+        try:
+            names = os.listdir(self.folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return sorted(self.folder / name for name in names if DAMAGED_COPY.fullmatch(name))
 
     def _open_year(self, year: int, adding_only: bool = False) -> Any:
         """A TinyDB table of one year, already parsed and its shape checked.
@@ -729,11 +830,15 @@ class Diary:
 
     def check(self) -> list[str]:
         """Every problem found in the diary, read-only (not even the lock file is created)."""
-        problems: list[str] = []
+        return [message for message, _ in self.problems()]
+
+    def problems(self) -> list[tuple[str, Path | None]]:
+        """Every problem found in the diary, with the file it is in (None: between files)."""
+        problems: list[tuple[str, Path | None]] = []
         try:
             meta: Meta | None = self.read_meta()
         except CorruptDiary as error:
-            problems.append(str(error))
+            problems.append((str(error), self.meta_path))
             meta = None
         seen: dict[int, str] = {}
         uids: dict[str, str] = {}
@@ -743,44 +848,46 @@ class Diary:
             try:
                 raw = self._raw_year(year)
             except CorruptDiary as error:
-                problems.append(str(error))
+                problems.append((str(error), path))
                 continue
             all_ids.update(int(key) for key in raw)
             for key, document in raw.items():
                 if document.keys() != STORED_FIELDS:
-                    fields = sorted(document.keys() ^ STORED_FIELDS)
-                    problems.append(
-                        f"{path} is damaged: entry #{key} has missing or extra fields "
-                        f"({', '.join(fields)})"
-                    )
+                    fields = ", ".join(sorted(document.keys() ^ STORED_FIELDS))
+                    message = f"{path} is damaged: entry #{key} has missing or extra fields"
+                    problems.append((f"{message} ({fields})", path))
                     continue
                 try:
                     entry = self._to_entry(year, key, document)
                 except CorruptDiary as error:
-                    problems.append(str(error))
+                    problems.append((str(error), path))
                     continue
                 if entry.id in seen:
                     problems.append(
-                        f"entry #{entry.id} is in both {seen[entry.id]} and {path.name} "
-                        "(an interrupted edit can leave this; delete one copy)"
+                        (
+                            f"entry #{entry.id} is in both {seen[entry.id]} and {path.name} "
+                            "(an interrupted edit can leave this; delete one copy)",
+                            None,
+                        )
                     )
                 elif entry.uid in uids:
-                    problems.append(
-                        f"entries in {uids[entry.uid]} and {path.name} share uid {entry.uid}"
-                    )
+                    message = f"entries in {uids[entry.uid]} and {path.name} share uid {entry.uid}"
+                    problems.append((message, None))
                 seen[entry.id] = path.name
                 uids[entry.uid] = path.name
         if meta is not None and all_ids and meta.next_id <= max(all_ids):
             problems.append(
-                f"{self.meta_path.name}: next_id {meta.next_id} is not above "
-                f"the highest id {max(all_ids)}"
+                (
+                    f"{self.meta_path.name}: next_id {meta.next_id} is not above "
+                    f"the highest id {max(all_ids)}",
+                    self.meta_path,
+                )
             )
-        assessments = self.folder / "assessments.json"
-        if assessments.exists():
+        if self.assessments_path.exists():
             try:
-                load_tables(assessments, "assessments")
+                load_tables(self.assessments_path, "assessments")
             except CorruptDiary as error:
-                problems.append(str(error))
+                problems.append((str(error), self.assessments_path))
         return problems
 
     def good_backup_of(self, path: Path) -> Backup | None:
@@ -795,23 +902,46 @@ class Diary:
                 return backup
         return None
 
-    def find_backup(self, name: str) -> Backup:
+    def damaged_files(self, backup: Backup) -> list[str]:
+        """The files of a backup that do not parse (a copy of a file that was damaged)."""
+        damaged = []
+        for copy in backup.files:
+            try:
+                load_tables(copy, table_of(copy.name))
+            except CorruptDiary:
+                damaged.append(copy.name)
+        return damaged
+
+    def find_backup(self, name: str, files: Iterable[str] = ()) -> Backup:
+        """The backup called `name`; "latest" is the newest with good copies of `files` (of
+        all its files, if none are named): a copy taken of a damaged file never counts."""
         backups = self.backups()
         if not backups:
             raise FibrologError(f"there are no backups in {self.backups_dir}")
         if name == "latest":
-            return backups[-1]
+            wanted = set(files)
+            for backup in reversed(backups):
+                names = {f.name for f in backup.files}
+                damaged = set(self.damaged_files(backup))
+                if wanted <= names and not (damaged & (wanted or names)):
+                    return backup
+            raise FibrologError(
+                "no backup holds good copies of "
+                + (", ".join(sorted(wanted)) if wanted else "all its files")
+                + "; `fibrolog backups` lists them, damaged ones marked"
+            )
         for backup in backups:
             if backup.path.name == name:
                 return backup
         raise FibrologError(f"no backup named {name!r}; `fibrolog backups` lists them")
 
-    def restore(self, backup: Backup, only: Iterable[str] = ()) -> Path | None:
+    def restore(self, backup: Backup, only: Iterable[str] = ()) -> "Restored":
         """Put the backup's files (or just those named in `only`) back, after backing up the
         files they replace. meta.json is always rewritten with a counter above every id known.
 
-        Works on a damaged diary (it never parses the current files first); refuses a backup
-        whose own files do not parse.
+        Works on a damaged diary (it never needs the current files to parse); refuses a
+        backup whose own files do not parse. Says how the entries change: those the backup
+        brings back, and those it does not hold (they stay in the backup made first).
         """
         wanted = set(only)
         files = [f for f in backup.files if not wanted or f.name in wanted]
@@ -822,14 +952,71 @@ class Diary:
             load_tables(copy, table_of(copy.name))
         with self.locked():
             replaced = {self.folder / copy.name for copy in files} | {self.meta_path}
+            brought_back = left_out = 0
+            unreadable = []
+            for copy in files:
+                if not copy.name[:4].isdigit():
+                    continue
+                current = _uids(self.folder / copy.name)
+                kept = _uids(copy) or set()
+                if current is None:
+                    unreadable.append(copy.name)
+                else:
+                    brought_back += len(kept - current)
+                    left_out += len(current - kept)
             safety = self.backup(sorted(replaced))
             known_ids = self._ids_in_year_files()  # ids of the files about to be replaced count
             for copy in files:
                 if copy.name != "meta.json":
                     atomic_write(self.folder / copy.name, copy.read_bytes())
-            self._write_meta(self._counter_after_restore(backup, known_ids))
+            self._write_meta(self._counter_after(known_ids))
             self._checked = False
-            return safety
+            names = tuple(f.name for f in files)
+            return Restored(names, safety, brought_back, left_out, tuple(unreadable))
+
+    def salvage(self, name: str) -> "Salvaged":
+        """Save what can still be read of a damaged diary file.
+
+        The damaged file is kept beside the diary as `<name>.damaged-<time>`; a fresh file
+        takes its place with every entry (or assessment) that can still be read whole and
+        passes the rules; meta.json is rebuilt with an id counter above every id still
+        known. A crash at any moment leaves the damaged file or its copy, and ids are never
+        handed out twice.
+        """
+        path = self.folder / name
+        if not re.fullmatch(DIARY_FILE, name):
+            raise FibrologError(
+                f"{name!r} is not a diary file; salvage works on meta.json, a year file "
+                "such as 2026.json, or assessments.json"
+            )
+        with self.locked():
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                raise FibrologError(f"there is no {name} in {self.folder}") from None
+            aside = self.folder / f"{name}.damaged-{datetime.now():%Y%m%dT%H%M%S}"
+            atomic_write(aside, raw)  # first: whatever happens next, the damaged file is kept
+            found, broken = readable_documents(raw)
+            kept: dict[str, Any] = {}
+            for key, body in found.items():
+                if name == "assessments.json":
+                    if isinstance(body.get("kind"), str) and isinstance(body.get("at"), str):
+                        kept[key] = body
+                elif name != "meta.json":
+                    try:
+                        entry = Entry.from_dict(body, id=int(key))
+                    except InvalidEntry:
+                        continue
+                    if entry.at.year == int(name[:4]):
+                        kept[key] = _document(entry)
+            if name != "meta.json":
+                atomic_write(path, dump_tables({table_of(name): kept}))
+            known = self._ids_in_year_files()
+            counter = self._counter_after(known)
+            self._write_meta(counter)
+            self._checked = False
+            lost = 0 if name == "meta.json" else len(found) - len(kept) + broken
+            return Salvaged(name, len(kept), lost, aside, counter.next_id)
 
     def _ids_in_year_files(self) -> set[int]:
         ids: set[int] = set()
@@ -838,12 +1025,14 @@ class Diary:
                 ids.update(int(key) for key in self._raw_year(year))
         return ids
 
-    def _counter_after_restore(self, backup: Backup, known_ids: set[int]) -> Meta:
-        """meta.json after a restore: a next_id above every id the diary has handed out that
-        can still be known (the current counter, the backup's, every id in the year files)."""
+    def _counter_after(self, known_ids: set[int]) -> Meta:
+        """meta.json after a restore or a salvage: a next_id above every id the diary has
+        handed out that can still be known (the current counter, every backup's, every id in
+        the year files)."""
         candidates = [1]
         schema = current_schema()
-        for source in (self.meta_path, backup.path / "meta.json"):
+        sources = [self.meta_path, *(b.path / "meta.json" for b in self.backups())]
+        for source in sources:
             try:
                 tables = load_tables(source, META)
             except CorruptDiary:

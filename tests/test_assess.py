@@ -240,7 +240,16 @@ def test_insights_command(run: Run) -> None:
     result = run("insights", "--last", "90d", "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert set(out) == {"from", "to", "days_logged", "sleep", "tags", "meds", "weekdays"}
+    assert set(out) == {
+        "from",
+        "to",
+        "days_logged",
+        "sleep",
+        "tags",
+        "meds",
+        "meds_as_needed",
+        "weekdays",
+    }
     assert out["days_logged"] == 90 and out["sleep"]["hours"]["rho"] < 0
     text = run("insights").stdout
     assert "not causes" in text and "Spearman ρ" in text and "Pain by weekday" in text

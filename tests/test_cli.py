@@ -39,7 +39,11 @@ def test_add_prints_one_line_and_stores_every_field(run: Run, run_json) -> None:
         "yesterday 9pm",
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Logged #1 · Sun 22 Nov 21:00 · pain 6 · fatigue 7 · fog 4\n"
+    assert result.stdout == (
+        "Logged #1 · Sun 22 Nov 21:00 · pain 6 · fatigue 7 · fog 4 · stiffness 5 · "
+        "sleep quality 3 · slept 6.5 h · flare · 4 areas · @stress @weather · pregabalin 75mg · "
+        "headache 4 · note\n"
+    )
     (entry,) = run_json("list")
     assert entry["at"] == "2026-11-22T21:00:00+01:00"
     assert entry["logged"] == "2026-11-23T09:15:00+01:00"
@@ -69,7 +73,7 @@ def test_note_from_stdin(run: Run, run_json) -> None:  # type: ignore[no-untyped
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["add", "11"], 2, "11 is not in the range"),
+        (["add", "11"], 2, "'11' is not a whole number from 0 to 10"),
         (["add", "--pain", "-1"], 2, "--pain"),
         (["add", "5", "--at", "next tuesday"], 2, "cannot read the time 'next tuesday'"),
         (["add", "5", "--at", "2026-12-01"], 2, "in the future"),
@@ -204,7 +208,7 @@ def test_export_formats(run: Run, tmp_path: Path) -> None:
     assert document["format"] == "fibrolog" and document["schema"] == 1
     out = tmp_path / "out.json"
     result = run("export", "-o", str(out))
-    assert result.exit_code == 0 and "Exported 1 entries" in result.stdout
+    assert result.exit_code == 0 and "Exported 1 entry" in result.stdout
     assert out.stat().st_mode & 0o777 == 0o600
 
 
@@ -218,9 +222,10 @@ def test_import_round_trip_and_idempotence(
     cli_env["FIBROLOG_DB"] = str(tmp_path / "other")
     result = run("import", str(dump))
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Imported 2 entries; skipped 0 already in the diary.\n"
+    assert result.stdout == "Imported 2 entries.\n"
     assert (
-        run("import", str(dump)).stdout == "Imported 0 entries; skipped 2 already in the diary.\n"
+        run("import", str(dump)).stdout
+        == "Imported 0 entries; 2 entries were already in the diary.\n"
     )
 
 
@@ -263,7 +268,7 @@ def test_import_reads_a_bom_and_refuses_what_is_not_utf8(
     (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + exported.encode())
     other = tmp_path / "other"
     result = run("--db", str(other), "import", str(tmp_path / "bom.json"))
-    assert result.stdout == "Imported 1 entries; skipped 0 already in the diary.\n"
+    assert result.stdout == "Imported 1 entry.\n"
     assert "café 😣" in run("--db", str(other), "list").stdout
 
 

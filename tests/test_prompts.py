@@ -57,7 +57,10 @@ def test_prompts_ask_skip_and_record(tmp_path: Path) -> None:
     child.expect("Fibro fog 0–10: ")
     child.sendline("3")
     child.expect("Hours slept last night: ")
-    child.sendline("5.5")
+    child.sendline("lots")
+    child.expect("'lots' is not a number of hours from 0 to 24, like 7 or 6.5")
+    child.expect("Hours slept last night: ")
+    child.sendline("5,5")  # a decimal comma
     child.expect(r"Sleep quality 0–10 \(10 = best\): ")
     child.sendline("2")
     child.expect("Painful areas")
@@ -68,8 +71,13 @@ def test_prompts_ask_skip_and_record(tmp_path: Path) -> None:
     child.sendline("pregabalin 75mg")
     child.expect("Note: ")
     child.sendline("[rough] night")
-    child.expect("Logged #1 · Mon 23 Nov 09:15 · pain 6 · fog 3")
+    # The same line as a flag add of these values: areas, tags and meds included.
+    child.expect(
+        "Logged #1 · Mon 23 Nov 09:15 · pain 6 · fog 3 · sleep quality 2 · slept 5.5 h · "
+        "3 areas · @stress · pregabalin 75mg · note"
+    )
     child.expect(pexpect.EOF)
+    assert "could not convert" not in (child.before or "")
     (entry,) = entries(tmp_path)
     assert entry["fatigue"] is None and entry["sleep_hours"] == 5.5
     assert entry["regions"] == ["shoulder-left", "shoulder-right", "neck"]

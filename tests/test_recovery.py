@@ -11,12 +11,15 @@ import subprocess
 import sys
 import textwrap
 import time
+import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fibrolog.models import Entry
 from fibrolog.store import Diary
 
 from .conftest import Run, flat, snapshot
@@ -165,6 +168,10 @@ def test_writers_killed_at_random_moments_lose_nothing_that_was_confirmed(tmp_pa
         assert confirmed <= stored, f"round {rounds}: lost {len(confirmed - stored)}"
         assert diary.check() == [], diary.check()
     assert len(confirmed) > 20 and rounds >= 3
+    # Killed writers leave temporary files; the next write that holds the lock removes them.
+    at = datetime(2026, 3, 1, 10, tzinfo=timezone(timedelta(hours=1)))
+    Diary(folder).add(Entry(uid=uuid.uuid4().hex, at=at, logged=at, pain=1))
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_a_crash_between_meta_and_year_file_wastes_an_id_but_loses_nothing(
@@ -329,7 +336,7 @@ def test_mangled_files_give_exit_1_and_stay_unchanged(
 @pytest.mark.parametrize(
     "at, day",
     [
-        ("2026-03-29 02:30", "2026-03-29"),  # does not exist in Berlin (clocks jump 02:00 → 03:00)
+        ("2026-03-29 03:30", "2026-03-29"),  # just after Berlin's clocks jump 02:00 → 03:00
         ("2026-10-25 02:30", "2026-10-25"),  # happens twice in Berlin
         ("2026-11-22 23:59", "2026-11-22"),
         ("2026-11-23 00:00", "2026-11-23"),

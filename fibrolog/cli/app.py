@@ -22,7 +22,7 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from fibrolog import __version__
-from fibrolog.cli.options import DbOpt
+from fibrolog.cli.options import DbOpt, recovery_advice
 from fibrolog.errors import CorruptDiary, FibrologError
 
 # Each command and the module of `fibrolog.cli` that defines it, in the order `--help` lists them.
@@ -45,6 +45,7 @@ COMMANDS = {
     "check": "files",
     "backups": "files",
     "restore": "files",
+    "salvage": "files",
     "info": "files",
     "config": "settings",
     "demo": "demo",
@@ -97,7 +98,7 @@ class LazyGroup(TyperGroup):
         except (typer.TyperException, typer.Exit, typer.Abort):
             raise  # click's own usage errors, exits and aborts
         except FibrologError as error:
-            typer.echo(f"Error: {error}{_recovery_advice(error)}", err=True)
+            typer.echo(_error_line(error), err=True)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             # The reader went away (`fibrolog list | head`): stop quietly, and send what is
@@ -119,23 +120,19 @@ class LazyGroup(TyperGroup):
             raise typer.Exit(1) from None
 
 
-def _recovery_advice(error: FibrologError) -> str:
-    """For a damaged diary file: the newest backup with a good copy and how to restore it."""
+def _error_line(error: FibrologError) -> str:
+    """The one line an error prints; for a damaged diary file, with the way out."""
+    message = str(error)
     path = getattr(error, "path", None)
     if not isinstance(error, CorruptDiary) or path is None:
-        return ""
+        return f"Error: {message}"
     from fibrolog.store import Diary
 
-    backup = Diary(path.parent).good_backup_of(path)
-    if backup is None:
-        return " No backup holds a good copy of it; `fibrolog check` shows what is wrong."
-    return (
-        f" Newest good backup: {backup.path.name} ({backup.made:%Y-%m-%d %H:%M}); restore it with: "
-        f"fibrolog --db {path.parent} restore {backup.path.name} --file {path.name}"
-    )
+    return f"Error: {message.rstrip('.')}. {recovery_advice(Diary(path.parent), path)}"
 
 
 app = typer.Typer(
+    name="fibrolog",
     cls=LazyGroup,
     add_completion=False,
     rich_markup_mode=None,

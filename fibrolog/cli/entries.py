@@ -24,37 +24,46 @@ from fibrolog.cli.options import (
     open_diary,
     period,
     print_json,
-    score_answer,
+    typed,
     usage,
 )
 from fibrolog.errors import UsageProblem
+from fibrolog.models import read_hours, read_score
 
 if TYPE_CHECKING:
     from fibrolog.models import Entry, Med
 
 commands = command_family()
 
+# Scores and hours are read by the models' own parsers, so a flag and a prompt accept the same
+# text ('7,5' hours too) and refuse it in the same words.
+SCORE = {"parser": typed(read_score), "metavar": "<0-10>"}
 PainOpt = Annotated[
-    int | None, typer.Option("--pain", "-p", min=0, max=10, help="Overall pain, 0 none … 10 worst.")
+    int | None, typer.Option("--pain", "-p", help="Overall pain, 0 none … 10 worst.", **SCORE)
 ]
 FatigueOpt = Annotated[
     int | None,
-    typer.Option("--fatigue", "-f", min=0, max=10, help="Fatigue 0–10, higher is worse."),
+    typer.Option("--fatigue", "-f", help="Fatigue 0–10, higher is worse.", **SCORE),
 ]
 FogOpt = Annotated[
-    int | None, typer.Option("--fog", min=0, max=10, help="Fibro fog 0–10, higher is worse.")
+    int | None, typer.Option("--fog", help="Fibro fog 0–10, higher is worse.", **SCORE)
 ]
 StiffnessOpt = Annotated[
     int | None,
-    typer.Option("--stiffness", "-s", min=0, max=10, help="Stiffness 0–10, higher is worse."),
+    typer.Option("--stiffness", "-s", help="Stiffness 0–10, higher is worse.", **SCORE),
 ]
 SleepHoursOpt = Annotated[
     float | None,
-    typer.Option("--sleep-hours", min=0, max=24, help="Hours slept last night."),
+    typer.Option(
+        "--sleep-hours",
+        help="Hours slept last night: 7, 6.5 or 6,5.",
+        parser=typed(read_hours),
+        metavar="<hours>",
+    ),
 ]
 SleepQualityOpt = Annotated[
     int | None,
-    typer.Option("--sleep-quality", min=0, max=10, help="Last night's sleep, 0 worst … 10 best."),
+    typer.Option("--sleep-quality", help="Last night's sleep, 0 worst … 10 best.", **SCORE),
 ]
 WhereOpt = Annotated[
     list[str] | None,
@@ -78,7 +87,9 @@ FlareOpt = Annotated[
 NoteOpt = Annotated[
     str | None, typer.Option("--note", "-n", help="Free text; '-' reads it from standard input.")
 ]
-EntryId = Annotated[int, typer.Argument(min=1, help="The entry's number, as `list` shows it.")]
+EntryId = Annotated[
+    int, typer.Argument(min=1, metavar="ID", help="The entry's number, as `list` shows it.")
+]
 
 
 # -- what the user typed → entry fields ---------------------------------------------------------
@@ -150,7 +161,7 @@ def collect(
         if value is not None
     }
     if sleep_hours is not None:
-        given["sleep_hours"] = round(float(sleep_hours), 2)
+        given["sleep_hours"] = sleep_hours
     if where:
         given["regions"] = checked("--where", lambda: parse_areas(where))
     if tag:
@@ -177,13 +188,6 @@ def with_note_tags(fields: dict[str, Any]) -> dict[str, Any]:
 # -- interactive prompts ----------------------------------------------------------------------
 
 
-def _hours_answer(text: str) -> float:
-    hours = float(text.strip().rstrip("h"))
-    if not 0 <= hours <= 24:
-        raise ValueError("hours of sleep are from 0 to 24")
-    return round(hours, 2)
-
-
 SCORE_LABELS = {
     "pain": "Pain 0–10",
     "fatigue": "Fatigue 0–10",
@@ -201,11 +205,11 @@ def prompt_fields(prompts: Sequence[str], first_of_day: bool) -> dict[str, Any]:
     for prompt in prompts:
         answer: Any = None
         if prompt in SCORE_LABELS:
-            answer = ask(SCORE_LABELS[prompt], score_answer(prompt))
+            answer = ask(SCORE_LABELS[prompt], read_score)
         elif prompt == "sleep":
             if first_of_day:
-                hours = ask("Hours slept last night", _hours_answer)
-                quality = ask("Sleep quality 0–10 (10 = best)", score_answer("sleep quality"))
+                hours = ask("Hours slept last night", read_hours)
+                quality = ask("Sleep quality 0–10 (10 = best)", read_score)
                 if hours is not None:
                     fields["sleep_hours"] = hours
                 if quality is not None:
@@ -241,7 +245,9 @@ def add(
     ctx: typer.Context,
     pain_arg: Annotated[
         int | None,
-        typer.Argument(metavar="[PAIN]", min=0, max=10, help="Pain 0–10.", show_default=False),
+        typer.Argument(
+            metavar="[PAIN]", help="Pain 0–10.", show_default=False, parser=typed(read_score)
+        ),
     ] = None,
     pain: PainOpt = None,
     fatigue: FatigueOpt = None,
@@ -261,10 +267,13 @@ def add(
 ) -> None:
     """Record how you feel now (or --at another time). With no values, asks on a terminal.
 
+    Any one value makes an entry: a trigger logged when it happens is a tag on its own.
+
     \b
     Examples:
       fibrolog add 6 -f 7 -w neck,shoulders -t stress -n "bad night"
       fibrolog add --flare --at "yesterday 9pm" -m "pregabalin 75mg"
+      fibrolog add -t gluten  (a trigger on its own)
       fibrolog add            (asks question by question)
     """
     import uuid
@@ -275,7 +284,7 @@ def add(
     if pain_arg is not None and pain is not None and pain_arg != pain:
         usage(f"pain given twice ({pain_arg} and --pain {pain}); give it once")
     now = clock()
-    moment = checked("--at", lambda: parse_at(at, now)) if at else now
+    moment = checked("--at", lambda: parse_at(at, now)) if at is not None else now
     fields = collect(
         pain=pain if pain is not None else pain_arg,
         fatigue=fatigue,
@@ -314,7 +323,7 @@ def add(
     else:
         from fibrolog.text import headline
 
-        typer.echo(f"Logged {headline(stored)}")
+        typer.echo(f"Logged {headline(stored, now.year)}")
 
 
 ListTag = Annotated[
@@ -323,7 +332,7 @@ ListTag = Annotated[
 ListWhere = Annotated[
     list[str] | None, typer.Option("--where", "-w", help="Only entries with this area.")
 ]
-MinPain = Annotated[int | None, typer.Option("--min-pain", min=0, max=10, help="Only pain ≥ N.")]
+MinPain = Annotated[int | None, typer.Option("--min-pain", help="Only pain ≥ N.", **SCORE)]
 FlareOnly = Annotated[bool, typer.Option("--flare", help="Only entries marked as a flare.")]
 Limit = Annotated[int, typer.Option("--limit", "-n", min=0, help="Show the newest N (0: all).")]
 
@@ -455,7 +464,7 @@ def edit(
         flare=flare,
         note=note,
     )
-    if at:
+    if at is not None:
         changes["at"] = checked("--at", lambda: parse_at(at, now))
     for wanted, name, empty in (
         (clear_where, "regions", ()),
@@ -486,13 +495,15 @@ def edit(
     else:
         from fibrolog.text import headline
 
-        typer.echo(f"Updated {headline(new)}")
+        typer.echo(f"Updated {headline(new, now.year)}")
 
 
 @commands.command()
 def delete(
     ctx: typer.Context,
-    entry_ids: Annotated[list[int], typer.Argument(min=1, help="Entry numbers to delete.")],
+    entry_ids: Annotated[
+        list[int], typer.Argument(min=1, metavar="ID...", help="Entry numbers to delete.")
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     db: DbOpt = None,
 ) -> None:
@@ -505,12 +516,13 @@ def delete(
     from fibrolog.text import headline
 
     diary = open_diary(ctx, db)
+    this_year = clock().year
     entries = [diary.get(i) for i in dict.fromkeys(entry_ids)]
     if not yes:
         for entry in entries:
-            typer.echo(f"  {headline(entry)}")
+            typer.echo(f"  {headline(entry, this_year)}")
         count = f"these {len(entries)} entries" if len(entries) > 1 else "this entry"
         typer.confirm(f"Delete {count}?", abort=True)
     deleted = diary.delete(e.id for e in entries)
     for entry in deleted:
-        typer.echo(f"Deleted {headline(entry)}")
+        typer.echo(f"Deleted {headline(entry, this_year)}")

@@ -18,8 +18,10 @@ from fibrolog.cli.options import (
     open_diary,
     period,
     print_json,
+    recovery_advice,
 )
 from fibrolog.errors import FibrologError
+from fibrolog.text import plural
 
 commands = command_family()
 
@@ -69,7 +71,7 @@ def export(
     from fibrolog.safefile import atomic_write
 
     atomic_write(output.expanduser().absolute(), (piece.encode() for piece in pieces))
-    typer.echo(f"Exported {len(entries)} entries to {output}")
+    typer.echo(f"Exported {plural(len(entries), 'entry', 'entries')} to {output}")
 
 
 @commands.command("import")
@@ -77,7 +79,9 @@ def import_command(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(exists=True, dir_okay=False, readable=True, help="A json or csv export."),
+        typer.Argument(
+            metavar="FILE", exists=True, dir_okay=False, readable=True, help="A json or csv export."
+        ),
     ],
     db: DbOpt = None,
 ) -> None:
@@ -93,10 +97,13 @@ def import_command(
         raw = file.read_bytes()
     except OSError as error:
         raise FibrologError(f"cannot read {file}: {error.strerror}") from None
-    entries = parse_import(raw)
+    entries = parse_import(raw, clock())
     del raw  # a 100k export is ~50 MB
     added, skipped = open_diary(ctx, db).import_entries(entries)
-    typer.echo(f"Imported {len(added)} entries; skipped {skipped} already in the diary.")
+    already = (
+        f"; {plural(skipped, 'entry was', 'entries were')} already in the diary" if skipped else ""
+    )
+    typer.echo(f"Imported {plural(len(added), 'entry', 'entries')}{already}.")
 
 
 @commands.command()
@@ -138,35 +145,69 @@ def info(ctx: typer.Context, db: DbOpt = None) -> None:
 
 
 @commands.command()
-def check(ctx: typer.Context, db: DbOpt = None) -> None:
+def check(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
     """Check that the diary is whole: every file, every entry, ids and the id counter.
 
     It only reads: nothing is written, not even the lock file. Exit 0 when whole, 1 if not.
+    Temporary files left by an interrupted save are reported (the next change removes them).
 
     \b
-    Example:
+    Examples:
       fibrolog check
+      fibrolog check --json
     """
     diary = open_diary(ctx, db)
     if not diary.exists():
-        typer.echo(f"No diary in {diary.folder} yet: nothing to check.")
+        if json_:
+            print_json({"folder": str(diary.folder), "whole": True, "entries": 0})
+        else:
+            typer.echo(f"No diary in {diary.folder} yet: nothing to check.")
         return
-    from fibrolog.render.console import make_console
-    from fibrolog.render.files import check_view
-
-    problems = diary.check()
+    problems = diary.problems()
+    damaged = sorted({path for _, path in problems if path is not None})
     entries = 0 if problems else sum(len(diary.year_entries(y)) for y in diary.years())
-    make_console().print(check_view(problems, str(diary.folder), entries, len(diary.years())))
+    stale = diary.stale_temp_files()
+    if json_:
+        print_json(
+            {
+                "folder": str(diary.folder),
+                "whole": not problems,
+                "entries": entries if not problems else None,
+                "year_files": len(diary.years()),
+                "problems": [message for message, _ in problems],
+                "damaged_files": [path.name for path in damaged],
+                "stale_temp_files": [path.name for path in stale],
+                "damaged_copies": [path.name for path in diary.damaged_copies()],
+            }
+        )
+    else:
+        from fibrolog.render.console import make_console
+        from fibrolog.render.files import check_view
+
+        make_console().print(
+            check_view(
+                [message for message, _ in problems],
+                str(diary.folder),
+                entries,
+                len(diary.years()),
+                [path.name for path in stale],
+                [path.name for path in diary.damaged_copies()],
+            )
+        )
     if problems:
+        advice = " ".join(recovery_advice(diary, path) for path in damaged)
         raise FibrologError(
-            f"the diary in {diary.folder} has {len(problems)} problem"
-            f"{'s' * (len(problems) > 1)}; `fibrolog backups` lists copies to restore"
+            f"the diary in {diary.folder} has {plural(len(problems), 'problem')}."
+            + (f" {advice}" if advice else "")
         )
 
 
 @commands.command()
 def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
     """List the backups (made before edits, deletes, imports and restores, and daily).
+
+    A backup holding a damaged file (one taken of a file that was already damaged) is
+    marked; `fibrolog restore latest` passes over it.
 
     \b
     Example:
@@ -191,6 +232,7 @@ def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> Non
                 "entries": entries,
                 "bytes": sum(f.stat().st_size for f in backup.files),
                 "files": [f.name for f in backup.files],
+                "damaged": diary.damaged_files(backup),
             }
         )
     if json_:
@@ -209,7 +251,10 @@ def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> Non
 @commands.command()
 def restore(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A backup name from `fibrolog backups`, or latest.")],
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help="A backup name from `fibrolog backups`, or latest."),
+    ],
     file: Annotated[
         list[str] | None,
         typer.Option("--file", help="Restore only this file of the backup, e.g. 2026.json."),
@@ -219,6 +264,8 @@ def restore(
 ) -> None:
     """Put a backup's files back into the diary (the current ones are backed up first).
 
+    `latest` is the newest backup with good copies of the files you restore.
+
     \b
     Examples:
       fibrolog backups
@@ -226,7 +273,7 @@ def restore(
       fibrolog restore latest --file 2026.json
     """
     diary = open_diary(ctx, db)
-    backup = diary.find_backup(name)
+    backup = diary.find_backup(name, file or ())
     files = ", ".join(file or [f.name for f in backup.files])
     if not yes:
         typer.confirm(
@@ -234,7 +281,59 @@ def restore(
             "(the current files are backed up first)",
             abort=True,
         )
-    safety = diary.restore(backup, file or ())
-    typer.echo(f"Restored {files} from {backup.path.name}.")
-    if safety:
-        typer.echo(f"The files it replaced are in {safety}.")
+    done = diary.restore(backup, file or ())
+    lines = [f"Restored {files} from {backup.path.name}."]
+    if done.brought_back:
+        lines.append(
+            f"It brings back {plural(done.brought_back, 'entry', 'entries')} "
+            "deleted or changed since that backup."
+        )
+    if done.left_out:
+        lines.append(
+            f"{plural(done.left_out, 'entry', 'entries')} added or changed since then "
+            f"{'is' if done.left_out == 1 else 'are'} not in it: see the copy below."
+        )
+    if done.unreadable:
+        lines.append(f"The damaged {', '.join(done.unreadable)} it replaced could not be counted.")
+    if not (done.brought_back or done.left_out or done.unreadable):
+        lines.append("The entries are the same as before.")
+    if done.safety:
+        lines.append(f"The files it replaced are in {done.safety}.")
+    typer.echo("\n".join(lines))
+
+
+@commands.command()
+def salvage(
+    ctx: typer.Context,
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="The damaged file, e.g. 2026.json or meta.json.")
+    ],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Save what can still be read of a damaged diary file, when no backup has a good copy.
+
+    The damaged file is kept beside the diary (as FILE.damaged-<time>); a fresh file takes
+    its place with every entry that can still be read. For meta.json, the id counter is
+    rebuilt above every id the diary still knows.
+
+    \b
+    Example:
+      fibrolog salvage 2026.json
+    """
+    diary = open_diary(ctx, db)
+    if not yes:
+        typer.confirm(
+            f"Move the damaged {file} aside and save what can still be read of it?", abort=True
+        )
+    done = diary.salvage(file)
+    if file == "meta.json":
+        said = f"Rebuilt meta.json: the next entry will be #{done.next_id}."
+    else:
+        said = f"Saved {plural(done.kept, 'entry', 'entries')} of {file}"
+        if file == "assessments.json":
+            said = f"Saved {plural(done.kept, 'assessment')} of {file}"
+        said += (
+            f"; {done.lost} more could not be read." if done.lost else "; nothing else was found."
+        )
+    typer.echo(f"{said}\nThe damaged file is kept as {done.damaged_copy}.")

@@ -49,6 +49,19 @@ ToOpt = Annotated[str | None, typer.Option("--to", help="Last day: a date or phr
 LastOpt = Annotated[str | None, typer.Option("--last", help="Span ending today: 7d, 4w, 3m, 1y.")]
 
 
+def typed(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """A parser of user input as Typer's `parser=`: its complaint is the usage error."""
+
+    def convert(text: str) -> T:
+        try:
+            return parse(text)
+        except (UsageProblem, ValueError) as error:  # InvalidEntry is a ValueError
+            raise typer.BadParameter(str(error)) from None
+
+    convert.__name__ = parse.__name__
+    return convert
+
+
 def checked(option: str, parse: Callable[[], T]) -> T:
     """Run a parser of user input; its complaint becomes click's usage error for `option`."""
     try:
@@ -114,12 +127,12 @@ def period(
     """The days of --from/--to or --last; either end may stay open."""
     from fibrolog.dates import parse_date, parse_span
 
-    if last and from_:
+    if last is not None and from_ is not None:
         usage("give either --last or --from, not both")
-    first = checked("--last", lambda: parse_span(last, now.date())) if last else None
-    if from_:
+    first = checked("--last", lambda: parse_span(last, now.date())) if last is not None else None
+    if from_ is not None:
         first = checked("--from", lambda: parse_date(from_, now))
-    end = checked("--to", lambda: parse_date(to, now)) if to else None
+    end = checked("--to", lambda: parse_date(to, now)) if to is not None else None
     if first and end and first > end:
         usage(f"--from {first} is after --to {end}")
     return first, end
@@ -127,7 +140,7 @@ def period(
 
 def from_to(from_: str | None, to: str | None, now: "datetime") -> tuple["date", "date"]:
     """A closed period from --from (required) and --to (default: today)."""
-    if not from_:
+    if from_ is None:
         usage("--to needs --from")
     first, last = period(from_, to, None, now)
     assert first is not None
@@ -146,13 +159,20 @@ def ask(label: str, parse: Callable[[str], T]) -> T | None:
             typer.echo(f"  {error} (Enter skips)", err=True)
 
 
-def score_answer(name: str) -> Callable[[str], int]:
-    """A parser of a 0–10 answer typed at a prompt."""
-    from fibrolog.models import check_score
+def recovery_advice(diary: "Diary", path: Path) -> str:
+    """The way out for a damaged file: the newest backup with a good copy and the command
+    that restores it; else the command that saves what can still be read."""
+    import shlex
 
-    def parse(text: str) -> int:
-        if not text.strip().isdigit():
-            raise ValueError(f"{name} is a whole number from 0 to 10")
-        return check_score(name, int(text))
-
-    return parse
+    where = shlex.quote(str(diary.folder))
+    backup = diary.good_backup_of(path)
+    if backup is None:
+        return (
+            f"No backup holds a good copy of {path.name}; save what can still be read with: "
+            f"fibrolog --db {where} salvage {path.name} (the damaged file is kept)."
+        )
+    return (
+        f"The newest good copy of {path.name} is in backup {backup.path.name} "
+        f"({backup.made:%Y-%m-%d %H:%M}); restore it with: "
+        f"fibrolog --db {where} restore {backup.path.name} --file {path.name}"
+    )

@@ -16,7 +16,6 @@ from fibrolog.cli.options import (
     command_family,
     open_diary,
     print_json,
-    score_answer,
     usage,
 )
 
@@ -86,7 +85,7 @@ def assess(
     from fibrolog.regions import parse_areas
 
     now = clock()
-    moment = checked("--at", lambda: parse_at(at, now)) if at else now
+    moment = checked("--at", lambda: parse_at(at, now)) if at is not None else now
     diary = open_diary(ctx, db)
     flags = {
         "--areas": areas,
@@ -161,9 +160,10 @@ def fiqr(
     from fibrolog.assess import FIQR_ITEMS as ITEMS
     from fibrolog.assess import FiqrResult, parse_fiqr_answers
     from fibrolog.dates import parse_at
+    from fibrolog.models import read_score
 
     now = clock()
-    moment = checked("--at", lambda: parse_at(at, now)) if at else now
+    moment = checked("--at", lambda: parse_at(at, now)) if at is not None else now
     if answers is not None:
         values = checked("--answers", lambda: parse_fiqr_answers(answers))
     elif not sys.stdin.isatty():
@@ -180,8 +180,11 @@ def fiqr(
                 typer.echo("Overall, rate …")
             elif number == 12:
                 typer.echo("Rate …")
-            collected.append(ask(f"{number:2}. {item} (0–10)", score_answer("answer")))
+            collected.append(ask(f"{number:2}. {item} (0–10)", read_score))
         values = tuple(collected)
+        if all(value is None for value in values):
+            typer.echo("No question was answered, so nothing was saved.")
+            return
     record = open_diary(ctx, db).add_assessment(FiqrResult(values).to_dict(0, moment))
     if json_:
         print_json(record)

@@ -40,7 +40,9 @@ def config_list(ctx: typer.Context) -> None:
 
 
 @config_app.command("get")
-def config_get(key: Annotated[str, typer.Argument(help="A setting, e.g. week_start.")]) -> None:
+def config_get(
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A setting, e.g. week_start.")],
+) -> None:
     """Print one setting.
 
     \b
@@ -52,10 +54,11 @@ def config_get(key: Annotated[str, typer.Argument(help="A setting, e.g. week_sta
     typer.echo(_toml_value(checked("KEY", lambda: config.get(key))))
 
 
-@config_app.command("set")
+# A value such as -5 is the value, not an option: it reaches the setting's own check.
+@config_app.command("set", context_settings={"ignore_unknown_options": True})
 def config_set(
-    key: Annotated[str, typer.Argument(help="A setting, e.g. week_start.")],
-    value: Annotated[str, typer.Argument(help="Its new value.")],
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A setting, e.g. week_start.")],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="Its new value.")],
 ) -> None:
     """Change one setting (checked before it is saved).
 

@@ -58,16 +58,18 @@ def summary(
 
     settings = load_settings()
     now = clock()
-    if sum(x is not None for x in (week, month, from_ or to)) > 1:
+    ranged = from_ is not None or to is not None
+    if sum((week is not None, month is not None, ranged)) > 1:
         usage("choose one period: --week, --month, or --from/--to")
-    if weeks and (month or from_ or to):
+    if weeks and (month is not None or ranged):
         usage("--weeks goes with --week (or alone), not with --month or --from/--to")
-    if month:
+    if month is not None:
         first, last = checked("--month", lambda: parse_month(month))
-    elif from_ or to:
+    elif ranged:
         first, last = from_to(from_, to, now)
     else:
-        first = checked("--week", lambda: parse_week(week or "this", now, settings.week_start))
+        chosen = "this" if week is None else week
+        first = checked("--week", lambda: parse_week(chosen, now, settings.week_start))
         last = first + timedelta(days=6)
     periods = [(first, last)]
     if weeks:
@@ -212,7 +214,7 @@ def report(
 
     now = clock()
     settings = load_settings()
-    if from_ or to:
+    if from_ is not None or to is not None:
         first, last = from_to(from_, to, now)
     else:
         last = now.date()

@@ -15,14 +15,11 @@ from rich.console import Console, RenderableType
 from rich.table import Column, Table
 from rich.text import Text
 
+from fibrolog.text import printable
+
 NOTHING = Text("·", style="dim")  # a value not given, or a day without entries
 GAP = 2  # cells between two columns of a quiet table (one space of padding, one of rule)
 FLEXIBLE_MIN = 10  # the narrowest a free-text column is allowed to get
-
-# Terminal control characters (escape sequences, bell, backspace …) in user text would act on
-# the terminal instead of printing; they are shown as "�". Rich strips only a few of them.
-_CONTROLS = {c: "\N{REPLACEMENT CHARACTER}" for c in (*range(0x20), *range(0x7F, 0xA0))}
-_CONTROLS_BUT_LINES = {c: shown for c, shown in _CONTROLS.items() if chr(c) not in "\n\t"}
 
 
 def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:
@@ -30,15 +27,9 @@ def make_console(file: IO[str] | None = None, width: int | None = None) -> Conso
     return Console(file=file, width=width, markup=False, emoji=False, highlight=False)
 
 
-def printable(text: str, keep_lines: bool = False) -> str:
-    """User text made safe to print: control characters become "�" (keep_lines: not \\n, \\t)."""
-    if text.isprintable():
-        return text
-    return text.translate(_CONTROLS_BUT_LINES if keep_lines else _CONTROLS)
-
-
 def user_text(text: str, style: str = "", keep_lines: bool = False) -> Text:
-    """A note, tag or med name as Rich text: literal, never markup, safe for the terminal."""
+    """A note, tag or med name as Rich text: literal, never markup, and its terminal control
+    characters shown as "�" (Rich itself strips only a few of them)."""
     return Text(printable(text, keep_lines), style=style)
 
 
@@ -60,11 +51,6 @@ def number(value: float | None, digits: int = 1, style: str = "") -> Text:
 def joined(parts: Iterable[Text], separator: str = " · ") -> Text:
     """Non-empty parts with a dim separator between them."""
     return Text(separator, style="dim").join(part for part in parts if part.plain)
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """'1 entry', '3 entries', '0 flare days'."""
-    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def natural_width(cell: RenderableType) -> int:

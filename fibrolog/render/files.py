@@ -7,7 +7,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from fibrolog.render.console import column, fitted_table, labelled, plural
+from fibrolog.render.console import column, fitted_table, labelled
+from fibrolog.text import plural
 
 
 def info_view(facts: Sequence[tuple[str, str]]) -> RenderableType:
@@ -15,15 +16,38 @@ def info_view(facts: Sequence[tuple[str, str]]) -> RenderableType:
     return labelled(facts)
 
 
-def check_view(problems: Sequence[str], folder: str, entries: int, years: int) -> RenderableType:
-    """What `check` found: each problem, or that the diary is whole."""
-    if problems:
-        return Group(*(Text(f"✗ {problem}", style="red") for problem in problems))
-    return Text(
-        f"✓ The diary in {folder} is whole: {plural(entries, 'entry', 'entries')} "
-        f"in {plural(years, 'year file')}.",
-        style="green",
-    )
+def check_view(
+    problems: Sequence[str],
+    folder: str,
+    entries: int,
+    years: int,
+    stale_temp_files: Sequence[str] = (),
+    damaged_copies: Sequence[str] = (),
+) -> RenderableType:
+    """What `check` found: each problem, or that the diary is whole; then what else lies in
+    the folder (temporary files of an interrupted save, damaged files set aside)."""
+    lines = [Text(f"✗ {problem}", style="red") for problem in problems]
+    if not problems:
+        lines.append(
+            Text(
+                f"✓ The diary in {folder} is whole: {plural(entries, 'entry', 'entries')} "
+                f"in {plural(years, 'year file')}.",
+                style="green",
+            )
+        )
+    if stale_temp_files:
+        lines.append(
+            Text(
+                f"⚠ left by an interrupted save: {', '.join(stale_temp_files)} "
+                "(the next change removes them)",
+                style="yellow",
+            )
+        )
+    if damaged_copies:
+        lines.append(
+            Text(f"· damaged files set aside by salvage: {', '.join(damaged_copies)}", style="dim")
+        )
+    return Group(*lines)
 
 
 def backups_view(rows: Sequence[dict[str, Any]], width: int) -> RenderableType:
@@ -41,7 +65,7 @@ def backups_view(rows: Sequence[dict[str, Any]], width: int) -> RenderableType:
             [
                 Text(row["name"]),
                 Text(row["made"][:16].replace("T", " ")),
-                Text(str(row["entries"])),
+                Text("damaged", style="red") if row["damaged"] else Text(str(row["entries"])),
                 Text(f"{row['bytes'] / 1024:.1f} KB"),
                 Text(", ".join(row["files"])),
             ]

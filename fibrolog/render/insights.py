@@ -8,6 +8,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from fibrolog.render.console import column, fitted_table, user_text
+from fibrolog.text import printable
 
 
 def _ci(interval: Sequence[float]) -> str:
@@ -89,6 +90,12 @@ def insights_view(result: dict[str, Any], width: int) -> RenderableType:
     for title, findings, line, if_none in sections:
         parts += [Text(""), Text(title, style="bold")]
         parts += [_item(line(f)) for f in findings] or [_item(if_none)]
+    if result["meds_as_needed"]:
+        names = ", ".join(
+            f"{printable(m['med'])} ({m['days_taken']} of {m['days_logged']} days)"
+            for m in result["meds_as_needed"]
+        )
+        parts.append(_item(f"as-needed meds are not compared: {names}"))
     parts += [Text(""), Text("Pain by weekday", style="bold")]
     weekdays = fitted_table(
         width,

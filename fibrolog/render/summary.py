@@ -12,10 +12,10 @@ from fibrolog.render.console import (
     fitted_table,
     labelled,
     number,
-    plural,
     score_style,
     user_text,
 )
+from fibrolog.text import plural
 
 SPARKS = "▁▂▃▄▅▆▇█"
 METRIC_LABELS = {
