@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta, Struct
@@ -292,3 +292,128 @@ class DayPain(Struct, frozen=True):
     @property
     def pain_max(self) -> int | None:
         return max(self.pains) if self.pains else None
+
+
+# -- treatment courses (issue 14) ---------------------------------------------------------------
+
+KINDS = ("drug", "device", "therapy", "exercise", "other")
+# The Patient Global Impression of Change: how the person feels since the course started.
+PGIC = {
+    1: "very much improved",
+    2: "much improved",
+    3: "minimally improved",
+    4: "no change",
+    5: "minimally worse",
+    6: "much worse",
+    7: "very much worse",
+}
+COURSE_RULES = {
+    "id": "a positive whole number",
+    "uid": RULES["uid"],
+    "name": "a name",
+    "kind": f"one of {', '.join(KINDS)}",
+    "as_needed": "true or false",
+    "start": "a date like 2026-11-20",
+    "stop": "a date like 2026-11-20",
+    "reason": "text",
+    "note": "text",
+    "doses": "a list of {dose, from}",
+    "ratings": "a list of {answer 1–7, date}",
+}
+
+
+class Dose(Struct, frozen=True):
+    """The dose of a course from a day on (None: no dose given, as for a device or therapy)."""
+
+    dose: str | None
+    from_: date = msgspec.field(name="from")
+
+
+class Rating(Struct, frozen=True):
+    """One answer to the Patient Global Impression of Change, 1 (very much improved) … 7."""
+
+    answer: Annotated[int, Meta(ge=1, le=7)]
+    date: date
+
+    @property
+    def label(self) -> str:
+        return PGIC[self.answer]
+
+
+class Course(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A course of treatment: a drug, a device, a therapy, an exercise programme…, from its
+    start day to the day it stopped (None while it runs), with its doses and ratings."""
+
+    id: Annotated[int, Meta(ge=0)] = 0
+    uid: Uid
+    name: str
+    kind: Literal["drug", "device", "therapy", "exercise", "other"] = "drug"
+    as_needed: bool = False
+    start: date
+    stop: date | None = None
+    reason: str = ""
+    note: str = ""
+    doses: tuple[Dose, ...] = ()
+    ratings: tuple[Rating, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.name.strip() or self.name != " ".join(self.name.split()):
+            raise InvalidEntry(f"a course needs a name with single spaces, not {self.name!r}")
+        if self.stop is not None and self.stop < self.start:
+            raise InvalidEntry(f"the course stops ({self.stop}) before it starts ({self.start})")
+        froms = [d.from_ for d in self.doses]
+        if froms != sorted(froms) or any(not self.start <= day for day in froms):
+            raise InvalidEntry("doses must be in date order, none before the course starts")
+        if any(r.date < self.start for r in self.ratings):
+            raise InvalidEntry("a course is rated on or after the day it starts")
+
+    @classmethod
+    def build(cls, **fields: Any) -> "Course":
+        """A course with every field checked; InvalidEntry names the first problem."""
+        try:
+            return msgspec.convert(fields, cls)
+        except msgspec.ValidationError as error:
+            message, _, where = str(error).rpartition(" - at `$.")
+            field = re.split(r"[.\[]", where.rstrip("`"), maxsplit=1)[0]
+            if message[:1].isupper() and field in COURSE_RULES:
+                raise InvalidEntry(f"{field} must be {COURSE_RULES[field]}") from None
+            raise explain(error) from None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, id: int | None = None) -> "Course":
+        if not isinstance(data, Mapping):
+            raise InvalidEntry("a course must be a JSON object")
+        fields = {**data, **({} if id is None else {"id": id})}
+        for key in ("doses", "ratings"):
+            if isinstance(fields.get(key), list):
+                fields[key] = tuple(fields[key])
+        return cls.build(**fields)
+
+    def replace(self, **changes: Any) -> "Course":
+        """A checked copy with `changes` made."""
+        return Course.build(**(msgspec.structs.asdict(self) | changes))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (dates as ISO text, lists as lists)."""
+        return msgspec.json.decode(msgspec.json.encode(self))  # type: ignore[no-any-return]
+
+    @property
+    def key(self) -> str:
+        """The name as courses are matched: without regard to case."""
+        return self.name.casefold()
+
+    @property
+    def running(self) -> bool:
+        return self.stop is None
+
+    def dose_on(self, day: date) -> str | None:
+        """The dose in force on `day` (None before the first dose or with none given)."""
+        current = None
+        for dose in self.doses:
+            if dose.from_ <= day:
+                current = dose.dose
+        return current
+
+    def covers(self, day: date) -> bool:
+        """Whether the course was running on `day` (the stop day itself is off it)."""
+        return self.start <= day and (self.stop is None or day < self.stop)

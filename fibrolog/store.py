@@ -28,6 +28,7 @@ from tinydb.table import Document
 from fibrolog.errors import CorruptDiary, FibrologError, NotFound
 from fibrolog.models import (
     FIELDS,
+    Course,
     DayPain,
     Entry,
     Hours,
@@ -38,6 +39,7 @@ from fibrolog.models import (
 from fibrolog.safefile import atomic_write, ensure_private_dir, exclusive_lock
 
 ENTRIES = "entries"
+COURSES = "treatments"
 STORED_FIELDS = frozenset(FIELDS) - {"id"}  # a stored document keeps its id as its key
 META = "_meta"
 KEEP_BACKUPS = 20
@@ -46,7 +48,7 @@ MAX_OFFSET_AHEAD = timedelta(hours=12)  # UTC offsets run from -12:00 to +14:00
 Tables = dict[str, dict[str, Any]]
 # The diary's own files; a temporary copy of one (see safefile.atomic_write) is
 # ".<name>.<pid>.tmp", and a damaged one that `salvage` moved aside "<name>.damaged-<time>".
-DIARY_FILE = r"(?:meta|assessments|\d{4})\.json"
+DIARY_FILE = r"(?:meta|assessments|treatments|\d{4})\.json"
 TEMP_FILE = re.compile(rf"\.{DIARY_FILE}\.\d+\.tmp")
 DAMAGED_COPY = re.compile(rf"{DIARY_FILE}\.damaged-\d{{8}}T\d{{6}}")
 
@@ -137,7 +139,8 @@ def _diagnosis(error: msgspec.DecodeError) -> str:
 
 def table_of(file_name: str) -> str:
     """The table a diary file must hold, by its name."""
-    return {"meta.json": META, "assessments.json": "assessments"}.get(file_name, ENTRIES)
+    tables = {"meta.json": META, "assessments.json": "assessments", "treatments.json": COURSES}
+    return tables.get(file_name, ENTRIES)
 
 
 def dump_tables(data: Tables) -> bytes:
@@ -320,6 +323,12 @@ def entry_key(entry: Entry) -> tuple[datetime, int]:
     return entry.at.astimezone(UTC), entry.id
 
 
+def _course_document(course: Course) -> dict[str, Any]:
+    body = course.to_dict()
+    del body["id"]  # the TinyDB document id is the course id
+    return body
+
+
 def _document(entry: Entry) -> dict[str, Any]:
     body = entry.to_dict()
     del body["id"]  # the TinyDB document id is the entry id
@@ -425,7 +434,7 @@ class Diary:
 
     def data_files(self) -> list[Path]:
         files = [self.meta_path, *(self.year_path(y) for y in self.years())]
-        files.append(self.folder / "assessments.json")
+        files += [self.assessments_path, self.courses_path]
         return [f for f in files if f.exists()]
 
     @contextmanager
@@ -826,6 +835,78 @@ class Diary:
                 found.append({"id": int(key), **body})
         return sorted(found, key=lambda a: (datetime.fromisoformat(a["at"]), a["id"]))
 
+    # -- treatment courses -------------------------------------------------------------------
+
+    @property
+    def courses_path(self) -> Path:
+        return self.folder / "treatments.json"
+
+    def courses(self) -> list[Course]:
+        """Every treatment course, by start day (then id)."""
+        tables = load_tables(self.courses_path, COURSES) or {}
+        found = []
+        for key, document in tables.get(COURSES, {}).items():
+            try:
+                found.append(Course.from_dict(document, id=int(key)))
+            except InvalidEntry as error:
+                raise CorruptDiary(
+                    f"{self.courses_path} is damaged: course #{key}: {error}", self.courses_path
+                ) from None
+        return sorted(found, key=lambda c: (c.start, c.id))
+
+    def add_course(self, course: Course) -> Course:
+        """Store a new course with the next course id (never reused)."""
+        return self.add_courses([course])[0]
+
+    def add_courses(self, courses: Iterable[Course]) -> list[Course]:
+        with self.locked():
+            self.open()
+            db = TinyDB(self.courses_path, storage=AtomicJSONStorage, table=COURSES)
+            tables = db.storage.read() or {}
+            counter = tables.get(META, {}).get("1", {}).get("next_id")
+            known = (int(k) for k in tables.get(COURSES, {}))
+            next_id = counter if isinstance(counter, int) else max(known, default=0) + 1
+            self._daily_snapshot([self.courses_path])
+            stored = [replace(c, id=next_id + i) for i, c in enumerate(courses)]
+            if not stored:
+                return []
+            db.table(COURSES, cache_size=0).insert_multiple(
+                Document(_course_document(c), doc_id=c.id) for c in stored
+            )
+            db.table(META, cache_size=0).upsert(
+                Document({"next_id": next_id + len(stored)}, doc_id=1)
+            )
+            return stored
+
+    def update_course(self, course: Course) -> Course:
+        """Replace the stored course with the same id, backing the file up first."""
+        with self.locked():
+            self.open()
+            db = TinyDB(self.courses_path, storage=AtomicJSONStorage, table=COURSES)
+            if str(course.id) not in (db.storage.read() or {}).get(COURSES, {}):
+                raise NotFound(f"there is no course #{course.id}; `fibrolog treatment list --all`")
+            self.backup([self.courses_path])
+            db.table(COURSES, cache_size=0).upsert(
+                Document(_course_document(course), doc_id=course.id)
+            )
+            return course
+
+    def delete_course(self, course_id: int) -> Course:
+        """Remove a course after backing the file up. Its id is never reused."""
+        with self.locked():
+            self.open()
+            found = {c.id: c for c in self.courses()}
+            if course_id not in found:
+                raise NotFound(f"there is no course #{course_id}; `fibrolog treatment list --all`")
+            db = TinyDB(self.courses_path, storage=AtomicJSONStorage, table=COURSES)
+            self.backup([self.courses_path])
+            tables = db.storage.read() or {}
+            if not isinstance(tables.get(META, {}).get("1", {}).get("next_id"), int):
+                # keep the counter above the deleted id, so it is never handed out again
+                db.table(META, cache_size=0).upsert(Document({"next_id": max(found) + 1}, doc_id=1))
+            db.table(COURSES, cache_size=0).remove(doc_ids=[course_id])
+            return found[course_id]
+
     # -- checking and restoring -------------------------------------------------------------
 
     def check(self) -> list[str]:
@@ -888,6 +969,11 @@ class Diary:
                 load_tables(self.assessments_path, "assessments")
             except CorruptDiary as error:
                 problems.append((str(error), self.assessments_path))
+        if self.courses_path.exists():
+            try:
+                self.courses()
+            except CorruptDiary as error:
+                problems.append((str(error), self.courses_path))
         return problems
 
     def good_backup_of(self, path: Path) -> Backup | None:
@@ -987,7 +1073,7 @@ class Diary:
         if not re.fullmatch(DIARY_FILE, name):
             raise FibrologError(
                 f"{name!r} is not a diary file; salvage works on meta.json, a year file "
-                "such as 2026.json, or assessments.json"
+                "such as 2026.json, assessments.json or treatments.json"
             )
         with self.locked():
             try:
@@ -1002,6 +1088,11 @@ class Diary:
                 if name == "assessments.json":
                     if isinstance(body.get("kind"), str) and isinstance(body.get("at"), str):
                         kept[key] = body
+                elif name == "treatments.json":
+                    try:
+                        kept[key] = _course_document(Course.from_dict(body, id=int(key)))
+                    except InvalidEntry:
+                        continue
                 elif name != "meta.json":
                     try:
                         entry = Entry.from_dict(body, id=int(key))
@@ -1010,12 +1101,18 @@ class Diary:
                     if entry.at.year == int(name[:4]):
                         kept[key] = _document(entry)
             if name != "meta.json":
-                atomic_write(path, dump_tables({table_of(name): kept}))
+                tables: Tables = {table_of(name): kept}
+                if name == "treatments.json":  # course ids are never handed out twice either
+                    seen = [int(key) for key in found] + [0]
+                    tables[META] = {"1": {"next_id": max(seen) + 1 + broken}}
+                atomic_write(path, dump_tables(tables))
             known = self._ids_in_year_files()
             counter = self._counter_after(known)
             self._write_meta(counter)
             self._checked = False
             lost = 0 if name == "meta.json" else len(found) - len(kept) + broken
+            if name == "treatments.json":
+                lost -= sum(1 for body in found.values() if set(body) == {"next_id"})
             return Salvaged(name, len(kept), lost, aside, counter.next_id)
 
     def _ids_in_year_files(self) -> set[int]:

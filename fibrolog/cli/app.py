@@ -37,6 +37,7 @@ COMMANDS = {
     "flares": "views",
     "insights": "views",
     "report": "views",
+    "treatment": "treatments",
     "assess": "selfassess",
     "fiqr": "selfassess",
     "assessments": "selfassess",

@@ -7,9 +7,9 @@ loads only what it uses.
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer._click.exceptions import UsageError  # typer 0.28 vendors click; pinned in pyproject
@@ -19,7 +19,8 @@ from fibrolog.errors import UsageProblem
 if TYPE_CHECKING:
     from datetime import date, datetime
 
-    from fibrolog.config import Settings
+    from fibrolog.config import FlareSettings, Settings
+    from fibrolog.models import Course
     from fibrolog.store import Diary
 
 T = TypeVar("T")
@@ -176,3 +177,43 @@ def recovery_advice(diary: "Diary", path: Path) -> str:
         f"({backup.made:%Y-%m-%d %H:%M}); restore it with: "
         f"fibrolog --db {where} restore {backup.path.name} --file {path.name}"
     )
+
+
+def read_reviews(
+    diary: "Diary",
+    chosen: Sequence["Course"],
+    courses: Sequence["Course"],
+    today: "date",
+    settings: "FlareSettings",
+    baseline: int = 28,
+    skip: int = 14,
+) -> list[dict[str, Any]]:
+    """The reviews of the `chosen` courses (their JSON forms), reading from the diary only
+    the days each one looks at: whole entries for its windows, light history before them."""
+    from fibrolog.review import entry_days, reads_from, review
+
+    if not chosen:
+        return []
+    history = diary.day_pains(min(reads_from(c, today, baseline) for c in chosen), today)
+    assessments = diary.assessments()
+    results = []
+    for course in chosen:
+        entries = {
+            e.id: e
+            for first, last in entry_days(course, today, baseline, skip)
+            for e in diary.entries(first, last)
+        }
+        results.append(
+            review(
+                course,
+                courses,
+                entries.values(),
+                history,
+                assessments,
+                today,
+                settings,
+                baseline,
+                skip,
+            )
+        )
+    return results
