@@ -2,14 +2,16 @@
 
 The pattern mirrors what people with fibromyalgia describe: pain around a baseline that drifts
 slowly, flares every few weeks lasting a few days, preceded by trigger tags (stress, poor
-sleep, weather, overexertion) and worse sleep; stiffness worst in the morning; daily meds.
+sleep, weather, overexertion) and worse sleep; stiffness worst in the morning; daily meds; a new
+drug that helps by about a third after a few weeks; a rescue painkiller on bad days.
 """
 
 import random
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from fibrolog.dates import attach
-from fibrolog.models import Entry, Med
+from fibrolog.models import Course, Dose, Entry, Med, Rating
 from fibrolog.regions import WPI_AREAS, canonical_areas
 
 TRIGGERS = ("stress", "poor-sleep", "weather", "overexertion", "travel")
@@ -30,6 +32,66 @@ FLARE_NOTES = (
 )
 DAILY_MED = Med("pregabalin", "75mg")
 RESCUE_MED = Med("ibuprofen", "400mg")
+# A course that helps: duloxetine from a third of the way in, 30 mg then 60 mg after two
+# weeks; pain falls by about a third, the effect building from its second week to its fifth.
+NEW_DRUG = "duloxetine"
+NEW_DRUG_EFFECT = 0.33
+ONSET_DAYS, FULL_EFFECT_DAYS = 7, 28
+EXERCISE = "walking programme"
+
+
+def drug_start(first: date, days: int) -> date | None:
+    """The day the demo's new drug starts (None when the diary is too short to show it)."""
+    return first + timedelta(days=days // 3) if days >= 60 else None
+
+
+def courses(days: int, now: datetime) -> list[Course]:
+    """The demo's treatment courses: the new drug (with a dose change and a rating), the
+    rescue painkiller taken as needed for a year, and an exercise programme begun ten days
+    ago."""
+    last = now.date()
+    first = last - timedelta(days=days - 1)
+    rescue_since = first - timedelta(days=365)
+    found = [
+        Course(
+            uid=uuid.UUID(int=1).hex,
+            name=RESCUE_MED.name,
+            as_needed=True,
+            start=rescue_since,
+            doses=(Dose(RESCUE_MED.dose, rescue_since),),
+        )
+    ]
+    start = drug_start(first, days)
+    if start is not None:
+        found.append(
+            Course(
+                uid=uuid.UUID(int=2).hex,
+                name=NEW_DRUG,
+                start=start,
+                doses=(Dose("30mg", start), Dose("60mg", start + timedelta(days=14))),
+                ratings=(Rating(2, last - timedelta(days=3)),),
+                note="started for pain and sleep",
+            )
+        )
+    if days >= 14:
+        found.append(
+            Course(
+                uid=uuid.UUID(int=3).hex,
+                name=EXERCISE,
+                kind="exercise",
+                start=last - timedelta(days=10),
+                note="20 minutes, most days",
+            )
+        )
+    return found
+
+
+def _drug_factor(day: date, start: date | None) -> float:
+    """How much of the pain the new drug leaves on `day` (1: none taken away)."""
+    if start is None or day < start + timedelta(days=ONSET_DAYS):
+        return 1.0
+    built = (day - start - timedelta(days=ONSET_DAYS)).days / (FULL_EFFECT_DAYS - ONSET_DAYS)
+    return 1 - NEW_DRUG_EFFECT * min(1.0, built)
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -69,6 +131,7 @@ def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
     last = now.date()
     first = last - timedelta(days=days - 1)
     flare_days, preludes = _plan_flares(rng, first, last)
+    new_drug = drug_start(first, days)
     wall_now = now.replace(tzinfo=None)
     baseline = rng.uniform(3.5, 4.5)
     entries: list[Entry] = []
@@ -78,6 +141,7 @@ def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
         in_flare = day in flare_days
         triggers = preludes.get(day, [])
         level = baseline + (rng.uniform(2.8, 4.2) if in_flare else 0) + (0.6 if triggers else 0)
+        level *= _drug_factor(day, new_drug)
         sleep_hours = round(
             _clamp(rng.gauss(6.9 - (1.6 if (in_flare or triggers) else 0), 0.7), 3, 10), 1
         )
@@ -96,6 +160,9 @@ def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
             if rng.random() < 0.25:
                 tags.add(rng.choice(EVERYDAY_TAGS))
             meds = [DAILY_MED] if k in (0, per_day - 1) else []
+            if new_drug is not None and day >= new_drug and k == 0:
+                dose = "30mg" if day < new_drug + timedelta(days=14) else "60mg"
+                meds.append(Med(NEW_DRUG, dose))
             if in_flare and pain >= 7 and k == 0:
                 meds.append(RESCUE_MED)
             note = ""

@@ -8,9 +8,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from msgspec import Struct
+
 from fibrolog.dates import FUTURE_SLACK
 from fibrolog.errors import FibrologError
-from fibrolog.models import FIELDS, Entry, InvalidEntry, Med
+from fibrolog.models import FIELDS, Course, Entry, InvalidEntry, Med
 from fibrolog.text import plural
 
 # The entry fields in their JSON order; symptoms get one `symptom:NAME` column each instead.
@@ -46,11 +48,21 @@ def json_array(items: Iterable[object], depth: int = 0) -> Iterator[str]:
     yield "\n" + "  " * depth + "]" if opened else "[]"
 
 
-def iter_json(entries: Iterable[Entry], exported: datetime, schema: int) -> Iterator[str]:
-    """The JSON export (SPEC §4) in pieces."""
+def iter_json(
+    entries: Iterable[Entry],
+    exported: datetime,
+    schema: int,
+    courses: Sequence[Course] = (),
+    assessments: Sequence[dict[str, Any]] = (),
+) -> Iterator[str]:
+    """The JSON export (SPEC §4) in pieces, with the treatment courses and self-assessments."""
     head = {"format": "fibrolog", "schema": schema, "exported": exported.isoformat()}
     yield json.dumps(head, ensure_ascii=False, indent=2).removesuffix("\n}") + ',\n  "entries": '
     yield from json_array((e.to_dict() for e in entries), depth=1)
+    yield ',\n  "treatments": '
+    yield from json_array((c.to_dict() for c in courses), depth=1)
+    yield ',\n  "assessments": '
+    yield from json_array(assessments, depth=1)
     yield "\n}\n"
 
 
@@ -141,8 +153,23 @@ def iter_markdown(entries: Iterable[Entry]) -> Iterator[str]:
 # -- import ---------------------------------------------------------------------------------
 
 
-def parse_import(data: bytes | str, now: datetime) -> list[Entry]:
-    """Entries from a JSON or CSV export (UTF-8), recognised by content, by the rules of a new
+class Imported(Struct, frozen=True):
+    """What an export holds: entries, and (in JSON) treatment courses and self-assessments."""
+
+    entries: list[Entry]
+    courses: list[Course] = []
+    assessments: list[dict[str, Any]] = []
+
+
+class _Others(Struct):
+    """The parts of a JSON export beside its entries (read without building the entries)."""
+
+    treatments: list[Any] = []
+    assessments: list[Any] = []
+
+
+def parse_import(data: bytes | str, now: datetime) -> Imported:
+    """What a JSON or CSV export (UTF-8) holds, recognised by content, by the rules of a new
     entry (none more than 5 minutes after `now`). All or nothing: any bad row raises
     FibrologError naming every bad row."""
     raw = data.encode() if isinstance(data, str) else data
@@ -161,9 +188,58 @@ def parse_import(data: bytes | str, now: datetime) -> list[Entry]:
         except UnicodeDecodeError:
             raise FibrologError("cannot import: the file is not UTF-8 text") from None
         entries = _entries(_csv_records(text), "row", now)
-    if not entries:
+    others = _others(stripped)
+    courses = _courses(others.treatments)
+    assessments = _assessments(others.assessments)
+    if not (entries or courses or assessments):
         raise FibrologError("nothing to import: the file holds no entries")
-    return entries
+    return Imported(entries, courses, assessments)
+
+
+def _others(raw: bytes) -> _Others:
+    import msgspec
+
+    if raw[:1] != b"{":
+        return _Others()
+    try:
+        return msgspec.json.decode(raw, type=_Others)
+    except msgspec.ValidationError as error:
+        raise FibrologError(f"cannot import: {error}") from None
+
+
+def _courses(records: list[Any]) -> list[Course]:
+    courses, problems = [], []
+    for number, record in enumerate(records, start=1):
+        try:
+            courses.append(
+                Course.from_dict({**record, "id": 0} if isinstance(record, dict) else record)
+            )
+        except InvalidEntry as error:
+            problems.append(f"  treatment {number}: {error}")
+    if problems:
+        raise FibrologError(
+            f"nothing imported: {plural(len(problems), 'invalid treatment course')}\n"
+            + "\n".join(problems)
+        )
+    return courses
+
+
+def _assessments(records: list[Any]) -> list[dict[str, Any]]:
+    problems = [
+        f"  assessment {number}: needs a kind (acr2016 or fiqr) and a time"
+        for number, record in enumerate(records, start=1)
+        if not (
+            isinstance(record, dict)
+            and record.get("kind") in ("acr2016", "fiqr")
+            and isinstance(record.get("at"), str)
+        )
+    ]
+    if problems:
+        raise FibrologError(
+            f"nothing imported: {plural(len(problems), 'invalid self-assessment')}\n"
+            + "\n".join(problems)
+        )
+    return [{k: v for k, v in record.items() if k != "id"} for record in records]
 
 
 def _entries(records: Iterable[tuple[int, Any]], label: str, now: datetime) -> list[Entry]:

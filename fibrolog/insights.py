@@ -5,7 +5,7 @@ on ranks, and the intervals are a percentile bootstrap with a fixed seed (reprod
 """
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, timedelta
 from statistics import correlation, fmean
 from typing import Any
@@ -197,9 +197,18 @@ def weekday_findings(days: dict[date, Day], first: date, last: date) -> list[dic
     ]
 
 
-def insights(entries: Iterable[Entry], first: date, last: date) -> dict[str, Any]:
+def insights(
+    entries: Iterable[Entry],
+    first: date,
+    last: date,
+    course_names: Collection[str] = (),
+    treatments: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
     """All findings for [first, last]. Pass entries from `reads_from(first)` on, so a med's
-    first use can be told from one taken before the window."""
+    first use can be told from one taken before the window.
+
+    `treatments` are the reviews of the courses that started or stopped in the period; a
+    med whose name (without regard to case) is in `course_names` is left to them."""
     days = group_days(e for e in entries if reads_from(first) <= e.at.date() <= last)
     window = {d: day for d, day in days.items() if first <= d <= last}
     return {
@@ -211,10 +220,14 @@ def insights(entries: Iterable[Entry], first: date, last: date) -> dict[str, Any
             "quality": sleep_finding(window, "sleep_quality"),
         },
         "tags": tag_findings(days, first, last),
-        "meds": med_findings(days, first, last),
+        "treatments": list(treatments),
+        "meds": [
+            m for m in med_findings(days, first, last) if m["med"].casefold() not in course_names
+        ],
         "meds_as_needed": [
             {"med": name, "days_taken": used, "days_logged": logged}
             for name, (used, logged) in as_needed_meds(days, last).items()
+            if name.casefold() not in course_names
         ],
         "weekdays": weekday_findings(days, first, last),
     }

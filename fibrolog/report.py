@@ -26,7 +26,7 @@ from fibrolog.analysis import (
 )
 from fibrolog.config import Settings
 from fibrolog.insights import tag_findings
-from fibrolog.models import Entry
+from fibrolog.models import Course, Entry
 from fibrolog.regions import ALL_AREAS, wpi
 
 NOTES_BUDGET = 3000  # characters of flare-day notes: at most about a page
@@ -184,8 +184,11 @@ def build(
     made: datetime,
     name: str | None = None,
     assessments: Sequence[dict[str, Any]] = (),
+    courses: Sequence[Course] = (),
+    reviews: Sequence[dict[str, Any]] = (),
 ) -> str:
-    """The report's HTML for [first, last]. `entries` must reach back to `reads_from(...)`."""
+    """The report's HTML for [first, last]. `entries` must reach back to `reads_from(...)`;
+    `reviews` are those of the `courses` that ran in the period."""
     summary = summarize(entries, first, last, settings.flare)
     length = (last - first).days + 1
     previous = summarize(
@@ -236,6 +239,7 @@ def build(
         f'<section class="cards">{"".join(headline)}</section>',
         '<section class="two"><div><h2>Weekly averages</h2>',
         trend,
+        timeline(courses, first, last, len(weeks)),
         sleep,
         "</div><div><h2>Daily pain</h2>",
         calendar(summary, flare_dates),
@@ -249,6 +253,7 @@ def build(
         _tags_table(summary, tags),
         _meds_table(meds, summary.days_logged),
         _assessments_block(assessments),
+        _reviews_table(reviews),
         "</div></section>",
         _notes_block(notes),
         '<footer class="muted small">Self-reported by the patient with fibrolog. Scores are 0–10; '
@@ -258,6 +263,90 @@ def build(
         "</body></html>",
     ]
     return "\n".join(html)
+
+
+def timeline(courses: Sequence[Course], first: date, last: date, weeks: int) -> str:
+    """The treatment courses of the period as bars on the weekly chart's time axis (the same
+    width, margin and step), a dose change marked by a tick and the new dose."""
+    shown = [c for c in courses if c.start <= last and (c.stop is None or c.stop > first)]
+    if not shown:
+        return ""
+    width, left = 330, 26
+    plot_w = width - left - 8
+    step = plot_w / max(1, weeks - 1)
+    row = 16
+    height = row * len(shown) + 4
+
+    def x(day: date) -> float:
+        return left + min(max((day - first).days / 7 * step, 0), plot_w)
+
+    parts = [
+        f'<svg class="timeline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        'role="img" aria-label="Treatment courses over the period">'
+    ]
+    for i, course in enumerate(shown):
+        y = 2 + i * row
+        end = last if course.stop is None else min(last, course.stop - timedelta(days=1))
+        x0, x1 = x(max(course.start, first)), x(end)
+        colour = "#b7c9e2" if course.as_needed else "#5b8cc4"
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 3):.1f}" height="{row - 4}" '
+            f'rx="3" fill="{colour}"><title>{escape(course.name)}</title></rect>'
+        )
+        label = course.name + (" (as needed)" if course.as_needed else "")
+        dose = course.dose_on(max(course.start, first))
+        if dose:
+            label += f" {dose}"
+        parts.append(f'<text x="{x0 + 3:.1f}" y="{y + row - 7}" class="tl">{escape(label)}</text>')
+        for change in course.doses[1:]:
+            if first <= change.from_ <= last:
+                cx = x(change.from_)
+                parts.append(
+                    f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y - 1}" y2="{y + row - 3}" '
+                    'stroke="#222" stroke-width="1.5"/>'
+                    f'<text x="{cx + 2:.1f}" y="{y + row - 7}" class="tl">'
+                    f"{escape(change.dose or '')}</text>"
+                )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _reviews_table(reviews: Sequence[dict[str, Any]]) -> str:
+    """Each course's review in a row: pain before and on it, the change and its size."""
+    if not reviews:
+        return ""
+    rows = []
+    for r in reviews:
+        course = r["course"]
+        if course["as_needed"]:
+            days = r["as_needed_days"]
+            verdict = (
+                f"as needed: pain {_f(days['pain_taken'])} on days taken, "
+                f"{_f(days['pain_not_taken'])} on others"
+            )
+            before = on = "–"
+        elif r["on"] is None:
+            verdict = f"too early (from {r['judge_from']})" if r["judge_from"] else "too short"
+            before, on = _f(r["baseline"]["pain"]), "–"
+        else:
+            before, on = _f(r["baseline"]["pain"]), _f(r["on"]["pain"])
+            pct = r["pain_change_pct"]
+            verdict = r["importance"] or "too few days to judge"
+            if r["importance"] and pct is not None:
+                verdict = f"{pct:+.0f} %: {verdict}"
+            if r["other_changes"] or r["bad_spell"]:
+                verdict += " (confounded)" if r["other_changes"] else " (began in a bad spell)"
+        rows.append(
+            f"<tr><td>{escape(course['name'])}</td><td>{course['start']}</td>"
+            f"<td>{before}</td><td>{on}</td><td>{escape(verdict)}</td></tr>"
+        )
+    return (
+        "<h2>Treatments: 4 weeks before vs the latest 4 on it</h2><table><tr><th>course</th>"
+        "<th>from</th><th>pain before</th><th>on it</th><th>change (IMMPACT)</th></tr>"
+        + "".join(rows)
+        + "</table><p class='muted small'>Mean daily pain; the first 2 weeks on a treatment "
+        "are left out. An association in the diary, not proof of cause.</p>"
+    )
 
 
 def _weekly(entries: Sequence[Entry], first: date, last: date, settings: Settings) -> list[Summary]:
@@ -386,7 +475,7 @@ header p { margin: 0; color: #444; } .name { font-weight: 600; font-size: 14px; 
 .two { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; break-inside: avoid; }
 table { border-collapse: collapse; width: 100%; font-size: 11px; }
 th, td { text-align: left; padding: 2px 4px; border-bottom: 1px solid #eee; vertical-align: top; }
-.ax { font: 9px sans-serif; fill: #555; }
+.ax { font: 9px sans-serif; fill: #555; } .tl { font: 9px sans-serif; fill: #111; }
 svg { max-width: 100%; height: auto; }
 .notes ul { columns: 2; padding-left: 16px; margin: 0; } .notes li { break-inside: avoid; margin-bottom: 3px; }
 footer { margin-top: 10px; }

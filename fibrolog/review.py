@@ -165,7 +165,8 @@ def window(
 
 
 def other_changes(course: Course, courses: Iterable[Course], spans_: Spans) -> list[dict[str, str]]:
-    """Other courses that started, stopped or changed dose inside either window."""
+    """Other courses that started, stopped or changed dose inside either window (a course
+    taken as needed is a rescue, not a change of regime, and is left out)."""
     ranges = [spans_.baseline, *([spans_.on] if spans_.on else [])]
 
     def inside(day: date | None) -> bool:
@@ -173,7 +174,7 @@ def other_changes(course: Course, courses: Iterable[Course], spans_: Spans) -> l
 
     found = []
     for other in courses:
-        if other.id == course.id and other.uid == course.uid:
+        if (other.id == course.id and other.uid == course.uid) or other.as_needed:
             continue
         events = [("started", other.start), ("stopped", other.stop)]
         events += [("dose change", d.from_) for d in other.doses[1:]]

@@ -369,7 +369,9 @@ class Diary:
             )
 
     def exists(self) -> bool:
-        return self.meta_path.exists() or bool(self.years())
+        return any(
+            path.exists() for path in (self.meta_path, self.courses_path, self.assessments_path)
+        ) or bool(self.years())
 
     def read_meta(self) -> Meta:
         """meta.json, checked; a fresh diary has schema 1 and next id 1."""
@@ -820,6 +822,19 @@ class Diary:
             db.table("assessments", cache_size=0).insert(Document(body, doc_id=next_id))
             return {"id": next_id, **body}
 
+    def import_assessments(self, records: Iterable[dict[str, Any]]) -> tuple[int, int]:
+        """Add the self-assessments the diary lacks (the same kind at the same time is the
+        same one); returns (added, skipped)."""
+        incoming = list(records)
+        known = {(a["kind"], a["at"]) for a in self.assessments()}
+        fresh = [r for r in incoming if (r["kind"], r["at"]) not in known]
+        if fresh:
+            with self.locked():
+                self.backup([self.assessments_path])
+            for record in fresh:
+                self.add_assessment(record)
+        return len(fresh), len(incoming) - len(fresh)
+
     def assessments(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Stored assessments, oldest first (by `at`)."""
         self.open()
@@ -890,6 +905,17 @@ class Diary:
                 Document(_course_document(course), doc_id=course.id)
             )
             return course
+
+    def import_courses(self, courses: Iterable[Course]) -> tuple[list[Course], int]:
+        """Add the courses whose uid the diary lacks (new ids); returns (added, skipped)."""
+        incoming = list(courses)
+        known = {c.uid for c in self.courses()}
+        fresh = [c for c in incoming if c.uid not in known]
+        if fresh:
+            with self.locked():
+                self.backup([self.courses_path])
+            return self.add_courses(fresh), len(incoming) - len(fresh)
+        return [], len(incoming)
 
     def delete_course(self, course_id: int) -> Course:
         """Remove a course after backing the file up. Its id is never reused."""

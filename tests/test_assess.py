@@ -246,6 +246,7 @@ def test_insights_command(run: Run) -> None:
         "days_logged",
         "sleep",
         "tags",
+        "treatments",
         "meds",
         "meds_as_needed",
         "weekdays",

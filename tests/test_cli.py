@@ -287,14 +287,15 @@ def test_info_and_version(run: Run, diary_dir: Path) -> None:
     text = run("info").stdout
     shown = lines(text)
     assert shown[:6] == [
-        "fibrolog      0.1.0",
-        f"diary folder  {diary_dir}",
-        "entries       2",
-        "first entry   #1 Sat 01 Mar 10:00 2025",
-        "last entry    #2 Mon 23 Nov 09:15 2026",
-        "year file     2025.json  0.3 KiB",
+        "fibrolog          0.1.0",
+        f"diary folder      {diary_dir}",
+        "entries           2",
+        "first entry       #1 Sat 01 Mar 10:00 2025",
+        "last entry        #2 Mon 23 Nov 09:15 2026",
+        "year file         2025.json  0.3 KiB",
     ]
-    assert shown[6].startswith("              2026.json  ")
+    assert shown[6].startswith("                  2026.json  ")
+    assert shown[7:9] == ["treatments        0 courses, 0 running", "self-assessments  0"]
     assert f"backups 1 in {diary_dir / 'backups'}, newest 2026" in flat(text)
     assert run("--version").stdout.startswith("fibrolog ")
 

@@ -102,13 +102,20 @@ def test_the_report_gives_the_wpi_of_the_last_7_days_and_the_weekly_series(
 
 
 def test_insights_leave_out_a_rescue_med_and_say_so(run: Run, run_json) -> None:  # type: ignore[no-untyped-def]
-    assert run("demo", "--days", "120").exit_code == 0
+    from datetime import date, timedelta
+
+    for n in range(60):  # a daily med from day 20 on; a rescue pill on the worst days
+        day = f"{date(2026, 9, 25) + timedelta(days=n)} 09:00"
+        meds = ["-m", "pregabalin 75mg"] if n >= 20 else []
+        if n % 11 == 0:
+            meds += ["-m", "ibuprofen 400mg"]
+        assert run("add", str(6 if n < 20 else 4), "--at", day, *meds).exit_code == 0
     found = run_json("insights")
-    assert "ibuprofen" not in [m["med"] for m in found["meds"]]
+    assert [m["med"] for m in found["meds"]] == ["pregabalin"]
     assert [m["med"] for m in found["meds_as_needed"]] == ["ibuprofen"]
     text = flat(run("insights").stdout)
     assert "as-needed meds are not compared: ibuprofen (" in text
-    assert "ibuprofen (from" not in text
+    assert "ibuprofen (from" not in text and "pregabalin (from" in text
 
 
 # -- 5. times that break or mislead ----------------------------------------------------------

@@ -85,13 +85,13 @@ def test_export_then_import_into_an_empty_diary_keeps_every_field_but_id(
     pieces = iter_json(exported, datetime.now(UTC), 1) if fmt == "json" else iter_csv(exported)
     text = "".join(pieces)
     target = Diary(Path(tempfile.mkdtemp()) / "b")
-    _, skipped = target.import_entries(parse_import(text, NOW))
+    _, skipped = target.import_entries(parse_import(text, NOW).entries)
     assert skipped == 0
     assert sorted(map(str, map(_without_id, target.entries()))) == sorted(
         map(str, map(_without_id, stored))
     )
     # a second import changes nothing
-    assert target.import_entries(parse_import(text, NOW)) == ([], len(batch))
+    assert target.import_entries(parse_import(text, NOW).entries) == ([], len(batch))
 
 
 @given(st.text(max_size=20))
@@ -135,6 +135,8 @@ def test_exports_in_pieces_are_the_whole_documents(batch: list[Entry], per_piece
         "schema": 1,
         "exported": now.isoformat(),
         "entries": [e.to_dict() for e in batch],
+        "treatments": [],
+        "assessments": [],
     }
     assert whole == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     csv_text = "".join(iter_csv(batch, rows_per_piece=1000))

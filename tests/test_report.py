@@ -161,3 +161,18 @@ def test_a_real_browser_renders_and_prints_it(run: Run, tmp_path: Path) -> None:
     assert png.exists() and _png_is_not_blank(png)
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
     assert 1 <= pages <= 3, pages
+    # The browser lays out the treatment timeline: a bar per course, the dose change marked.
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        page.read_text().replace(
+            "</body>",
+            "<script>window.onload = () => { const bars = [...document.querySelectorAll("
+            "'svg.timeline rect')].map(r => r.getBoundingClientRect().width); "
+            "document.title = 'bars:' + bars.filter(w => w > 2).length + ' ticks:' + "
+            "document.querySelectorAll('svg.timeline line').length; };</script></body>",
+        )
+    )
+    dom = subprocess.run(
+        [*flags, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
+    assert "<title>bars:3 ticks:1</title>" in dom, dom[:500]

@@ -58,9 +58,12 @@ def export(
 
     now = clock()
     first, end = period(from_, to, None, now)
-    entries = open_diary(ctx, db).entries(first, end)  # all read (and checked) before any output
+    diary = open_diary(ctx, db)
+    entries = diary.entries(first, end)  # all read (and checked) before any output
     if format_ is ExportFormat.json:
-        pieces = exporters.iter_json(entries, now, current_schema())
+        pieces = exporters.iter_json(
+            entries, now, current_schema(), diary.courses(), diary.assessments()
+        )
     elif format_ is ExportFormat.csv:
         pieces = exporters.iter_csv(entries)
     else:
@@ -97,13 +100,30 @@ def import_command(
         raw = file.read_bytes()
     except OSError as error:
         raise FibrologError(f"cannot read {file}: {error.strerror}") from None
-    entries = parse_import(raw, clock())
+    found = parse_import(raw, clock())
     del raw  # a 100k export is ~50 MB
-    added, skipped = open_diary(ctx, db).import_entries(entries)
-    already = (
-        f"; {plural(skipped, 'entry was', 'entries were')} already in the diary" if skipped else ""
-    )
-    typer.echo(f"Imported {plural(len(added), 'entry', 'entries')}{already}.")
+    diary = open_diary(ctx, db)
+    added, skipped = diary.import_entries(found.entries)
+    courses, courses_skipped = diary.import_courses(found.courses)
+    assessed, assessed_skipped = diary.import_assessments(found.assessments)
+    done = [plural(len(added), "entry", "entries")]
+    known = [plural(skipped, "entry", "entries")] if skipped else []
+    if found.courses:
+        done.append(plural(len(courses), "treatment course"))
+        known += [plural(courses_skipped, "treatment course")] if courses_skipped else []
+    if found.assessments:
+        done.append(plural(assessed, "self-assessment"))
+        known += [plural(assessed_skipped, "self-assessment")] if assessed_skipped else []
+    line = f"Imported {_listed(done)}"
+    if known:
+        one = len(known) == 1 and known[0].startswith("1 ")
+        line += f"; {_listed(known)} {'was' if one else 'were'} already in the diary"
+    typer.echo(line + ".")
+
+
+def _listed(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 @commands.command()
@@ -137,6 +157,11 @@ def info(ctx: typer.Context, db: DbOpt = None) -> None:
             facts.append(
                 ("year file" if year == years[0] else "", f"{year}.json  {size / 1024:.1f} KiB")
             )
+        courses = diary.courses()
+        running = sum(1 for c in courses if c.running)
+        facts.append(("treatments", f"{plural(len(courses), 'course')}, {running} running"))
+        assessed = len(diary.assessments())
+        facts.append(("self-assessments", str(assessed)))
         backups = diary.backups()
         newest = f", newest {backups[-1].path.name}" if backups else ""
         facts.append(("backups", f"{len(backups)} in {diary.backups_dir}{newest}"))

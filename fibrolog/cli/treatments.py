@@ -328,11 +328,10 @@ def review_courses(
         typer.echo("No courses yet. Start one: fibrolog treatment start NAME --dose DOSE")
         return
     from fibrolog.render.console import make_console
-    from fibrolog.render.treatments import review_view
+    from fibrolog.render.treatments import reviews_view
 
     console = make_console()
-    for result in results:
-        console.print(review_view(result, console.width))
+    console.print(reviews_view(results, console.width))
 
 
 @treatment_app.command("edit")

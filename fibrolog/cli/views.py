@@ -19,6 +19,7 @@ from fibrolog.cli.options import (
     open_diary,
     period,
     print_json,
+    read_reviews,
     usage,
 )
 
@@ -93,7 +94,7 @@ def summary(
     if weeks:
         console.print(weeks_view(results, console.width))
     else:
-        console.print(summary_view(results[0], console.width))
+        console.print(summary_view(results[0], console.width, diary.courses()))
 
 
 @commands.command()
@@ -159,7 +160,10 @@ def insights(
     json_: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
-    """Patterns in your own data: sleep and pain, tags, new meds, weekdays — with their numbers.
+    """Patterns in your own data: sleep and pain, tags, treatments, weekdays — with numbers.
+
+    Treatment courses that started or stopped in the period get their review; a med with
+    no course recorded is compared before and after its first use.
 
     \b
     Examples:
@@ -172,8 +176,12 @@ def insights(
 
     now = clock()
     first = checked("--last", lambda: parse_span(last, now.date()))
-    entries = open_diary(ctx, db).entries(reads_from(first), now.date())
-    result = find_insights(entries, first, now.date())
+    diary = open_diary(ctx, db)
+    entries = diary.entries(reads_from(first), now.date())
+    courses = diary.courses()
+    changed = [c for c in courses if first <= c.start <= now.date() or (c.stop and first <= c.stop)]
+    reviews = read_reviews(diary, changed, courses, now.date(), load_settings().flare)
+    result = find_insights(entries, first, now.date(), {c.key for c in courses}, reviews)
     if json_:
         print_json(result)
     else:
@@ -224,7 +232,10 @@ def report(
     if not has_entries(entries, first, last):
         typer.echo(f"No entries between {first} and {last}, so there is nothing to report yet.")
         return
-    page = build(entries, first, last, settings, now, name, diary.assessments())
+    courses = diary.courses()
+    running = [c for c in courses if c.start <= last and (c.stop is None or c.stop > first)]
+    reviews = read_reviews(diary, running, courses, now.date(), settings.flare)
+    page = build(entries, first, last, settings, now, name, diary.assessments(), courses, reviews)
     target = output or Path(f"fibrolog-report-{first}-{last}.html")
     atomic_write(target.expanduser().absolute(), page.encode())
     typer.echo(str(target))

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fibrolog.render.console import column, fitted_table, labelled
+from fibrolog.review import fiqr_band, fs_band
 from fibrolog.render.summary import sparkline
 
 DISCLAIMER = (
@@ -85,11 +86,12 @@ def assessments_view(records: Sequence[dict[str, Any]], width: int) -> Renderabl
     rows = []
     for r in records:
         if r["kind"] == "acr2016":
-            score = f"FS {r['fs']}"
+            score = f"FS {r['fs']} ({fs_band(r['fs'])})"
             met = "met" if r["criteria_met"] else "not met"
             details = f"WPI {r['wpi']} · SSS {r['sss']} · criteria {met}"
         else:
-            score = f"FIQR {_fixed(r['total'])}"
+            band = "" if r["total"] is None else f" ({fiqr_band(r['total'])})"
+            score = f"FIQR {_fixed(r['total'])}{band}"
             details = (
                 f"function {_fixed(r['function'], 2)} · overall {_fixed(r['overall'], 2)} · "
                 f"symptoms {_fixed(r['symptoms'], 2)}"
@@ -109,7 +111,7 @@ def assessments_view(records: Sequence[dict[str, Any]], width: int) -> Renderabl
             column("#", right=True),
             column("when"),
             column("kind"),
-            column("score", right=True),
+            column("score"),
             column("details", free_text=True),
         ],
         rows,

@@ -50,6 +50,36 @@ def _med_line(finding: dict[str, Any]) -> Text:
     return line
 
 
+def _treatment_line(review: dict[str, Any]) -> Text:
+    """A course's review in one line; `fibrolog treatment review` gives the whole of it."""
+    course = review["course"]
+    line = user_text(course["name"], style="bold")
+    line.append(f" (from {course['start']}")
+    line.append(f", stopped {course['stop']}): " if course["stop"] else "): ")
+    if course["as_needed"]:
+        days = review["as_needed_days"]
+        line.append(
+            f"taken as needed on {days['days_taken']} days; pain {days['pain_taken']} on them "
+            f"vs {days['pain_not_taken']} on the others"
+        )
+    elif review["on"] is None:
+        line.append(
+            "too early to judge"
+            + (f" (from {review['judge_from']})" if review["judge_from"] else "")
+        )
+    elif review["importance"] is None:
+        line.append("not enough days with pain to judge")
+    else:
+        pct = review["pain_change_pct"]
+        line.append(
+            f"pain {review['baseline']['pain']:.1f} before vs {review['on']['pain']:.1f} on it "
+            f"({'' if pct is None else f'{pct:+.0f} %, '}{review['importance']})"
+        )
+        if review["other_changes"] or review["bad_spell"]:
+            line.append("; see the caveats in `fibrolog treatment review`", style="dim")
+    return line
+
+
 def insights_view(result: dict[str, Any], width: int) -> RenderableType:
     parts: list[RenderableType] = [
         Text(f"Patterns in your diary · {result['from']} to {result['to']}", style="bold"),

@@ -1,11 +1,13 @@
 """The weekly summary (one period, or a row a week) and the flare days and episodes."""
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
 from fibrolog.analysis import HIGHER_IS_BETTER, Flares, Summary
+from fibrolog.models import Course
 from fibrolog.render.console import (
     NOTHING,
     column,
@@ -80,8 +82,22 @@ def _mean(value: float | None) -> Text:
     return number(value, style="" if value is None else score_style(value))
 
 
-def summary_view(summary: Summary, width: int) -> RenderableType:
-    """One period: its days, its metrics against the period before, areas, tags and meds."""
+def running_courses(courses: Sequence[Course], first: date, last: date) -> Text:
+    """The courses running in [first, last]: name, dose then, and which week of it that is."""
+    parts = []
+    for course in courses:
+        if course.start > last or (course.stop is not None and course.stop <= first):
+            continue
+        day = last if course.stop is None else min(last, course.stop - timedelta(days=1))
+        dose = course.dose_on(day)
+        week = (day - course.start).days // 7 + 1
+        parts.append(f"{course.name}{f' {dose}' if dose else ''} (week {week})")
+    return user_text(" · ".join(parts) or "none")
+
+
+def summary_view(summary: Summary, width: int, courses: Sequence[Course] = ()) -> RenderableType:
+    """One period: its days, its metrics against the period before, areas, tags, meds and
+    the treatment courses running."""
     head = [
         Text(period_title(summary), style="bold"),
         Text(
@@ -166,6 +182,8 @@ def summary_view(summary: Summary, width: int) -> RenderableType:
         facts.append(("", counts(summary.regions, limit=10)))
     facts.append(("tags", counts(summary.tags)))
     facts.append(("meds", counts(summary.meds)))
+    if courses:
+        facts.append(("treatments", running_courses(courses, summary.first, summary.last)))
     return Group(*head, Text(""), days, Text(""), metrics, Text(""), labelled(facts))
 
 

@@ -236,3 +236,9 @@ def review_view(result: dict[str, Any], width: int) -> RenderableType:
         parts.append(Text(f"Your rating: {pgic['answer']} {pgic['label']} ({_day(pgic['date'])})."))
     parts.append(Text(CAUSATION, style="dim"))
     return Padding(Group(*parts), (0, 0, 1, 0))
+
+
+def reviews_view(results: Sequence[dict[str, Any]], width: int, title: str = "") -> RenderableType:
+    """Several reviews, under a title."""
+    parts: list[RenderableType] = [Text(title, style="bold")] if title else []
+    return Group(*parts, *(review_view(result, width) for result in results))
