@@ -8,8 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from fibrolog.render.console import column, fitted_table, labelled
-from fibrolog.review import fiqr_band, fs_band
 from fibrolog.render.summary import sparkline
+from fibrolog.review import fiqr_band, fs_band
 
 DISCLAIMER = (
     "This is a self-assessment to discuss with a clinician, not a diagnosis. Only a clinician "
