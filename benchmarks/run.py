@@ -38,11 +38,11 @@ BUDGETS = {
     **{f"add @{size}": (TYPER_FLOOR, 1.2) for size in ("20k", "100k")},
     **{
         f"{view} @{size}": (RICH_FLOOR, 1.4)
-        for view in ("list", "summary", "flares")
+        for view in ("list", "summary", "flares", "treatment review")
         for size in ("20k", "100k")
     },
 }
-FLAT = tuple((command, 1.15) for command in ("add", "list", "summary", "flares"))
+FLAT = tuple((c, 1.15) for c in ("add", "list", "summary", "flares", "treatment review"))
 MEMORY_BUDGET_MIB = 200
 # The stack's own cost: a two-command Typer app, the floor under `add` …
 TYPER_HELLO = """
@@ -209,6 +209,7 @@ def measure(
             Timing(f"list {tag}", [*fib, "list"], db),
             Timing(f"summary {tag}", [*fib, "summary"], db),
             Timing(f"flares {tag}", [*fib, "flares"], db),
+            Timing(f"treatment review {tag}", [*fib, "treatment", "review"], db),
         ]
     jrnl = shutil.which("jrnl")
     if jrnl:
@@ -257,7 +258,7 @@ def report(
             verdict = f"≤ {limit}× {'typer' if floor == TYPER_FLOOR else 'typer+rich'} "
             verdict += "✓" if passed else "✗"
         mib = t.peak_kib / 1024
-        if t.label.startswith(("--", "add", "list", "summary", "flares")):
+        if t.label.startswith(("--", "add", "list", "summary", "flares", "treatment")):
             ok &= mib < MEMORY_BUDGET_MIB
         counted = ""
         if t.instructions and bare_instructions:

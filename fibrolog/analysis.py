@@ -80,7 +80,7 @@ class Day(Struct, frozen=True):
 
 
 class PainFacts(Protocol):
-    """What the flare rules read of a day: a whole `Day`, or a light `DayPain` from the store."""
+    """What the flare rules read of a day: a whole `Day`, or the store's light `DayFacts`."""
 
     @property
     def pain_mean(self) -> float | None: ...
@@ -256,7 +256,7 @@ def flares(entries: Iterable[Entry], first: date, last: date, settings: FlareSet
 def flares_of(
     days: Mapping[date, PainFacts], first: date, last: date, settings: FlareSettings
 ) -> Flares:
-    """As `flares`, from days already grouped (whole days or the store's light DayPain)."""
+    """As `flares`, from days already grouped (whole days or the store's light DayFacts)."""
     judged = judge_days(days, last, settings)
     in_period = [f for d, f in sorted(judged.items()) if first <= d <= last]
     return Flares(first, last, settings, in_period, episodes_of(in_period, days))
@@ -385,7 +385,7 @@ def summarize(
     """The summary of [first, last].
 
     `entries` should cover the previous period of the same length and the period. The flare
-    rules also need the year before: pass it as light `history` (DayPain from the store), or
+    rules also need the year before: pass it as light `history` (DayFacts from the store), or
     let `entries` reach back to `summary_reads_from(first, last)`.
     """
     length = (last - first).days + 1

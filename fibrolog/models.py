@@ -276,14 +276,19 @@ class Entry(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 FIELDS: tuple[str, ...] = Entry.__struct_fields__
 
 
-class DayPain(Struct, frozen=True):
-    """What the flare rules need of one day: its pain scores, whether a flare was marked, and
-    its tags. Read for the year of history before a period without building whole entries."""
+class DayFacts(Struct, frozen=True):
+    """A logged day as the flare rules, a year of history and a treatment review read it:
+    its scores, sleep, meds, flare mark and tags, read from the year files without building
+    whole entries."""
 
     date: date
     pains: tuple[int, ...]
     marked: bool
     tags: tuple[str, ...]
+    fatigue: tuple[int, ...] = ()
+    sleep_quality: tuple[int, ...] = ()
+    sleep_hours: tuple[float, ...] = ()
+    meds: frozenset[str] = frozenset()  # their names
 
     @property
     def pain_mean(self) -> float | None:
@@ -292,6 +297,11 @@ class DayPain(Struct, frozen=True):
     @property
     def pain_max(self) -> int | None:
         return max(self.pains) if self.pains else None
+
+    def mean(self, metric: str) -> float | None:
+        """The day's mean of "pain", "fatigue", "sleep_quality" or "sleep_hours"."""
+        values: tuple[float, ...] = self.pains if metric == "pain" else getattr(self, metric)
+        return sum(values) / len(values) if values else None
 
 
 # -- treatment courses (issue 14) ---------------------------------------------------------------

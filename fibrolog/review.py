@@ -8,26 +8,25 @@ the IMMPACT benchmarks, its uncertainty, and what could confound it. Pure functi
 - Importance (Dworkin et al., J Pain 2008; Farrar et al., Pain 2001): a fall in mean daily pain
   of ≥ 50 % is substantial, ≥ 30 % moderate, ≥ 10 % minimal; a rise of ≥ 10 % is worse. Only
   with at least 7 days with pain in each window.
-- The interval is a 95 % percentile bootstrap of the difference in mean daily pain, days as the
-  unit (insights' method: 1 000 resamples, fixed seed). Days in a row are alike, so it is, if
-  anything, too narrow.
+- The interval is Welch's 95 % t interval for the difference in mean daily pain, days as the
+  unit (two samples of unequal variance; the t quantile by the Cornish–Fisher expansion,
+  Abramowitz & Stegun 26.7.5). Days in a row are alike, so it is, if anything, too narrow.
 - Bands: FIQR remission < 24, mild < 41, moderate < 64, severe < 83, else very severe (Salaffi
   et al., Rheumatology 2021); FS none ≤ 3, mild ≤ 7, moderate ≤ 11, severe ≤ 19, very severe
   (Wolfe et al., J Rheumatol 2015); the FIQR's minimal important change is a 14 % fall
   (Bennett et al., J Rheumatol 2009).
 """
 
-import random
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from msgspec import Struct
 
-from fibrolog.analysis import Day, PainFacts, fmean, group_days, judge_days, median
+from fibrolog.analysis import HISTORY_DAYS, fmean, history_start, judge_days, median
 from fibrolog.config import FlareSettings
-from fibrolog.insights import SEED, bootstrap_difference
-from fibrolog.models import Course, Entry
+from fibrolog.models import Course, DayFacts
 
 BASELINE_DAYS = 28
 SKIP_DAYS = 14
@@ -36,8 +35,9 @@ SPELL_DAYS = 90  # the days before the baseline that show whether it began in a 
 SPELL_MIN_DAYS = 14
 SPELL_POINTS = 1.0
 FIQR_MCID = 14.0  # per cent
-ALL_HISTORY = 365 + SPELL_DAYS  # flare judging needs a year before each window
+ALL_HISTORY = HISTORY_DAYS + SPELL_DAYS  # before the baseline: the flare rules' year, the spell
 
+Z_975 = 1.959963984540054  # the standard normal distribution's 97.5th percentile
 IMPORTANCE = ((50, "substantial"), (30, "moderate"), (10, "minimal"))
 FIQR_BANDS = ((24, "remission"), (41, "mild"), (64, "moderate"), (83, "severe"))
 FS_BANDS = ((3, "none"), (7, "mild"), (11, "moderate"), (19, "severe"))
@@ -45,6 +45,32 @@ FS_BANDS = ((3, "none"), (7, "mild"), (11, "moderate"), (19, "severe"))
 
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+def t_975(df: float) -> float:
+    """Student's t distribution's 97.5th percentile for `df` degrees of freedom, by the
+    Cornish–Fisher expansion (Abramowitz & Stegun 26.7.5): within 0.0003 of the exact value
+    from 5 degrees of freedom up."""
+    x = Z_975
+    terms = (
+        (x**3 + x) / 4,
+        (5 * x**5 + 16 * x**3 + 3 * x) / 96,
+        (3 * x**7 + 19 * x**5 + 17 * x**3 - 15 * x) / 384,
+        (79 * x**9 + 776 * x**7 + 1482 * x**5 - 1920 * x**3 - 945 * x) / 92160,
+    )
+    return x + sum(term / df**power for power, term in enumerate(terms, start=1))
+
+
+def welch_interval(first: Sequence[float], second: Sequence[float]) -> tuple[float, float]:
+    """Welch's 95 % interval for mean(first) − mean(second) (at least 2 values each)."""
+    m1, m2 = fmean(first), fmean(second)
+    v1 = sum((v - m1) ** 2 for v in first) / (len(first) - 1) / len(first)
+    v2 = sum((v - m2) ** 2 for v in second) / (len(second) - 1) / len(second)
+    if v1 + v2 == 0:
+        return m1 - m2, m1 - m2
+    df = (v1 + v2) ** 2 / (v1**2 / (len(first) - 1) + v2**2 / (len(second) - 1))
+    half = t_975(df) * math.sqrt(v1 + v2)
+    return m1 - m2 - half, m1 - m2 + half
 
 
 def fiqr_band(total: float) -> str:
@@ -120,31 +146,31 @@ def spans(
     return Spans(before, (max(first_on, end - timedelta(days=baseline - 1)), end), None, end)
 
 
-def reads_from(course: Course, today: date, baseline: int = BASELINE_DAYS) -> date:
-    """The first day of history a review of `course` reads (light, for flare rules and the
-    bad-spell check)."""
-    return spans(course, today, baseline).baseline[0] - timedelta(days=ALL_HISTORY)
-
-
-def entry_days(
+def reads(
     course: Course, today: date, baseline: int = BASELINE_DAYS, skip: int = SKIP_DAYS
 ) -> list[tuple[date, date]]:
-    """The spans of days whose whole entries a review of `course` reads."""
+    """The spans of days a review of `course` reads: each window with the year before it that
+    the flare rules judge it by, and the 90 days before the baseline that show a bad spell;
+    for a course taken as needed, its last 90 days. A course begun years ago costs two
+    years of history, not all of them."""
     span = spans(course, today, baseline, skip)
-    found = [span.baseline, *([span.on] if span.on else [])]
     if course.as_needed:
-        found.append((span.course_end - timedelta(days=SPELL_DAYS - 1), span.course_end))
+        first = max(course.start, span.course_end - timedelta(days=SPELL_DAYS - 1))
+        return [(first, span.course_end)]
+    found = [(span.baseline[0] - timedelta(days=ALL_HISTORY), span.baseline[1])]
+    if span.on:
+        found.append((span.on[0] - timedelta(days=HISTORY_DAYS), span.on[1]))
     return found
 
 
 def window(
     first: date,
     last: date,
-    days: Mapping[date, Day],
+    days: Mapping[date, DayFacts],
     flare_dates: set[date],
 ) -> Window:
     """The diary over [first, last]: means of the daily means, flare days and their rate."""
-    inside = [day for d, day in days.items() if first <= d <= last and day.entries]
+    inside = [day for d, day in days.items() if first <= d <= last]
 
     def mean_of(metric: str) -> float | None:
         daily = [m for day in inside if (m := day.mean(metric)) is not None]
@@ -184,7 +210,7 @@ def other_changes(course: Course, courses: Iterable[Course], spans_: Spans) -> l
     return sorted(found, key=lambda c: (c["date"], c["name"]))
 
 
-def bad_spell(before: Window, history: Mapping[date, PainFacts]) -> tuple[bool, float | None]:
+def bad_spell(before: Window, history: Mapping[date, DayFacts]) -> tuple[bool, float | None]:
     """Whether the baseline's mean pain was at least a point above the median daily pain of the
     90 days before it (with 14 of them logged): (it was, that median)."""
     first = before.first - timedelta(days=SPELL_DAYS)
@@ -250,7 +276,7 @@ def assessment_change(
     return result
 
 
-def taken_or_not(course: Course, days: Mapping[date, Day], end: date) -> dict[str, Any]:
+def taken_or_not(course: Course, days: Mapping[date, DayFacts], end: date) -> dict[str, Any]:
     """For an as-needed course: mean daily pain on days it was taken against days it was not,
     over its last 90 days (from the entries' meds)."""
     first = max(course.start, end - timedelta(days=SPELL_DAYS - 1))
@@ -260,7 +286,7 @@ def taken_or_not(course: Course, days: Mapping[date, Day], end: date) -> dict[st
         pain = day.mean("pain")
         if not first <= d <= end or pain is None:
             continue
-        used = any(m.name.casefold() == course.key for e in day.entries for m in e.meds)
+        used = any(name.casefold() == course.key for name in day.meds)
         (taken if used else not_taken).append(pain)
     result: dict[str, Any] = {
         "from": first.isoformat(),
@@ -272,8 +298,8 @@ def taken_or_not(course: Course, days: Mapping[date, Day], end: date) -> dict[st
         "difference": None,
         "ci95": None,
     }
-    if len(taken) >= 3 and len(not_taken) >= 3:
-        low, high = bootstrap_difference(taken, not_taken, random.Random(SEED))
+    if len(taken) >= MIN_DAYS and len(not_taken) >= MIN_DAYS:
+        low, high = welch_interval(taken, not_taken)
         result["difference"] = _r(fmean(taken) - fmean(not_taken))
         result["ci95"] = [_r(low), _r(high)]
     return result
@@ -282,23 +308,22 @@ def taken_or_not(course: Course, days: Mapping[date, Day], end: date) -> dict[st
 def review(
     course: Course,
     courses: Sequence[Course],
-    entries: Iterable[Entry],
-    history: Mapping[date, PainFacts],
+    days: Mapping[date, DayFacts],
     assessments: Sequence[Mapping[str, Any]],
     today: date,
     settings: FlareSettings,
     baseline: int = BASELINE_DAYS,
     skip: int = SKIP_DAYS,
 ) -> dict[str, Any]:
-    """The review of one course (its JSON form). `entries` must cover both windows (and the
-    last 90 days of an as-needed course); `history` the days from `reads_from` on."""
+    """The review of one course (its JSON form). `days` must cover its `reads`."""
     span = spans(course, today, baseline, skip)
-    days = group_days(entries)
-    judged = {**history, **days}
-    flare_dates = set(judge_days(judged, span.course_end, settings))
-    before = window(*span.baseline, days, flare_dates)
-    on = window(*span.on, days, flare_dates) if span.on else None
-    spell, usual = bad_spell(before, history)
+
+    def flare_dates(first: date, last: date) -> set[date]:
+        """The flare days of [first, last], judged with the year before it (SPEC §5)."""
+        since = history_start(first)
+        judged = judge_days({d: f for d, f in days.items() if since <= d}, last, settings)
+        return {d for d in judged if first <= d}
+
     result: dict[str, Any] = {
         "course": {
             "id": course.id,
@@ -309,17 +334,17 @@ def review(
             "stop": course.stop.isoformat() if course.stop else None,
             "doses": [{"dose": d.dose, "from": d.from_.isoformat()} for d in course.doses],
         },
-        "baseline": before.to_dict(),
-        "on": on.to_dict() if on else None,
+        "baseline": None,
+        "on": None,
         "judge_from": span.judge_from.isoformat() if span.judge_from else None,
         "pain_change": None,
         "pain_change_pct": None,
         "ci95": None,
         "importance": None,
         "needs_days": None,
-        "other_changes": other_changes(course, courses, span),
-        "bad_spell": spell,
-        "bad_spell_median": _r(usual),
+        "other_changes": [],
+        "bad_spell": False,
+        "bad_spell_median": None,
         "assessments": assessment_change(course, span.on, assessments),
         "pgic": None,
         "as_needed_days": None,
@@ -333,8 +358,17 @@ def review(
         }
     if course.as_needed:  # a before/after comparison does not fit a course taken as needed
         result["as_needed_days"] = taken_or_not(course, days, span.course_end)
-        result["other_changes"] = []
         return result
+    before = window(*span.baseline, days, flare_dates(*span.baseline))
+    on = window(*span.on, days, flare_dates(*span.on)) if span.on else None
+    spell, usual = bad_spell(before, days)
+    result.update(
+        baseline=before.to_dict(),
+        on=on.to_dict() if on else None,
+        other_changes=other_changes(course, courses, span),
+        bad_spell=spell,
+        bad_spell_median=_r(usual),
+    )
     if on is None:
         return result
     change = change_pct = None
@@ -344,9 +378,7 @@ def review(
         result["pain_change"] = _r(change)
         result["pain_change_pct"] = _r(change_pct)
         if len(before.daily_pain) >= 2 and len(on.daily_pain) >= 2:
-            low, high = bootstrap_difference(
-                list(on.daily_pain), list(before.daily_pain), random.Random(SEED)
-            )
+            low, high = welch_interval(on.daily_pain, before.daily_pain)
             result["ci95"] = [_r(low), _r(high)]
     short = {
         "baseline": max(0, MIN_DAYS - len(before.daily_pain)),

@@ -203,7 +203,7 @@ def test_light_history_gives_the_same_results_as_whole_entries(tmp_path) -> None
     diary.add_many(generate(500, 3, 11, now))
     first, last = d("2026-10-01"), d("2026-11-22")
     whole = flares(diary.entries(history_start(first), last), first, last, RULES)
-    light = flares_of(diary.day_pains(history_start(first), last), first, last, RULES)
+    light = flares_of(diary.day_facts(history_start(first), last), first, last, RULES)
     assert light.to_dict() == whole.to_dict() and whole.episodes
     week = (d("2026-11-16"), d("2026-11-22"))
     full = summarize(diary.entries(summary_reads_from(*week), week[1]), *week, RULES)
@@ -211,7 +211,7 @@ def test_light_history_gives_the_same_results_as_whole_entries(tmp_path) -> None
         diary.entries(d("2026-11-09"), week[1]),
         *week,
         RULES,
-        history=diary.day_pains(summary_reads_from(*week), week[1]),
+        history=diary.day_facts(summary_reads_from(*week), week[1]),
     )
     assert lean.to_dict() == full.to_dict()
 
@@ -231,4 +231,4 @@ def test_light_history_reports_a_damaged_document(tmp_path) -> None:  # type: ig
     data["entries"]["2"]["pain"] = "five"
     path.write_text(json.dumps(data))
     with pytest.raises(CorruptDiary, match="entry #2: pain must be a whole number"):
-        diary.day_pains(d("2026-01-01"), d("2026-12-31"))
+        diary.day_facts(d("2026-01-01"), d("2026-12-31"))

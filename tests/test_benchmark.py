@@ -24,6 +24,7 @@ def test_benchmark_runs_on_a_tiny_diary(tmp_path: Path) -> None:
         "`list @0k`",
         "`summary @0k`",
         "`flares @0k`",
+        "`treatment review @0k`",
         "`import (that export, new diary)`",
         "`list -n 0`",
     ):

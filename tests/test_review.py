@@ -1,17 +1,14 @@
 """The arithmetic of a treatment review, on hand-made diaries (issue 14)."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
-from fibrolog.analysis import group_days
 from fibrolog.config import FlareSettings
-from fibrolog.models import Course, Dose, Entry, Med, Rating
-from fibrolog.models import DayPain as Facts
+from fibrolog.models import Course, DayFacts, Dose, Rating
 from fibrolog.review import fiqr_band, fs_band, importance, review, spans
 
-CET = timezone(timedelta(hours=1))
 TODAY = date(2026, 11, 23)
 START = date(2026, 10, 1)
 
@@ -21,14 +18,13 @@ def course(name: str = "duloxetine", **fields: Any) -> Course:
     return Course.build(uid=f"{abs(hash(name)) % 16**32:032x}", name=name, **fields)
 
 
-def diary(pains: dict[date, int], meds: dict[date, str] | None = None) -> list[Entry]:
-    """An entry a day at 09:00 with the pain given (and a med on some days)."""
-    entries = []
-    for n, (day, pain) in enumerate(sorted(pains.items()), start=1):
-        at = datetime.combine(day, datetime.min.time()).replace(hour=9, tzinfo=CET)
-        taken = (Med((meds or {})[day]),) if day in (meds or {}) else ()
-        entries.append(Entry.build(id=n, uid=f"{n:032x}", at=at, logged=at, pain=pain, meds=taken))
-    return entries
+def diary(pains: dict[date, int], meds: dict[date, str] | None = None) -> dict[date, DayFacts]:
+    """A day logged with the pain given (and a med on some days), as the store reads it."""
+    taken = meds or {}
+    return {
+        day: DayFacts(day, (pain,), False, (), meds=frozenset({taken[day]} if day in taken else ()))
+        for day, pain in sorted(pains.items())
+    }
 
 
 def days(first: date, last: date) -> list[date]:
@@ -37,21 +33,15 @@ def days(first: date, last: date) -> list[date]:
 
 def run(
     the_course: Course,
-    entries: list[Entry],
+    days: dict[date, DayFacts],
     others: tuple[Course, ...] = (),
     assessments: tuple[dict[str, Any], ...] = (),
     **options: int,
 ) -> dict[str, Any]:
-    history = {
-        d: Facts(d, (int(p),), False, ())
-        for d, day in group_days(entries).items()
-        if (p := day.mean("pain")) is not None
-    }
     return review(
         the_course,
         [the_course, *others],
-        entries,
-        history,
+        days,
         list(assessments),
         TODAY,
         FlareSettings(threshold=11, delta=10),  # no flares unless marked: the numbers stay simple
@@ -230,3 +220,14 @@ def test_the_latest_rating_is_reported() -> None:
         "label": "much improved",
         "date": "2026-11-20",
     }
+
+
+def test_welchs_interval_with_t_quantiles_from_the_tables() -> None:
+    from fibrolog.review import t_975, welch_interval
+
+    for df, table in ((6, 2.446912), (12, 2.178813), (30, 2.042272), (120, 1.979930)):
+        assert abs(t_975(df) - table) < 0.0003, df
+    # Unequal variances: df = 8.82 by Welch–Satterthwaite, t = 2.27, standard error 1.826.
+    low, high = welch_interval([1, 2, 3, 4, 5, 6, 7], [2, 4, 6, 8, 10, 12, 14])
+    assert low == pytest.approx(-8.14, abs=0.01) and high == pytest.approx(0.14, abs=0.01)
+    assert welch_interval([4, 4, 4], [6, 6]) == (-2.0, -2.0)

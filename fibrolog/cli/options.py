@@ -189,31 +189,18 @@ def read_reviews(
     skip: int = 14,
 ) -> list[dict[str, Any]]:
     """The reviews of the `chosen` courses (their JSON forms), reading from the diary only
-    the days each one looks at: whole entries for its windows, light history before them."""
-    from fibrolog.review import entry_days, reads_from, review
+    the days each one looks at, as light `DayFacts`."""
+    from fibrolog.review import reads, review
 
-    if not chosen:
-        return []
-    history = diary.day_pains(min(reads_from(c, today, baseline) for c in chosen), today)
-    assessments = diary.assessments()
-    results = []
-    for course in chosen:
-        entries = {
-            e.id: e
-            for first, last in entry_days(course, today, baseline, skip)
-            for e in diary.entries(first, last)
-        }
-        results.append(
-            review(
-                course,
-                courses,
-                entries.values(),
-                history,
-                assessments,
-                today,
-                settings,
-                baseline,
-                skip,
-            )
-        )
+    days = {
+        day: facts
+        for course in chosen
+        for first, last in reads(course, today, baseline, skip)
+        for day, facts in diary.day_facts(first, last, all_scores=True).items()
+    }
+    assessments = diary.assessments() if chosen else []
+    results = [
+        review(course, courses, days, assessments, today, settings, baseline, skip)
+        for course in chosen
+    ]
     return results

@@ -80,7 +80,7 @@ def summary(
         ]
     diary = open_diary(ctx, db)
     # Whole entries for the periods and the one before; the year of flare history, light.
-    history = diary.day_pains(summary_reads_from(*periods[0]), last)
+    history = diary.day_facts(summary_reads_from(*periods[0]), last)
     length = (periods[0][1] - periods[0][0]).days + 1
     entries = diary.entries(periods[0][0] - timedelta(days=length), last)
     results = [summarize(entries, s, e, settings.flare, history) for s, e in periods]
@@ -139,7 +139,7 @@ def flares(
         rules = replace(rules, threshold=threshold)
     if delta is not None:
         rules = replace(rules, delta=delta)
-    days = open_diary(ctx, db).day_pains(history_start(first), end)
+    days = open_diary(ctx, db).day_facts(history_start(first), end)
     result = flares_of(days, first, end, rules)
     if json_:
         print_json(result.to_dict())
