@@ -358,9 +358,9 @@ class Diary:
         self.lock_path = folder / ".lock"
         self.backups_dir = folder / "backups"
         self._checked = False
-        # What this instance parsed, by (kind, year), so that a command reading a year twice
-        # (a review's windows, say) parses it once. Every change, made under the lock,
-        # clears it.
+        # The light day facts this instance read, by year, so that a command reading a year
+        # twice (a review's windows, say) parses it once. Every change, made under the lock,
+        # clears them.
         self._parsed: dict[tuple[Any, ...], Any] = {}
 
     # -- files -------------------------------------------------------------------------------
@@ -518,10 +518,9 @@ class Diary:
     # -- reading -----------------------------------------------------------------------------
 
     def _raw_year(self, year: int) -> dict[str, Any]:
-        if ("documents", year) not in self._parsed:
-            tables = load_tables(self.year_path(year), ENTRIES)
-            self._parsed["documents", year] = tables[ENTRIES] if tables else {}
-        return self._parsed["documents", year]  # type: ignore[no-any-return]
+        # Not kept: a whole-diary read (export, list -n 0) lets go of each year once read.
+        tables = load_tables(self.year_path(year), ENTRIES)
+        return tables[ENTRIES] if tables else {}
 
     def _to_entry(self, year: int, key: str, document: dict[str, Any]) -> Entry:
         try:
