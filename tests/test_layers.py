@@ -147,13 +147,19 @@ def loaded_after(args: list[str], env: dict[str, str]) -> list[str]:
 
 
 def test_one_line_commands_load_neither_rich_nor_other_commands(
-    run: Run, cli_env: dict[str, str]
+    run: Run, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     assert run("add", "3").exit_code == 0
+    exported = tmp_path / "export.json"
+    assert run("export", "-o", str(exported)).exit_code == 0
     assert loaded_after(["--version"], cli_env) == []
     entries_only = ["fibrolog.cli.app", "fibrolog.cli.entries", "fibrolog.cli.options"]
     assert loaded_after(["add", "5", "-n", "x"], cli_env) == entries_only
     assert loaded_after(["edit", "1", "--pain", "4"], cli_env) == entries_only
     assert loaded_after(["delete", "2", "--yes"], cli_env) == entries_only
+    files_only = ["fibrolog.cli.app", "fibrolog.cli.files", "fibrolog.cli.options"]
+    assert loaded_after(["--db", str(tmp_path / "new"), "import", str(exported)], cli_env) == (
+        files_only
+    )
     viewed = loaded_after(["summary"], cli_env)
     assert "rich" in viewed and "fibrolog.cli.entries" not in viewed

@@ -1,6 +1,7 @@
-"""What the commands share: their options (as `Annotated` types) and the few steps every
-command takes: find the diary, read the clock once, read the settings, check a value the user
-typed, ask a question, print JSON.
+"""What the commands share: their options (as `Annotated` types) and the steps several
+commands take: find the diary, read the clock once, read the settings, check a value the user
+typed, ask a question, print JSON, read the reviews of treatment courses, point the way out
+of a damaged file.
 
 Everything beyond Typer is imported inside the function that needs it, so that a command
 loads only what it uses.

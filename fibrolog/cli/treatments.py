@@ -2,6 +2,7 @@
 
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -90,6 +91,20 @@ def _running(diary: "Diary", name: str) -> "Course":
     raise FibrologError(f"{state}, and no course is running. Start one: fibrolog treatment start")
 
 
+def _running_on(
+    ctx: typer.Context, db: Path | None, name: str, on: str | None, refusal: str
+) -> tuple["Diary", "Course", date, date]:
+    """The diary, its running course called `name`, the day given by --on (not before the
+    course started: `refusal` says why) and today."""
+    today = clock().date()
+    day = _day("--on", on, today)
+    diary = open_diary(ctx, db)
+    course = _running(diary, name)
+    if day < course.start:
+        usage(f"{course.name} started on {course.start}; {refusal}")
+    return diary, course, day, today
+
+
 def _when(day: date, today: date) -> str:
     return f"{day:%a %d %b}" + (f" {day.year}" if day.year != today.year else "")
 
@@ -163,12 +178,9 @@ def change(
     """
     from fibrolog.models import Dose
 
-    today = clock().date()
-    day = _day("--on", on, today)
-    diary = open_diary(ctx, db)
-    course = _running(diary, name)
-    if day < course.start:
-        usage(f"{course.name} started on {course.start}; a dose change cannot come before it")
+    diary, course, day, today = _running_on(
+        ctx, db, name, on, "a dose change cannot come before it"
+    )
     doses = (*(d for d in course.doses if d.from_ < day), Dose(dose, day))
     diary.update_course(course.replace(doses=doses))
     typer.echo(f"Changed {course.name} to {dose} from {_when(day, today)} (course #{course.id}).")
@@ -190,12 +202,7 @@ def stop(
     Example:
       fibrolog treatment stop duloxetine --reason "nausea"
     """
-    today = clock().date()
-    day = _day("--on", on, today)
-    diary = open_diary(ctx, db)
-    course = _running(diary, name)
-    if day < course.start:
-        usage(f"{course.name} started on {course.start}; it cannot stop before that")
+    diary, course, day, today = _running_on(ctx, db, name, on, "it cannot stop before that")
     diary.update_course(course.replace(stop=day, reason=reason))
     weeks = (day - course.start).days // 7
     typer.echo(
@@ -237,12 +244,7 @@ def rate(
     """
     from fibrolog.models import PGIC, Rating
 
-    today = clock().date()
-    day = _day("--on", on, today)
-    diary = open_diary(ctx, db)
-    course = _running(diary, name)
-    if day < course.start:
-        usage(f"{course.name} started on {course.start}; rate it on or after that day")
+    diary, course, day, today = _running_on(ctx, db, name, on, "rate it on or after that day")
     ratings = tuple(sorted((*course.ratings, Rating(answer, day)), key=lambda r: r.date))
     diary.update_course(course.replace(ratings=ratings))
     typer.echo(f"Rated {course.name}: {answer} {PGIC[answer]} ({_when(day, today)}).")
