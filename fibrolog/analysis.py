@@ -5,7 +5,8 @@ Comparisons use unrounded values; only `to_dict` rounds (2 decimals), for JSON a
 """
 
 import math
-from collections import Counter
+from bisect import bisect_left, insort
+from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, Protocol
@@ -37,7 +38,11 @@ def fmean(values: Sequence[float]) -> float:
 
 
 def median(values: Sequence[float]) -> float:
-    ordered = sorted(values)
+    return _middle(sorted(values))
+
+
+def _middle(ordered: Sequence[float]) -> float:
+    """The median of values already in order."""
     middle = len(ordered) // 2
     if len(ordered) % 2:
         return ordered[middle]
@@ -183,13 +188,17 @@ def judge_days(
     the `baseline_days` days before the day judged.
     """
     flare_days: dict[date, FlareDay] = {}
-    non_flare_pain: dict[date, float] = {}
+    # The non-flare days of the moving window, in date order, and their pains kept sorted,
+    # so that each day's baseline is read off the middle instead of sorting the window again.
+    window: deque[tuple[date, float]] = deque()
+    ordered: list[float] = []
     for day in sorted(d for d in days if d <= last):
         info = days[day]
         pain_mean = info.pain_mean
         window_start = day - timedelta(days=settings.baseline_days)
-        window = [p for d, p in non_flare_pain.items() if window_start <= d < day]
-        baseline = median(window) if len(window) >= 7 else None
+        while window and window[0][0] < window_start:
+            del ordered[bisect_left(ordered, window.popleft()[1])]
+        baseline = _middle(ordered) if len(ordered) >= 7 else None
         reasons = []
         if info.marked:
             reasons.append("marked")
@@ -206,10 +215,8 @@ def judge_days(
                 day, pain_mean, info.pain_max, baseline, tuple(reasons), list(info.tags)
             )
         elif pain_mean is not None:
-            non_flare_pain[day] = pain_mean
-            # keep the window small: drop days that can never be in a later window
-            for old in [d for d in non_flare_pain if d < window_start]:
-                del non_flare_pain[old]
+            window.append((day, pain_mean))
+            insort(ordered, pain_mean)
     return flare_days
 
 

@@ -3,6 +3,9 @@
 from datetime import date, datetime, timedelta, timezone
 from itertools import count
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fibrolog.analysis import flares, summarize
 from fibrolog.config import FlareSettings
 from fibrolog.models import Entry
@@ -232,3 +235,39 @@ def test_light_history_reports_a_damaged_document(tmp_path) -> None:  # type: ig
     path.write_text(json.dumps(data))
     with pytest.raises(CorruptDiary, match="entry #2: pain must be a whole number"):
         diary.day_facts(d("2026-01-01"), d("2026-12-31"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 120), st.integers(0, 10), st.booleans()), min_size=1, max_size=90
+    ),
+    st.integers(3, 40),
+)
+def test_judged_days_match_the_rules_read_literally(
+    logged: list[tuple[int, int, bool]], baseline_days: int
+) -> None:
+    """The moving-window baseline gives what SPEC §5 says, day by day, computed naively."""
+    from statistics import median as textbook_median
+
+    from fibrolog.analysis import judge_days
+    from fibrolog.models import DayFacts
+
+    start = date(2026, 1, 1)
+    days = {
+        start + timedelta(days=n): DayFacts(start + timedelta(days=n), (pain,), marked, ())
+        for n, pain, marked in logged
+    }
+    rules = FlareSettings(threshold=7, delta=2, baseline_days=baseline_days)
+    judged = judge_days(days, start + timedelta(days=200), rules)
+    non_flare: dict[date, float] = {}
+    for day in sorted(days):
+        pain = days[day].pains[0]
+        window = [p for d, p in non_flare.items() if day - timedelta(days=baseline_days) <= d < day]
+        baseline = textbook_median(window) if len(window) >= 7 else None
+        flare = days[day].marked or pain >= 7 or (baseline is not None and pain >= baseline + 2)
+        assert (day in judged) == flare, day
+        if day in judged:
+            assert judged[day].baseline == baseline
+        else:
+            non_flare[day] = pain
