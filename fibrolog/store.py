@@ -417,15 +417,16 @@ class Diary:
         data = {META: {"1": {"schema": meta.schema, "next_id": meta.next_id}}}
         atomic_write(self.meta_path, dump_tables(data))
 
-    def open(self) -> Meta:
+    def open(self, every_year: bool = True) -> Meta:
         """Check the diary before use: meta.json whole, year files not truncated, schema current.
 
         The year-file check reads only each file's last bytes (a cut-off JSON file does not end
-        in '}'), so it costs the same for ten years as for one; full parsing happens per year
-        when a command reads that year.
+        in '}'), so it costs little for ten years; full parsing happens per year when a command
+        reads that year. An add, which reads no year but the one it writes (and parses that
+        whole), skips it (`every_year=False`): at 100 000 entries it was 55 files opened.
         """
         meta = self.read_meta()
-        if not self._checked:
+        if every_year and not self._checked:
             for year in self.years():
                 path = self.year_path(year)
                 with path.open("rb") as file:
@@ -762,7 +763,7 @@ class Diary:
     def add_many(self, entries: Iterable[Entry]) -> list[Entry]:
         """Store new entries in one batch: meta.json once, each year file once."""
         with self.locked():
-            return self._insert(self.open(), list(entries))
+            return self._insert(self.open(every_year=False), list(entries))
 
     def _insert(self, meta: Meta, pending: list[Entry]) -> list[Entry]:
         """Give `pending` the next ids and write them; the caller holds the lock."""
