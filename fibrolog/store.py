@@ -232,11 +232,12 @@ class EntryFacts(PainFacts, frozen=True, gc=False):
     meds: list[StoredMed]
 
 
-# Decoders of a year file's light facts: the flare rules' (summary, flares) and a review's.
-_FACTS: dict[bool, msgspec.json.Decoder[dict[str, dict[str, PainFacts]]]] = {
-    False: msgspec.json.Decoder(dict[str, dict[str, PainFacts]]),
-    True: msgspec.json.Decoder(dict[str, dict[str, EntryFacts]]),
-}
+@functools.cache
+def _facts_decoder(all_scores: bool) -> msgspec.json.Decoder[dict[str, dict[str, PainFacts]]]:
+    """The decoder of a year file's light facts: the flare rules' (summary, flares) or, with
+    `all_scores`, a review's. Made on first use: an add needs neither."""
+    kind = EntryFacts if all_scores else PainFacts
+    return msgspec.json.Decoder(dict[str, dict[str, kind]])  # type: ignore[valid-type]
 
 
 class Restored(Struct, frozen=True):
@@ -704,7 +705,7 @@ class Diary:
             raise FibrologError(f"cannot read {path}: {error.strerror}") from None
         try:
             with _no_collection():
-                return _FACTS[all_scores].decode(raw)[ENTRIES]
+                return _facts_decoder(all_scores).decode(raw)[ENTRIES]
         except (msgspec.ValidationError, msgspec.DecodeError, KeyError):
             for key, document in self._raw_year(year).items():  # names the problem
                 self._to_entry(year, key, document)
