@@ -423,7 +423,3 @@ class Course(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
             if dose.from_ <= day:
                 current = dose.dose
         return current
-
-    def covers(self, day: date) -> bool:
-        """Whether the course was running on `day` (the stop day itself is off it)."""
-        return self.start <= day and (self.stop is None or day < self.stop)

@@ -219,3 +219,19 @@ def test_the_demo_prints_a_review(run: Run) -> None:
     assert "and 3 treatment courses" in text
     assert "Is the new treatment helping? duloxetine · drug" in text
     assert "a moderate fall (≥ 30 %) by the IMMPACT benchmarks" in text
+
+
+def test_insights_review_the_courses_of_the_period_instead_of_their_meds(
+    run: Run,
+    run_json,  # type: ignore[no-untyped-def]
+) -> None:
+    assert run("demo").exit_code == 0
+    found = run_json("insights")
+    reviewed = [r["course"]["name"] for r in found["treatments"]]
+    assert reviewed == ["duloxetine", "walking programme"], "started in the last 90 days"
+    assert "duloxetine" not in [m["med"] for m in found["meds"]], "its course speaks for it"
+    text = flat(run("insights").stdout)
+    assert "Treatments started or stopped in this period" in text
+    assert "duloxetine (from 2026-09-29): pain 5.0 before vs 3.0 on it (-40 %, moderate)" in text
+    assert "walking programme (from 2026-11-13): too early to judge (from 2026-11-27)" in text
+    assert "Meds first taken in this period, with no course recorded" in text

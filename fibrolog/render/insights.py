@@ -111,10 +111,16 @@ def insights_view(result: dict[str, Any], width: int) -> RenderableType:
     sections = (
         ("Tags", result["tags"], _tag_line, "no tag was seen on ≥ 3 days and missing on ≥ 3 days"),
         (
-            "Meds started in this period",
+            "Treatments started or stopped in this period",
+            result["treatments"],
+            _treatment_line,
+            "none (`fibrolog treatment start` records one)",
+        ),
+        (
+            "Meds first taken in this period, with no course recorded",
             result["meds"],
             _med_line,
-            "none first taken in this period",
+            "none",
         ),
     )
     for title, findings, line, if_none in sections:

@@ -39,11 +39,6 @@ def doses_text(doses: Sequence[dict[str, Any]]) -> str:
     return ", ".join(parts)
 
 
-def week_on(course: Course, day: date) -> int:
-    """Which week of the course `day` falls in (the start day begins week 1)."""
-    return (day - course.start).days // 7 + 1
-
-
 def courses_view(courses: Sequence[Course], today: date, width: int) -> RenderableType:
     rows = []
     for c in courses:
