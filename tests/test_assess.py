@@ -1,6 +1,7 @@
 """ACR 2016 and FIQR scoring against hand computation; insights on diaries with known answers."""
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -153,6 +154,9 @@ def test_fiqr_and_assessments_history(run: Run, run_json) -> None:  # type: igno
     assert [r["id"] for r in run_json("assessments", "--kind", "fiqr")] == [1, 2]
     text = run("assessments").stdout
     assert "FIQR total: │" in text and "49 → 20" in text  # 18/3 + 4 + 20/2 = 20
+    # severity bands (Salaffi 2021 for the FIQR, Wolfe 2015 for FS)
+    assert "FIQR 49.0 (moderate)" in text and "FIQR 20.0 (remission)" in text
+    assert re.search(r"FS \d+ \((none|mild|moderate|severe|very severe)\)", text)
     assert run("fiqr", "--answers", "1,2").exit_code == 2
     assert run("fiqr").exit_code == 2
 
