@@ -1,14 +1,24 @@
 """Shared fixtures: an isolated diary folder, config and clock for every test."""
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner, Result
 
 from fibrolog.cli.app import app
+
+# Property tests: no per-example deadline (timing belongs in the benchmark, and CI machines are
+# slow and shared). Under CI the examples are derandomized, so whether a change lands never
+# depends on luck; `--hypothesis-profile thorough` explores far more examples on a dev machine.
+settings.register_profile("fibrolog", deadline=None)
+settings.register_profile("ci", settings.get_profile("fibrolog"), derandomize=True)
+settings.register_profile("thorough", settings.get_profile("fibrolog"), max_examples=2000)
+settings.load_profile("ci" if os.environ.get("CI") else "fibrolog")
 
 NOW = "2026-11-23T09:15:00"  # a Monday, in Europe/Berlin winter time (+01:00)
 ZONE = "Europe/Berlin"

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from fibrolog.dates import (
@@ -99,10 +99,23 @@ def test_spans_weeks_and_months() -> None:
         parse_span("7x", today)
 
 
+def exists_in_berlin(wall: datetime) -> bool:
+    """False for the wall times skipped when the clocks go forward (02:00–02:59, one night)."""
+    there = wall.replace(tzinfo=BERLIN)
+    return there.astimezone(UTC).astimezone(BERLIN).replace(tzinfo=None) == wall
+
+
 @given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2026, 11, 22)))
+@example(datetime(2000, 3, 26, 2, 0))  # inside the spring-forward gap
+@example(datetime(2000, 10, 29, 2, 30))  # the hour that happens twice
 def test_any_iso_wall_time_round_trips_with_the_zone_offset(wall: datetime) -> None:
     wall = wall.replace(microsecond=0)
-    moment, has_time = parse_when(wall.strftime("%Y-%m-%d %H:%M:%S"), NOW)
+    text = wall.strftime("%Y-%m-%d %H:%M:%S")
+    if not exists_in_berlin(wall):
+        with pytest.raises(UsageProblem, match="does not exist here"):
+            parse_when(text, NOW)
+        return
+    moment, has_time = parse_when(text, NOW)
     assert has_time
     assert moment.replace(tzinfo=None) == wall
     assert moment.utcoffset() == wall.replace(tzinfo=BERLIN).utcoffset()
