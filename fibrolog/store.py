@@ -3,7 +3,8 @@
 The only module that imports TinyDB. It hands out `Entry` models, never TinyDB Documents.
 Writers hold the exclusive lock for the whole read-modify-write; readers need no lock because
 every file is replaced atomically. A file that does not parse or has the wrong shape raises
-CorruptDiary before anything is written, so a damaged file is never overwritten.
+CorruptDiary before anything is written, so a damaged file is never overwritten; recovery.py
+finds the problems and repairs them.
 """
 
 import contextlib
@@ -240,62 +241,6 @@ def _facts_decoder(all_scores: bool) -> msgspec.json.Decoder[dict[str, dict[str,
     return msgspec.json.Decoder(dict[str, dict[str, kind]])  # type: ignore[valid-type]
 
 
-class Restored(Struct, frozen=True):
-    """What a restore did: the files put back, the backup made of what they replaced, the
-    entries brought back and left out, and the replaced files too damaged to count."""
-
-    files: tuple[str, ...]
-    safety: Path | None
-    brought_back: int
-    left_out: int
-    unreadable: tuple[str, ...]
-
-
-class Salvaged(Struct, frozen=True):
-    """What a salvage did: documents kept, documents found but unreadable, where the damaged
-    file went, and the id counter now."""
-
-    file: str
-    kept: int
-    lost: int
-    damaged_copy: Path
-    next_id: int
-
-
-def readable_documents(raw: bytes) -> tuple[dict[str, dict[str, Any]], int]:
-    """Every document of a damaged TinyDB file that can still be read whole, by its key, and
-    how many more were begun but cannot be read.
-
-    A document is `"<id>":{…}`; each such place is read as one JSON object on its own, so a
-    file cut off or garbled in one place still gives up everything before and after it.
-    (Inside a JSON string a quote is escaped, so note text cannot pass for a key.)
-    """
-    import json
-
-    text = raw.decode("utf-8", errors="replace")
-    decoder = json.JSONDecoder()
-    found: dict[str, dict[str, Any]] = {}
-    broken: set[str] = set()
-    for match in re.finditer(r'"(\d+)"\s*:\s*\{', text):
-        try:
-            body, _ = decoder.raw_decode(text, match.end() - 1)
-        except ValueError:
-            broken.add(match[1])
-            continue
-        if isinstance(body, dict) and match[1] not in found:
-            found[match[1]] = body
-    return found, len(broken - found.keys())
-
-
-def _uids(path: Path) -> set[str] | None:
-    """The uids of the entries in a year file; None if it does not parse, empty if missing."""
-    try:
-        tables = load_tables(path, ENTRIES)
-    except CorruptDiary:
-        return None
-    return {str(doc.get("uid")) for doc in (tables or {}).get(ENTRIES, {}).values()}
-
-
 class Meta(Struct, frozen=True):
     schema: int
     next_id: int
@@ -337,13 +282,13 @@ def entry_key(entry: Entry) -> tuple[datetime, int]:
     return entry.at.astimezone(UTC), entry.id
 
 
-def _course_document(course: Course) -> dict[str, Any]:
+def course_document(course: Course) -> dict[str, Any]:
     body = course.to_dict()
     del body["id"]  # the TinyDB document id is the course id
     return body
 
 
-def _document(entry: Entry) -> dict[str, Any]:
+def entry_document(entry: Entry) -> dict[str, Any]:
     body = entry.to_dict()
     del body["id"]  # the TinyDB document id is the entry id
     return body
@@ -511,7 +456,7 @@ class Diary:
             return db.table(ENTRIES, cache_size=0)
         for key, document in tables.get(ENTRIES, {}).items():
             if document.keys() != STORED_FIELDS:
-                self._to_entry(year, key, document)  # names the problem (missing or extra field)
+                self.entry_from(year, key, document)  # names the problem (missing or extra field)
                 raise CorruptDiary(
                     f"{self.year_path(year)} is damaged: entry #{key} has the wrong fields"
                 )
@@ -519,12 +464,16 @@ class Diary:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def _raw_year(self, year: int) -> dict[str, Any]:
-        # Not kept: a whole-diary read (export, list -n 0) lets go of each year once read.
+    def year_documents(self, year: int) -> dict[str, Any]:
+        """A year file's entries as stored: {id: document}, not yet checked.
+
+        Not kept: a whole-diary read (export, list -n 0) lets go of each year once read."""
         tables = load_tables(self.year_path(year), ENTRIES)
         return tables[ENTRIES] if tables else {}
 
-    def _to_entry(self, year: int, key: str, document: dict[str, Any]) -> Entry:
+    def entry_from(self, year: int, key: str, document: dict[str, Any]) -> Entry:
+        """The entry a stored document of `year` holds; CorruptDiary names the file, the
+        entry and the first problem if the document breaks a rule or belongs to another year."""
         try:
             entry = Entry.from_dict(document, id=int(key))
         except InvalidEntry as error:
@@ -548,12 +497,12 @@ class Diary:
         low = first.isoformat() if first else ""
         high = last.isoformat() if last else "9999"
         found = []
-        for key, document in self._raw_year(year).items():
+        for key, document in self.year_documents(year).items():
             at = document.get("at")
             # Skip only what is surely out of range; anything odd is built, so it is reported.
             if isinstance(at, str) and at[4:5] == at[7:8] == "-" and not low <= at[:10] <= high:
                 continue
-            found.append(self._to_entry(year, key, document))
+            found.append(self.entry_from(year, key, document))
         return sorted(found, key=entry_key)
 
     def entries(self, first: date | None = None, last: date | None = None) -> list[Entry]:
@@ -612,10 +561,10 @@ class Diary:
         low = first.isoformat() if first else ""
         high = last.isoformat() if last else "9999"
         candidates = []
-        for key, document in self._raw_year(year).items():
+        for key, document in self.year_documents(year).items():
             at = document.get("at")
             if not (isinstance(at, str) and at[4:5] == at[7:8] == "-"):
-                self._to_entry(year, key, document)  # anything odd is built, so it is reported
+                self.entry_from(year, key, document)  # anything odd is built, so it is reported
                 continue
             if low <= at[:10] <= high:
                 candidates.append((at[:19], key, document))
@@ -630,7 +579,7 @@ class Diary:
                     wall_time = None  # built below, which reports it
                 if wall_time is not None and wall_time + MAX_OFFSET_AHEAD < newest_instants[0]:
                     break
-            entry = self._to_entry(year, key, document)
+            entry = self.entry_from(year, key, document)
             if keep(entry):
                 kept.append(entry)
                 instant = entry.at.astimezone(UTC).replace(tzinfo=None)
@@ -667,7 +616,7 @@ class Diary:
         by_day: dict[str, list[Any]] = {}
         for key, doc in self._entry_facts(year, all_scores).items():
             if not doc.at[4:5] == doc.at[7:8] == "-":  # not a time: say what is wrong
-                self._to_entry(year, key, self._raw_year(year)[key])
+                self.entry_from(year, key, self.year_documents(year)[key])
             by_day.setdefault(doc.at[:10], []).append(doc)
         result = {}
         for day, docs in by_day.items():
@@ -707,8 +656,8 @@ class Diary:
             with _no_collection():
                 return _facts_decoder(all_scores).decode(raw)[ENTRIES]
         except (msgspec.ValidationError, msgspec.DecodeError, KeyError):
-            for key, document in self._raw_year(year).items():  # names the problem
-                self._to_entry(year, key, document)
+            for key, document in self.year_documents(year).items():  # names the problem
+                self.entry_from(year, key, document)
             raise CorruptDiary(f"{path} is damaged: an entry has the wrong fields", path) from None
 
     def _find(self, entry_id: int) -> tuple[int, Entry]:
@@ -728,9 +677,9 @@ class Diary:
                 raise FibrologError(f"cannot read {path}: {error.strerror}") from None
             if raw.startswith(b'{"entries":{') and key not in raw:
                 continue
-            document = self._raw_year(year).get(str(entry_id))
+            document = self.year_documents(year).get(str(entry_id))
             if document is not None:
-                return year, self._to_entry(year, str(entry_id), document)
+                return year, self.entry_from(year, str(entry_id), document)
         raise NotFound(f"there is no entry #{entry_id}; `fibrolog list` shows the ids")
 
     def get(self, entry_id: int) -> Entry:
@@ -752,7 +701,7 @@ class Diary:
             if raw.startswith(b'{"entries":{'):
                 total += raw.count(b'{"uid":"')
             else:
-                total += len(self._raw_year(year))
+                total += len(self.year_documents(year))
         return total
 
     # -- writing -----------------------------------------------------------------------------
@@ -780,7 +729,9 @@ class Diary:
         self._write_meta(replace(meta, next_id=meta.next_id + len(stored)))
         for year, batch in by_year.items():
             # Let go of each year once written: a 100k import would otherwise hold every year.
-            tables.pop(year).insert_multiple(Document(_document(e), doc_id=e.id) for e in batch)
+            tables.pop(year).insert_multiple(
+                Document(entry_document(e), doc_id=e.id) for e in batch
+            )
         return stored
 
     def update(self, entry: Entry) -> Entry:
@@ -792,7 +743,7 @@ class Diary:
             tables = {year: self._open_year(year) for year in {old_year, new_year}}
             self.backup([self.year_path(y) for y in tables])
             # Write the new place first: a crash in between leaves a duplicate, never a loss.
-            tables[new_year].upsert(Document(_document(entry), doc_id=entry.id))
+            tables[new_year].upsert(Document(entry_document(entry), doc_id=entry.id))
             if new_year != old_year:
                 tables[old_year].remove(doc_ids=[entry.id])
             return entry
@@ -813,7 +764,9 @@ class Diary:
         incoming = list(entries)
         with self.locked():
             meta = self.open()
-            known = {doc.get("uid") for y in self.years() for doc in self._raw_year(y).values()}
+            known = {
+                doc.get("uid") for y in self.years() for doc in self.year_documents(y).values()
+            }
             fresh: list[Entry] = []
             for entry in incoming:
                 if entry.uid not in known:
@@ -928,7 +881,7 @@ class Diary:
             if not stored:
                 return []
             db.table(COURSES, cache_size=0).insert_multiple(
-                Document(_course_document(c), doc_id=c.id) for c in stored
+                Document(course_document(c), doc_id=c.id) for c in stored
             )
             db.table(META, cache_size=0).upsert(
                 Document({"next_id": next_id + len(stored)}, doc_id=1)
@@ -944,7 +897,7 @@ class Diary:
                 raise NotFound(f"there is no course #{course.id}; `fibrolog treatment list --all`")
             self.backup([self.courses_path])
             db.table(COURSES, cache_size=0).upsert(
-                Document(_course_document(course), doc_id=course.id)
+                Document(course_document(course), doc_id=course.id)
             )
             return course
 
@@ -975,227 +928,21 @@ class Diary:
             db.table(COURSES, cache_size=0).remove(doc_ids=[course_id])
             return found[course_id]
 
-    # -- checking and restoring -------------------------------------------------------------
+    # -- after a repair (see recovery.py) ----------------------------------------------------
 
-    def check(self) -> list[str]:
-        """Every problem found in the diary, read-only (not even the lock file is created)."""
-        return [message for message, _ in self.problems()]
-
-    def problems(self) -> list[tuple[str, Path | None]]:
-        """Every problem found in the diary, with the file it is in (None: between files)."""
-        problems: list[tuple[str, Path | None]] = []
-        try:
-            meta: Meta | None = self.read_meta()
-        except CorruptDiary as error:
-            problems.append((str(error), self.meta_path))
-            meta = None
-        seen: dict[int, str] = {}
-        uids: dict[str, str] = {}
-        all_ids: set[int] = set()  # valid or not, every id in a file has been handed out
-        for year in self.years():
-            path = self.year_path(year)
-            try:
-                raw = self._raw_year(year)
-            except CorruptDiary as error:
-                problems.append((str(error), path))
-                continue
-            all_ids.update(int(key) for key in raw)
-            for key, document in raw.items():
-                if document.keys() != STORED_FIELDS:
-                    fields = ", ".join(sorted(document.keys() ^ STORED_FIELDS))
-                    message = f"{path} is damaged: entry #{key} has missing or extra fields"
-                    problems.append((f"{message} ({fields})", path))
-                    continue
-                try:
-                    entry = self._to_entry(year, key, document)
-                except CorruptDiary as error:
-                    problems.append((str(error), path))
-                    continue
-                if entry.id in seen:
-                    problems.append(
-                        (
-                            f"entry #{entry.id} is in both {seen[entry.id]} and {path.name} "
-                            "(an interrupted edit can leave this; delete one copy)",
-                            None,
-                        )
-                    )
-                elif entry.uid in uids:
-                    message = f"entries in {uids[entry.uid]} and {path.name} share uid {entry.uid}"
-                    problems.append((message, None))
-                seen[entry.id] = path.name
-                uids[entry.uid] = path.name
-        if meta is not None and all_ids and meta.next_id <= max(all_ids):
-            problems.append(
-                (
-                    f"{self.meta_path.name}: next_id {meta.next_id} is not above "
-                    f"the highest id {max(all_ids)}",
-                    self.meta_path,
-                )
-            )
-        if self.assessments_path.exists():
-            try:
-                load_tables(self.assessments_path, "assessments")
-            except CorruptDiary as error:
-                problems.append((str(error), self.assessments_path))
-        if self.courses_path.exists():
-            try:
-                self.courses()
-            except CorruptDiary as error:
-                problems.append((str(error), self.courses_path))
-        return problems
-
-    def good_backup_of(self, path: Path) -> Backup | None:
-        """The newest backup holding a copy of `path` that parses."""
-        for backup in reversed(self.backups()):
-            copy = backup.path / path.name
-            if copy.exists():
-                try:
-                    load_tables(copy, table_of(path.name))
-                except CorruptDiary:
-                    continue
-                return backup
-        return None
-
-    def damaged_files(self, backup: Backup) -> list[str]:
-        """The files of a backup that do not parse (a copy of a file that was damaged)."""
-        damaged = []
-        for copy in backup.files:
-            try:
-                load_tables(copy, table_of(copy.name))
-            except CorruptDiary:
-                damaged.append(copy.name)
-        return damaged
-
-    def find_backup(self, name: str, files: Iterable[str] = ()) -> Backup:
-        """The backup called `name`; "latest" is the newest with good copies of `files` (of
-        all its files, if none are named): a copy taken of a damaged file never counts."""
-        backups = self.backups()
-        if not backups:
-            raise FibrologError(f"there are no backups in {self.backups_dir}")
-        if name == "latest":
-            wanted = set(files)
-            for backup in reversed(backups):
-                names = {f.name for f in backup.files}
-                damaged = set(self.damaged_files(backup))
-                if wanted <= names and not (damaged & (wanted or names)):
-                    return backup
-            raise FibrologError(
-                "no backup holds good copies of "
-                + (", ".join(sorted(wanted)) if wanted else "all its files")
-                + "; `fibrolog backups` lists them, damaged ones marked"
-            )
-        for backup in backups:
-            if backup.path.name == name:
-                return backup
-        raise FibrologError(f"no backup named {name!r}; `fibrolog backups` lists them")
-
-    def restore(self, backup: Backup, only: Iterable[str] = ()) -> "Restored":
-        """Put the backup's files (or just those named in `only`) back, after backing up the
-        files they replace. meta.json is always rewritten with a counter above every id known.
-
-        Works on a damaged diary (it never needs the current files to parse); refuses a
-        backup whose own files do not parse. Says how the entries change: those the backup
-        brings back, and those it does not hold (they stay in the backup made first).
-        """
-        wanted = set(only)
-        files = [f for f in backup.files if not wanted or f.name in wanted]
-        missing = wanted - {f.name for f in files}
-        if missing:
-            raise FibrologError(f"backup {backup.path.name} has no {sorted(missing)[0]}")
-        for copy in files:
-            load_tables(copy, table_of(copy.name))
-        with self.locked():
-            replaced = {self.folder / copy.name for copy in files} | {self.meta_path}
-            brought_back = left_out = 0
-            unreadable = []
-            for copy in files:
-                if not copy.name[:4].isdigit():
-                    continue
-                current = _uids(self.folder / copy.name)
-                kept = _uids(copy) or set()
-                if current is None:
-                    unreadable.append(copy.name)
-                else:
-                    brought_back += len(kept - current)
-                    left_out += len(current - kept)
-            safety = self.backup(sorted(replaced))
-            known_ids = self._ids_in_year_files()  # ids of the files about to be replaced count
-            for copy in files:
-                if copy.name != "meta.json":
-                    atomic_write(self.folder / copy.name, copy.read_bytes())
-            self._write_meta(self._counter_after(known_ids))
-            self._checked = False
-            names = tuple(f.name for f in files)
-            return Restored(names, safety, brought_back, left_out, tuple(unreadable))
-
-    def salvage(self, name: str) -> "Salvaged":
-        """Save what can still be read of a damaged diary file.
-
-        The damaged file is kept beside the diary as `<name>.damaged-<time>`; a fresh file
-        takes its place with every entry (or assessment) that can still be read whole and
-        passes the rules; meta.json is rebuilt with an id counter above every id still
-        known. A crash at any moment leaves the damaged file or its copy, and ids are never
-        handed out twice.
-        """
-        path = self.folder / name
-        if not re.fullmatch(DIARY_FILE, name):
-            raise FibrologError(
-                f"{name!r} is not a diary file; salvage works on meta.json, a year file "
-                "such as 2026.json, assessments.json or treatments.json"
-            )
-        with self.locked():
-            try:
-                raw = path.read_bytes()
-            except FileNotFoundError:
-                raise FibrologError(f"there is no {name} in {self.folder}") from None
-            aside = self.folder / f"{name}.damaged-{datetime.now():%Y%m%dT%H%M%S}"
-            atomic_write(aside, raw)  # first: whatever happens next, the damaged file is kept
-            found, broken = readable_documents(raw)
-            kept: dict[str, Any] = {}
-            for key, body in found.items():
-                if name == "assessments.json":
-                    if isinstance(body.get("kind"), str) and isinstance(body.get("at"), str):
-                        kept[key] = body
-                elif name == "treatments.json":
-                    try:
-                        kept[key] = _course_document(Course.from_dict(body, id=int(key)))
-                    except InvalidEntry:
-                        continue
-                elif name != "meta.json":
-                    try:
-                        entry = Entry.from_dict(body, id=int(key))
-                    except InvalidEntry:
-                        continue
-                    if entry.at.year == int(name[:4]):
-                        kept[key] = _document(entry)
-            if name != "meta.json":
-                tables: Tables = {table_of(name): kept}
-                if name == "treatments.json":  # course ids are never handed out twice either
-                    seen = [int(key) for key in found] + [0]
-                    tables[META] = {"1": {"next_id": max(seen) + 1 + broken}}
-                atomic_write(path, dump_tables(tables))
-            known = self._ids_in_year_files()
-            counter = self._counter_after(known)
-            self._write_meta(counter)
-            self._checked = False
-            lost = 0 if name == "meta.json" else len(found) - len(kept) + broken
-            if name == "treatments.json":
-                lost -= sum(1 for body in found.values() if set(body) == {"next_id"})
-            return Salvaged(name, len(kept), lost, aside, counter.next_id)
-
-    def _ids_in_year_files(self) -> set[int]:
+    def ids_in_year_files(self) -> set[int]:
+        """Every entry id in the year files that still parse."""
         ids: set[int] = set()
         for year in self.years():
             with contextlib.suppress(CorruptDiary):
-                ids.update(int(key) for key in self._raw_year(year))
+                ids.update(int(key) for key in self.year_documents(year))
         return ids
 
-    def _counter_after(self, known_ids: set[int]) -> Meta:
-        """meta.json after a restore or a salvage: a next_id above every id the diary has
-        handed out that can still be known (the current counter, every backup's, every id in
-        the year files)."""
+    def settle_counter(self, known_ids: set[int]) -> Meta:
+        """After files were put back or rebuilt: write meta.json with a next_id above every id
+        the diary has handed out that can still be known (`known_ids`, the current counter,
+        every backup's, every id in the year files), and check the files again on next open."""
         candidates = [1]
-        schema = current_schema()
         sources = [self.meta_path, *(b.path / "meta.json" for b in self.backups())]
         for source in sources:
             try:
@@ -1205,8 +952,11 @@ class Diary:
             record = (tables or {}).get(META, {}).get("1", {})
             if isinstance(record.get("next_id"), int):
                 candidates.append(record["next_id"])
-        candidates.extend(i + 1 for i in known_ids | self._ids_in_year_files())
-        return Meta(schema, max(candidates))
+        candidates.extend(i + 1 for i in known_ids | self.ids_in_year_files())
+        meta = Meta(current_schema(), max(candidates))
+        self._write_meta(meta)
+        self._checked = False
+        return meta
 
     # -- backups -----------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fibrolog.models import Entry
+from fibrolog.recovery import problems
 from fibrolog.store import Diary
 
 from .conftest import Run, flat, snapshot
@@ -166,7 +167,7 @@ def test_writers_killed_at_random_moments_lose_nothing_that_was_confirmed(tmp_pa
         diary = Diary(folder)
         stored = {e.uid for e in diary.entries()}  # parses every file, checks every entry
         assert confirmed <= stored, f"round {rounds}: lost {len(confirmed - stored)}"
-        assert diary.check() == [], diary.check()
+        assert problems(diary) == [], problems(diary)
     assert len(confirmed) > 20 and rounds >= 3
     # Killed writers leave temporary files; the next write that holds the lock removes them.
     at = datetime(2026, 3, 1, 10, tzinfo=timezone(timedelta(hours=1)))
@@ -196,7 +197,7 @@ def test_a_crash_between_meta_and_year_file_wastes_an_id_but_loses_nothing(
         )
     monkeypatch.undo()
     assert calls[-2:] == [diary_dir / "meta.json", diary_dir / "2026.json"]
-    assert Diary(diary_dir).check() == []
+    assert problems(Diary(diary_dir)) == []
     assert run("add", "6").stdout.startswith("Logged #3"), "id 2 was spent by the crashed add"
     assert [e.id for e in Diary(diary_dir).entries()] == [1, 3]
 

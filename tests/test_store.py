@@ -225,8 +225,8 @@ def test_newest_reads_only_recent_years_when_enough(
         ]
     )
     read: list[int] = []
-    real = Diary._raw_year
-    monkeypatch.setattr(Diary, "_raw_year", lambda self, y: read.append(y) or real(self, y))
+    real = Diary.year_documents
+    monkeypatch.setattr(Diary, "year_documents", lambda self, y: read.append(y) or real(self, y))
     newest = diary.newest(20)
     assert read == [2026]
     assert [e.at.day for e in newest] == list(range(6, 26))

@@ -188,7 +188,9 @@ def check(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
         else:
             typer.echo(f"No diary in {diary.folder} yet: nothing to check.")
         return
-    problems = diary.problems()
+    from fibrolog.recovery import problems as find_problems
+
+    problems = find_problems(diary)
     damaged = sorted({path for _, path in problems if path is not None})
     entries = 0 if problems else sum(len(diary.year_entries(y)) for y in diary.years())
     stale = diary.stale_temp_files()
@@ -240,6 +242,7 @@ def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> Non
     """
     import contextlib
 
+    from fibrolog.recovery import damaged_files
     from fibrolog.store import load_tables
 
     diary = open_diary(ctx, db)
@@ -257,7 +260,7 @@ def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> Non
                 "entries": entries,
                 "bytes": sum(f.stat().st_size for f in backup.files),
                 "files": [f.name for f in backup.files],
-                "damaged": diary.damaged_files(backup),
+                "damaged": damaged_files(backup),
             }
         )
     if json_:
@@ -297,8 +300,10 @@ def restore(
       fibrolog restore 20261123T091500
       fibrolog restore latest --file 2026.json
     """
+    from fibrolog.recovery import find_backup, restore_backup
+
     diary = open_diary(ctx, db)
-    backup = diary.find_backup(name, file or ())
+    backup = find_backup(diary, name, file or ())
     files = ", ".join(file or [f.name for f in backup.files])
     if not yes:
         typer.confirm(
@@ -306,7 +311,7 @@ def restore(
             "(the current files are backed up first)",
             abort=True,
         )
-    done = diary.restore(backup, file or ())
+    done = restore_backup(diary, backup, file or ())
     lines = [f"Restored {files} from {backup.path.name}."]
     if done.brought_back:
         lines.append(
@@ -346,12 +351,14 @@ def salvage(
     Example:
       fibrolog salvage 2026.json
     """
+    from fibrolog.recovery import salvage_file
+
     diary = open_diary(ctx, db)
     if not yes:
         typer.confirm(
             f"Move the damaged {file} aside and save what can still be read of it?", abort=True
         )
-    done = diary.salvage(file)
+    done = salvage_file(diary, file)
     if file == "meta.json":
         said = f"Rebuilt meta.json: the next entry will be #{done.next_id}."
     else:

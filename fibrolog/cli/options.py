@@ -166,8 +166,10 @@ def recovery_advice(diary: "Diary", path: Path) -> str:
     that restores it; else the command that saves what can still be read."""
     import shlex
 
+    from fibrolog.recovery import good_backup_of
+
     where = shlex.quote(str(diary.folder))
-    backup = diary.good_backup_of(path)
+    backup = good_backup_of(diary, path)
     if backup is None:
         return (
             f"No backup holds a good copy of {path.name}; save what can still be read with: "

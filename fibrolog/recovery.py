@@ -1,0 +1,295 @@
+"""When a diary file is damaged: find every problem, put a backup back, or save what can
+still be read of a file no backup holds whole (SPEC §1).
+
+Each works on a damaged diary (none needs the current files to parse) and changes files only
+under the diary's lock, after backing up what it replaces; a damaged file is never
+overwritten: `salvage` first keeps it beside the diary.
+"""
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from msgspec import Struct
+
+from fibrolog.errors import CorruptDiary, FibrologError
+from fibrolog.models import Course, Entry, InvalidEntry
+from fibrolog.safefile import atomic_write
+from fibrolog.store import (
+    DIARY_FILE,
+    ENTRIES,
+    META,
+    STORED_FIELDS,
+    Backup,
+    Diary,
+    Meta,
+    Tables,
+    course_document,
+    dump_tables,
+    entry_document,
+    load_tables,
+    table_of,
+)
+
+
+class Restored(Struct, frozen=True):
+    """What a restore did: the files put back, the backup made of what they replaced, the
+    entries brought back and left out, and the replaced files too damaged to count."""
+
+    files: tuple[str, ...]
+    safety: Path | None
+    brought_back: int
+    left_out: int
+    unreadable: tuple[str, ...]
+
+
+class Salvaged(Struct, frozen=True):
+    """What a salvage did: documents kept, documents found but unreadable, where the damaged
+    file went, and the id counter now."""
+
+    file: str
+    kept: int
+    lost: int
+    damaged_copy: Path
+    next_id: int
+
+
+def readable_documents(raw: bytes) -> tuple[dict[str, dict[str, Any]], int]:
+    """Every document of a damaged TinyDB file that can still be read whole, by its key, and
+    how many more were begun but cannot be read.
+
+    A document is `"<id>":{…}`; each such place is read as one JSON object on its own, so a
+    file cut off or garbled in one place still gives up everything before and after it.
+    (Inside a JSON string a quote is escaped, so note text cannot pass for a key.)
+    """
+    text = raw.decode("utf-8", errors="replace")
+    decoder = json.JSONDecoder()
+    found: dict[str, dict[str, Any]] = {}
+    broken: set[str] = set()
+    for match in re.finditer(r'"(\d+)"\s*:\s*\{', text):
+        try:
+            body, _ = decoder.raw_decode(text, match.end() - 1)
+        except ValueError:
+            broken.add(match[1])
+            continue
+        if isinstance(body, dict) and match[1] not in found:
+            found[match[1]] = body
+    return found, len(broken - found.keys())
+
+
+def _uids(path: Path) -> set[str] | None:
+    """The uids of the entries in a year file; None if it does not parse, empty if missing."""
+    try:
+        tables = load_tables(path, ENTRIES)
+    except CorruptDiary:
+        return None
+    return {str(doc.get("uid")) for doc in (tables or {}).get(ENTRIES, {}).values()}
+
+
+def problems(diary: Diary) -> list[tuple[str, Path | None]]:
+    """Every problem found in the diary, with the file it is in (None: between files).
+
+    Read-only: not even the lock file is created."""
+    found: list[tuple[str, Path | None]] = []
+    try:
+        meta: Meta | None = diary.read_meta()
+    except CorruptDiary as error:
+        found.append((str(error), diary.meta_path))
+        meta = None
+    seen: dict[int, str] = {}
+    uids: dict[str, str] = {}
+    all_ids: set[int] = set()  # valid or not, every id in a file has been handed out
+    for year in diary.years():
+        path = diary.year_path(year)
+        try:
+            raw = diary.year_documents(year)
+        except CorruptDiary as error:
+            found.append((str(error), path))
+            continue
+        all_ids.update(int(key) for key in raw)
+        for key, document in raw.items():
+            if document.keys() != STORED_FIELDS:
+                fields = ", ".join(sorted(document.keys() ^ STORED_FIELDS))
+                message = f"{path} is damaged: entry #{key} has missing or extra fields"
+                found.append((f"{message} ({fields})", path))
+                continue
+            try:
+                entry = diary.entry_from(year, key, document)
+            except CorruptDiary as error:
+                found.append((str(error), path))
+                continue
+            if entry.id in seen:
+                found.append(
+                    (
+                        f"entry #{entry.id} is in both {seen[entry.id]} and {path.name} "
+                        "(an interrupted edit can leave this; delete one copy)",
+                        None,
+                    )
+                )
+            elif entry.uid in uids:
+                message = f"entries in {uids[entry.uid]} and {path.name} share uid {entry.uid}"
+                found.append((message, None))
+            seen[entry.id] = path.name
+            uids[entry.uid] = path.name
+    if meta is not None and all_ids and meta.next_id <= max(all_ids):
+        found.append(
+            (
+                f"{diary.meta_path.name}: next_id {meta.next_id} is not above "
+                f"the highest id {max(all_ids)}",
+                diary.meta_path,
+            )
+        )
+    if diary.assessments_path.exists():
+        try:
+            load_tables(diary.assessments_path, "assessments")
+        except CorruptDiary as error:
+            found.append((str(error), diary.assessments_path))
+    if diary.courses_path.exists():
+        try:
+            diary.courses()
+        except CorruptDiary as error:
+            found.append((str(error), diary.courses_path))
+    return found
+
+
+def good_backup_of(diary: Diary, path: Path) -> Backup | None:
+    """The newest backup holding a copy of `path` that parses."""
+    for backup in reversed(diary.backups()):
+        copy = backup.path / path.name
+        if copy.exists():
+            try:
+                load_tables(copy, table_of(path.name))
+            except CorruptDiary:
+                continue
+            return backup
+    return None
+
+
+def damaged_files(backup: Backup) -> list[str]:
+    """The files of a backup that do not parse (a copy of a file that was damaged)."""
+    damaged = []
+    for copy in backup.files:
+        try:
+            load_tables(copy, table_of(copy.name))
+        except CorruptDiary:
+            damaged.append(copy.name)
+    return damaged
+
+
+def find_backup(diary: Diary, name: str, files: Iterable[str] = ()) -> Backup:
+    """The backup called `name`; "latest" is the newest with good copies of `files` (of
+    all its files, if none are named): a copy taken of a damaged file never counts."""
+    backups = diary.backups()
+    if not backups:
+        raise FibrologError(f"there are no backups in {diary.backups_dir}")
+    if name == "latest":
+        wanted = set(files)
+        for backup in reversed(backups):
+            names = {f.name for f in backup.files}
+            damaged = set(damaged_files(backup))
+            if wanted <= names and not (damaged & (wanted or names)):
+                return backup
+        raise FibrologError(
+            "no backup holds good copies of "
+            + (", ".join(sorted(wanted)) if wanted else "all its files")
+            + "; `fibrolog backups` lists them, damaged ones marked"
+        )
+    for backup in backups:
+        if backup.path.name == name:
+            return backup
+    raise FibrologError(f"no backup named {name!r}; `fibrolog backups` lists them")
+
+
+def restore_backup(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> Restored:
+    """Put the backup's files (or just those named in `only`) back, after backing up the
+    files they replace. meta.json is always rewritten with a counter above every id known.
+
+    Works on a damaged diary (it never needs the current files to parse); refuses a
+    backup whose own files do not parse. Says how the entries change: those the backup
+    brings back, and those it does not hold (they stay in the backup made first).
+    """
+    wanted = set(only)
+    files = [f for f in backup.files if not wanted or f.name in wanted]
+    missing = wanted - {f.name for f in files}
+    if missing:
+        raise FibrologError(f"backup {backup.path.name} has no {sorted(missing)[0]}")
+    for copy in files:
+        load_tables(copy, table_of(copy.name))
+    with diary.locked():
+        replaced = {diary.folder / copy.name for copy in files} | {diary.meta_path}
+        brought_back = left_out = 0
+        unreadable = []
+        for copy in files:
+            if not copy.name[:4].isdigit():
+                continue
+            current = _uids(diary.folder / copy.name)
+            kept = _uids(copy) or set()
+            if current is None:
+                unreadable.append(copy.name)
+            else:
+                brought_back += len(kept - current)
+                left_out += len(current - kept)
+        safety = diary.backup(sorted(replaced))
+        known_ids = diary.ids_in_year_files()  # ids of the files about to be replaced count
+        for copy in files:
+            if copy.name != "meta.json":
+                atomic_write(diary.folder / copy.name, copy.read_bytes())
+        diary.settle_counter(known_ids)
+        names = tuple(f.name for f in files)
+        return Restored(names, safety, brought_back, left_out, tuple(unreadable))
+
+
+def salvage_file(diary: Diary, name: str) -> Salvaged:
+    """Save what can still be read of a damaged diary file.
+
+    The damaged file is kept beside the diary as `<name>.damaged-<time>`; a fresh file
+    takes its place with every entry (or assessment) that can still be read whole and
+    passes the rules; meta.json is rebuilt with an id counter above every id still
+    known. A crash at any moment leaves the damaged file or its copy, and ids are never
+    handed out twice.
+    """
+    path = diary.folder / name
+    if not re.fullmatch(DIARY_FILE, name):
+        raise FibrologError(
+            f"{name!r} is not a diary file; salvage works on meta.json, a year file "
+            "such as 2026.json, assessments.json or treatments.json"
+        )
+    with diary.locked():
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise FibrologError(f"there is no {name} in {diary.folder}") from None
+        aside = diary.folder / f"{name}.damaged-{datetime.now():%Y%m%dT%H%M%S}"
+        atomic_write(aside, raw)  # first: whatever happens next, the damaged file is kept
+        found, broken = readable_documents(raw)
+        kept: dict[str, Any] = {}
+        for key, body in found.items():
+            if name == "assessments.json":
+                if isinstance(body.get("kind"), str) and isinstance(body.get("at"), str):
+                    kept[key] = body
+            elif name == "treatments.json":
+                try:
+                    kept[key] = course_document(Course.from_dict(body, id=int(key)))
+                except InvalidEntry:
+                    continue
+            elif name != "meta.json":
+                try:
+                    entry = Entry.from_dict(body, id=int(key))
+                except InvalidEntry:
+                    continue
+                if entry.at.year == int(name[:4]):
+                    kept[key] = entry_document(entry)
+        if name != "meta.json":
+            tables: Tables = {table_of(name): kept}
+            if name == "treatments.json":  # course ids are never handed out twice either
+                seen = [int(key) for key in found] + [0]
+                tables[META] = {"1": {"next_id": max(seen) + 1 + broken}}
+            atomic_write(path, dump_tables(tables))
+        counter = diary.settle_counter(diary.ids_in_year_files())
+        lost = 0 if name == "meta.json" else len(found) - len(kept) + broken
+        if name == "treatments.json":
+            lost -= sum(1 for body in found.values() if set(body) == {"next_id"})
+        return Salvaged(name, len(kept), lost, aside, counter.next_id)
