@@ -31,6 +31,10 @@ _EPOCH = datetime(1970, 1, 1)
 _DAY = 86400
 
 
+class UnreadablePhrase(UsageProblem):
+    """A phrase that names no time of SPEC §7 (its message gives examples that do)."""
+
+
 def _offset_at(instant: int) -> int:
     """The UTC offset in seconds at a Unix time, by the C library's zone rules."""
     return _clock.localtime(instant).tm_gmtoff
@@ -240,7 +244,7 @@ def _parse_when(text: str, now: datetime) -> tuple[datetime, bool]:
         day = _parse_day(day_text, today)
         if day is not None:
             return attach(datetime.combine(day, clock), now), True
-    raise UsageProblem(
+    raise UnreadablePhrase(
         f"cannot read the time '{text}'. Try '2026-11-20 21:00', 'yesterday 9pm', "
         "'last monday', '3 days ago' or '-2h'."
     )
@@ -258,8 +262,14 @@ def parse_at(text: str, now: datetime) -> datetime:
 
 
 def parse_date(text: str, now: datetime) -> date:
-    """The day a phrase falls on (for --from, --to and --week)."""
-    return parse_when(text, now)[0].date()
+    """The day a phrase falls on (for --from, --to, --on and --week)."""
+    try:
+        return parse_when(text, now)[0].date()
+    except UnreadablePhrase:  # the same phrases, but the examples a day option needs
+        raise UnreadablePhrase(
+            f"cannot read the day '{text}'. Try '2026-11-20', 'yesterday', 'last monday' "
+            "or '3 days ago'."
+        ) from None
 
 
 def parse_span(text: str, today: date) -> date:
@@ -309,7 +319,13 @@ def parse_week(text: str, now: datetime, week_start: str = "monday") -> date:
         except ValueError:
             raise UsageProblem(f"'{text}' is not a week of that year") from None
         return week_start_of(monday, week_start)
-    return week_start_of(parse_date(text, now), week_start)
+    try:
+        return week_start_of(parse_date(text, now), week_start)
+    except UnreadablePhrase:
+        raise UnreadablePhrase(
+            f"cannot read the week '{text}'. Try 'this', 'last', '2026-W47' or a day in it, "
+            "such as '2026-11-20'."
+        ) from None
 
 
 def parse_month(text: str) -> tuple[date, date]:

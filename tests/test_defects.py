@@ -144,9 +144,13 @@ def test_a_phrase_too_far_back_is_a_usage_error_that_quotes_it(
 
 
 def test_an_empty_time_is_refused(run: Run) -> None:
-    for args in (["add", "3", "--at", ""], ["list", "--from", ""]):
+    for args, said in [
+        (["add", "3", "--at", ""], "cannot read the time ''. Try '2026-11-20 21:00'"),
+        (["list", "--from", ""], "cannot read the day ''. Try '2026-11-20', 'yesterday'"),
+        (["summary", "--week", "next"], "cannot read the week 'next'. Try 'this', 'last'"),
+    ]:
         result = run(*args)
-        assert result.exit_code == 2 and "cannot read the time ''" in result.stderr, args
+        assert result.exit_code == 2 and said in result.stderr, (args, result.stderr)
 
 
 def test_a_time_in_the_spring_forward_gap_is_refused_naming_the_gap(

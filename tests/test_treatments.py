@@ -66,7 +66,7 @@ def test_list_shows_running_courses_and_all_of_them(run: Run, courses: None) -> 
         (["rate", "walking programme", "4"], 1, "Running now: Duloxetine"),
         (["change", "pregabalin", "--dose", "75mg"], 1, "no course is called 'pregabalin'"),
         (["stop", "duloxetine", "--on", "2026-09-30"], 2, "it cannot stop before that"),
-        (["stop", "duloxetine", "--on", "tomorrow"], 2, "cannot read the time 'tomorrow'"),
+        (["stop", "duloxetine", "--on", "tomorrow"], 2, "cannot read the day 'tomorrow'. Try"),
         (["stop", "duloxetine", "--on", "2026-12-01"], 2, "2026-12-01 is in the future"),
         (["start", "tens", "--on", "2026-12-01"], 2, "2026-12-01 is in the future"),
         (["change", "duloxetine", "--dose", "90mg", "--on", "2026-09-01"], 2, "cannot come"),
