@@ -94,6 +94,12 @@ def test_note_from_stdin(run: Run, run_json) -> None:  # type: ignore[no-untyped
         (["delete", "1"], 1, "Aborted"),
         (["export", "--format", "xml"], 2, "xml"),
         (["import", "missing.json"], 2, "missing.json"),
+        # an option by another name points at the one meant, not at a look-alike
+        (["add", "5", "--areas", "neck"], 2, "No such option: --areas (Possible options: --where)"),
+        (["add", "5", "--date", "yesterday"], 2, "--date (Possible options: --at)"),
+        (["edit", "1", "--sleep", "7"], 2, "(Possible options: --sleep-hours, --sleep-quality)"),
+        (["treatment", "stop", "x", "--date", "monday"], 2, "--date (Possible options: --on)"),
+        (["add", "5", "--notee", "x"], 2, "No such option: --notee (Possible options: --note)"),
     ],
 )
 def test_bad_input_gets_one_clear_line_the_right_code_and_changes_nothing(

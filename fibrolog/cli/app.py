@@ -18,7 +18,7 @@ import typer.main
 
 # typer 0.28 vendors click (pinned in pyproject)
 from typer._click.core import Command, Context
-from typer._click.exceptions import UsageError
+from typer._click.exceptions import NoSuchOption, UsageError
 from typer.core import TyperGroup
 
 from fibrolog import __version__
@@ -50,6 +50,17 @@ COMMANDS = {
     "info": "files",
     "config": "settings",
     "demo": "demo",
+}
+
+# Option names a user may reach for, and the options they mean (those the command has). click
+# suggests by spelling alone, which points `--areas` at `--flare`.
+MEANT_OPTIONS = {
+    **dict.fromkeys(["--area", "--areas", "--region", "--regions", "--body"], ("--where",)),
+    **dict.fromkeys(["--date", "--time", "--when", "--day"], ("--at", "--on")),
+    **dict.fromkeys(["--trigger", "--triggers", "--tags"], ("--tag",)),
+    **dict.fromkeys(["--meds", "--medication", "--drug"], ("--med",)),
+    **dict.fromkeys(["--notes", "--comment"], ("--note",)),
+    "--sleep": ("--sleep-hours", "--sleep-quality"),
 }
 
 
@@ -96,6 +107,12 @@ class LazyGroup(TyperGroup):
     def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
+        except NoSuchOption as error:
+            if error.ctx is not None:
+                have = {n for p in error.ctx.command.params for n in (*p.opts, *p.secondary_opts)}
+                meant = [name for name in MEANT_OPTIONS.get(error.option_name, ()) if name in have]
+                error.possibilities = meant or error.possibilities
+            raise
         except (typer.TyperException, typer.Exit, typer.Abort):
             raise  # click's own usage errors, exits and aborts
         except FibrologError as error:
