@@ -100,6 +100,8 @@ def test_note_from_stdin(run: Run, run_json) -> None:  # type: ignore[no-untyped
         (["edit", "1", "--sleep", "7"], 2, "(Possible options: --sleep-hours, --sleep-quality)"),
         (["treatment", "stop", "x", "--date", "monday"], 2, "--date (Possible options: --on)"),
         (["add", "5", "--notee", "x"], 2, "No such option: --notee (Possible options: --note)"),
+        (["summary", "--date", "monday"], 2, "(Possible options: --from, --to, --week)"),
+        (["list", "--since", "monday"], 2, "--since (Possible options: --from)"),
     ],
 )
 def test_bad_input_gets_one_clear_line_the_right_code_and_changes_nothing(

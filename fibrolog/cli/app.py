@@ -56,7 +56,10 @@ COMMANDS = {
 # suggests by spelling alone, which points `--areas` at `--flare`.
 MEANT_OPTIONS = {
     **dict.fromkeys(["--area", "--areas", "--region", "--regions", "--body"], ("--where",)),
-    **dict.fromkeys(["--date", "--time", "--when", "--day"], ("--at", "--on")),
+    **dict.fromkeys(["--date", "--day", "--when"], ("--at", "--on", "--week", "--from", "--to")),
+    "--time": ("--at",),
+    **dict.fromkeys(["--since", "--start"], ("--from", "--on")),
+    **dict.fromkeys(["--until", "--end"], ("--to",)),
     **dict.fromkeys(["--trigger", "--triggers", "--tags"], ("--tag",)),
     **dict.fromkeys(["--meds", "--medication", "--drug"], ("--med",)),
     **dict.fromkeys(["--notes", "--comment"], ("--note",)),
