@@ -91,7 +91,7 @@ def test_note_from_stdin(run: Run, run_json) -> None:  # type: ignore[no-untyped
         (["edit", "1", "--pain", "12"], 2, "--pain"),
         (["edit", "1", "--clear-note", "-n", "x"], 2, "together"),
         (["delete", "99", "--yes"], 1, "no entry #99"),
-        (["delete", "1"], 1, "Aborted"),
+        (["delete", "1"], 1, "Cancelled: nothing was changed."),
         (["export", "--format", "xml"], 2, "xml"),
         (["import", "missing.json"], 2, "missing.json"),
         # an option by another name points at the one meant, not at a look-alike

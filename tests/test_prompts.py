@@ -98,6 +98,7 @@ def test_ctrl_c_in_a_prompt_writes_nothing(tmp_path: Path) -> None:
     child.sendline("7")
     child.expect("Fatigue 0–10: ")
     child.sendintr()
+    child.expect("\r\nCancelled: nothing was changed.")  # on a line of its own
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus != 0

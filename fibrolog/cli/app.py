@@ -116,8 +116,14 @@ class LazyGroup(TyperGroup):
                 meant = [name for name in MEANT_OPTIONS.get(error.option_name, ()) if name in have]
                 error.possibilities = meant or error.possibilities
             raise
-        except (typer.TyperException, typer.Exit, typer.Abort):
-            raise  # click's own usage errors, exits and aborts
+        except typer.Abort as error:
+            # A question answered "no", or Ctrl-C / Ctrl-D at a prompt: every command asks
+            # before it changes anything, so say so (click would print "Aborted!").
+            interrupted = isinstance(error.__context__, KeyboardInterrupt | EOFError)
+            typer.echo(("\n" if interrupted else "") + "Cancelled: nothing was changed.", err=True)
+            raise typer.Exit(1) from None
+        except (typer.TyperException, typer.Exit):
+            raise  # click's own usage errors and exits
         except FibrologError as error:
             typer.echo(_error_line(error), err=True)
             raise typer.Exit(error.exit_code) from None
