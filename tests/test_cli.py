@@ -101,6 +101,13 @@ def test_note_from_stdin(run: Run, run_json) -> None:  # type: ignore[no-untyped
         (["treatment", "stop", "x", "--date", "monday"], 2, "--date (Possible options: --on)"),
         (["add", "5", "--notee", "x"], 2, "No such option: --notee (Possible options: --note)"),
         (["summary", "--date", "monday"], 2, "(Possible options: --from, --to, --week)"),
+        # counts and ids in the user's words, not click's ("not a valid int range", "x>=1")
+        (["show", "abc"], 2, "Invalid value for 'ID': 'abc' is not a whole number (1 or more)"),
+        (["delete", "1", "0"], 2, "'0' is not a whole number (1 or more)"),
+        (["list", "-n", "-3"], 2, "'-3' is not a whole number (0 or more)"),
+        (["summary", "--weeks", "0"], 2, "'0' is not a whole number from 1 to 520"),
+        (["flares", "--delta", "0"], 2, "'0' is not a number from 0.01 to 10"),
+        (["assess", "--fatigue", "4"], 2, "'4' is not a whole number from 0 to 3"),
         (["list", "--since", "monday"], 2, "--since (Possible options: --from)"),
     ],
 )
@@ -113,6 +120,7 @@ def test_bad_input_gets_one_clear_line_the_right_code_and_changes_nothing(
     assert result.exit_code == code, result.output
     assert message in result.stderr
     assert "Traceback" not in result.output
+    assert "int range" not in result.stderr and "x>=" not in result.stderr
     assert snapshot(diary_dir) == before
 
 

@@ -13,6 +13,7 @@ from fibrolog.cli.options import (
     load_settings,
     open_diary,
     read_reviews,
+    whole,
 )
 from fibrolog.errors import FibrologError
 
@@ -22,8 +23,14 @@ commands = command_family()
 @commands.command()
 def demo(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option("--days", min=1, max=36500, help="Days of data.")] = 84,
-    per_day: Annotated[int, typer.Option("--per-day", min=1, max=24, help="Entries a day.")] = 2,
+    days: Annotated[
+        int,
+        typer.Option("--days", parser=whole(1, 36500), metavar="<days>", help="Days of data."),
+    ] = 84,
+    per_day: Annotated[
+        int,
+        typer.Option("--per-day", parser=whole(1, 24), metavar="<1-24>", help="Entries a day."),
+    ] = 2,
     # Seed 3 makes a first look show every view at work: a few flares with triggers, and a
     # new drug whose review shows the fall of about a third the demo gives it.
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same diary.")] = 3,

@@ -26,6 +26,7 @@ from fibrolog.cli.options import (
     print_json,
     typed,
     usage,
+    whole,
 )
 from fibrolog.errors import UsageProblem
 from fibrolog.models import read_hours, read_score
@@ -88,7 +89,8 @@ NoteOpt = Annotated[
     str | None, typer.Option("--note", "-n", help="Free text; '-' reads it from standard input.")
 ]
 EntryId = Annotated[
-    int, typer.Argument(min=1, metavar="ID", help="The entry's number, as `list` shows it.")
+    int,
+    typer.Argument(parser=whole(1), metavar="ID", help="The entry's number, as `list` shows it."),
 ]
 
 
@@ -334,7 +336,12 @@ ListWhere = Annotated[
 ]
 MinPain = Annotated[int | None, typer.Option("--min-pain", help="Only pain ≥ N.", **SCORE)]
 FlareOnly = Annotated[bool, typer.Option("--flare", help="Only entries marked as a flare.")]
-Limit = Annotated[int, typer.Option("--limit", "-n", min=0, help="Show the newest N (0: all).")]
+Limit = Annotated[
+    int,
+    typer.Option(
+        "--limit", "-n", parser=whole(0), metavar="<n>", help="Show the newest N (0: all)."
+    ),
+]
 
 
 @commands.command("list")
@@ -502,7 +509,8 @@ def edit(
 def delete(
     ctx: typer.Context,
     entry_ids: Annotated[
-        list[int], typer.Argument(min=1, metavar="ID...", help="Entry numbers to delete.")
+        list[int],
+        typer.Argument(parser=whole(1), metavar="ID...", help="Entry numbers to delete."),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     db: DbOpt = None,

@@ -64,6 +64,38 @@ def typed(parse: Callable[[str], T]) -> Callable[[str], T]:
     return convert
 
 
+def whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """A Typer `parser=` of a whole number from `low` to `high` (or up), refusing in the
+    user's words (click's own range check says "'x' is not a valid int range" and "x>=1")."""
+    span = f"from {low} to {high}" if high is not None else f"({low} or more)"
+
+    def whole_number(text: str) -> int:  # (click passes an option's default through too)
+        try:
+            value = int(str(text).strip())
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            raise typer.BadParameter(f"'{text}' is not a whole number {span}")
+        return value
+
+    return whole_number
+
+
+def number(low: float, high: float) -> Callable[[str], float]:
+    """The same for a number that may have decimals (a point or a comma: 2.5 or 2,5)."""
+
+    def any_number(text: str) -> float:
+        try:
+            value = float(str(text).strip().replace(",", "."))
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise typer.BadParameter(f"'{text}' is not a number from {low:g} to {high:g}")
+        return value
+
+    return any_number
+
+
 def checked(option: str, parse: Callable[[], T]) -> T:
     """Run a parser of user input; its complaint becomes click's usage error for `option`."""
     try:

@@ -17,6 +17,7 @@ from fibrolog.cli.options import (
     open_diary,
     print_json,
     usage,
+    whole,
 )
 
 commands = command_family()
@@ -40,13 +41,20 @@ def assess(
         str | None, typer.Option("--areas", help="Areas painful in the past week (like --where).")
     ] = None,
     fatigue: Annotated[
-        int | None, typer.Option("--fatigue", min=0, max=3, help="Fatigue 0–3.")
+        int | None,
+        typer.Option("--fatigue", parser=whole(0, 3), metavar="<0-3>", help="Fatigue 0–3."),
     ] = None,
     unrefreshed: Annotated[
-        int | None, typer.Option("--unrefreshed", min=0, max=3, help="Waking unrefreshed 0–3.")
+        int | None,
+        typer.Option(
+            "--unrefreshed", parser=whole(0, 3), metavar="<0-3>", help="Waking unrefreshed 0–3."
+        ),
     ] = None,
     cognitive: Annotated[
-        int | None, typer.Option("--cognitive", min=0, max=3, help="Thinking/memory problems 0–3.")
+        int | None,
+        typer.Option(
+            "--cognitive", parser=whole(0, 3), metavar="<0-3>", help="Thinking/memory problems 0–3."
+        ),
     ] = None,
     headaches: Annotated[
         bool | None, typer.Option("--headaches/--no-headaches", help="Headaches, past 6 months.")

@@ -18,6 +18,7 @@ from fibrolog.cli.options import (
     print_json,
     read_reviews,
     usage,
+    whole,
 )
 from fibrolog.errors import FibrologError, UsageProblem
 
@@ -54,7 +55,10 @@ OnOpt = Annotated[
     typer.Option("--on", help="The day: 2026-11-20, yesterday, last monday … (default today)."),
 ]
 CourseId = Annotated[
-    int, typer.Argument(min=1, metavar="ID", help="The course's number, as `list --all` shows it.")
+    int,
+    typer.Argument(
+        parser=whole(1), metavar="ID", help="The course's number, as `list --all` shows it."
+    ),
 ]
 
 
@@ -287,11 +291,18 @@ def review_courses(
     ] = None,
     baseline: Annotated[
         int,
-        typer.Option("--baseline", min=7, max=365, help="Days compared on each side."),
+        typer.Option(
+            "--baseline", parser=whole(7, 365), metavar="<days>", help="Days compared on each side."
+        ),
     ] = 28,
     skip: Annotated[
         int,
-        typer.Option("--skip", min=0, max=365, help="Days after the start before it is judged."),
+        typer.Option(
+            "--skip",
+            parser=whole(0, 365),
+            metavar="<days>",
+            help="Days after the start before it is judged.",
+        ),
     ] = 14,
     json_: JsonOpt = False,
     db: DbOpt = None,

@@ -16,11 +16,13 @@ from fibrolog.cli.options import (
     command_family,
     from_to,
     load_settings,
+    number,
     open_diary,
     period,
     print_json,
     read_reviews,
     usage,
+    whole,
 )
 
 commands = command_family()
@@ -38,7 +40,12 @@ def summary(
     to: ToOpt = None,
     weeks: Annotated[
         int | None,
-        typer.Option("--weeks", min=1, max=520, help="The N weeks ending with --week, a row each."),
+        typer.Option(
+            "--weeks",
+            parser=whole(1, 520),
+            metavar="<1-520>",
+            help="The N weeks ending with --week, a row each.",
+        ),
     ] = None,
     json_: JsonOpt = False,
     db: DbOpt = None,
@@ -105,11 +112,21 @@ def flares(
     last: LastOpt = None,
     threshold: Annotated[
         float | None,
-        typer.Option("--threshold", min=0, max=10, help="Pain mean that makes a day severe."),
+        typer.Option(
+            "--threshold",
+            parser=number(0, 10),
+            metavar="<0-10>",
+            help="Pain mean that makes a day severe.",
+        ),
     ] = None,
     delta: Annotated[
         float | None,
-        typer.Option("--delta", min=0.01, max=10, help="Points above baseline that make a flare."),
+        typer.Option(
+            "--delta",
+            parser=number(0.01, 10),
+            metavar="<points>",
+            help="Points above baseline that make a flare.",
+        ),
     ] = None,
     json_: JsonOpt = False,
     db: DbOpt = None,
@@ -196,7 +213,10 @@ def insights(
 def report(
     ctx: typer.Context,
     weeks: Annotated[
-        int, typer.Option("--weeks", min=1, max=104, help="The N weeks ending today.")
+        int,
+        typer.Option(
+            "--weeks", parser=whole(1, 104), metavar="<1-104>", help="The N weeks ending today."
+        ),
     ] = 12,
     from_: FromOpt = None,
     to: ToOpt = None,
