@@ -24,7 +24,7 @@ _AGO = r"(?P<n>\d+)\s*(?P<unit>m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks
 _MINUS = r"-(?P<n>\d+)\s*(?P<unit>m|min|h|d|w)"
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _SPAN = r"(?P<n>\d+)\s*(?P<unit>d|w|m|y)"
-_ISO_WEEK = r"(?i)(?P<y>\d{4})-?W(?P<w>\d{2})"
+_ISO_WEEK = r"(?i)(?:(?P<y>\d{4})-?)?(?:w|week ?)(?P<w>\d{1,2})"  # 2026-W47, W47, week 47
 
 
 _EPOCH = datetime(1970, 1, 1)
@@ -305,7 +305,8 @@ def week_start_of(day: date, week_start: str = "monday") -> date:
 
 
 def parse_week(text: str, now: datetime, week_start: str = "monday") -> date:
-    """`--week this|last|2026-W47|<any date in it>` → the first day of that week."""
+    """`--week this|last|2026-W47|W47|<any date in it>` → the first day of that week (a week
+    number without a year is the latest week of that number that has begun)."""
     phrase = text.strip().lower()
     today = now.date()
     if phrase == "this":
@@ -314,11 +315,19 @@ def parse_week(text: str, now: datetime, week_start: str = "monday") -> date:
         return week_start_of(today, week_start) - timedelta(days=7)
     match = re.fullmatch(_ISO_WEEK, phrase)
     if match:
-        try:
-            monday = date.fromisocalendar(int(match["y"]), int(match["w"]), 1)
-        except ValueError:
-            raise UsageProblem(f"'{text}' is not a week of that year") from None
-        return week_start_of(monday, week_start)
+        # Without a year, the latest week of that number that has begun: W47 this year, W50
+        # in January last year's.
+        years = [int(match["y"])] if match["y"] else [today.isocalendar().year - n for n in (0, 1)]
+        mondays = []
+        for year in years:
+            try:
+                mondays.append(date.fromisocalendar(year, int(match["w"]), 1))
+            except ValueError:  # week 0, 54, or 53 of a year of 52 weeks
+                continue
+        if not mondays:
+            raise UsageProblem(f"'{text}' is not a week: weeks run from 1 to 52 or 53")
+        begun = [monday for monday in mondays if monday <= today] or mondays
+        return week_start_of(begun[0], week_start)
     try:
         return week_start_of(parse_date(text, now), week_start)
     except UnreadablePhrase:

@@ -92,6 +92,14 @@ def test_spans_weeks_and_months() -> None:
     assert parse_week("this", NOW) == date(2026, 11, 23)
     assert parse_week("last", NOW) == date(2026, 11, 16)
     assert parse_week("2026-W47", NOW) == date(2026, 11, 16)
+    # a week number alone: the latest week of that number that has begun
+    assert parse_week("W47", NOW) == parse_week("week 47", NOW) == date(2026, 11, 16)
+    assert parse_week("w48", NOW) == date(2026, 11, 23)  # this week
+    assert parse_week("W50", NOW) == date(2025, 12, 8)  # W50 of 2026 is still to come
+    assert parse_week("W50", NOW.replace(year=2027, month=1, day=5)) == date(2026, 12, 7)
+    for not_a_week in ("W0", "2026-W54", "W54"):
+        with pytest.raises(UsageProblem, match="is not a week: weeks run from 1 to 52 or 53"):
+            parse_week(not_a_week, NOW)
     assert parse_week("2026-11-19", NOW) == date(2026, 11, 16)
     assert parse_week("2026-11-19", NOW, "sunday") == date(2026, 11, 15)
     assert parse_month("2026-02") == (date(2026, 2, 1), date(2026, 2, 28))
