@@ -149,16 +149,24 @@ def as_flat(settings: Settings) -> dict[str, Any]:
     }
 
 
-def get(key: str, path: Path | None = None) -> Any:
+def known(key: str) -> str:
+    """`key` if it is a setting; else UsageProblem naming the closest one and all of them."""
     if key not in KEYS:
-        raise UsageProblem(f"unknown config key '{key}'; keys: {', '.join(KEYS)}")
-    return as_flat(load(path))[key]
+        import difflib
+
+        close = difflib.get_close_matches(key, KEYS, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise UsageProblem(f"unknown config key '{key}'.{hint} Keys: {', '.join(KEYS)}")
+    return key
+
+
+def get(key: str, path: Path | None = None) -> Any:
+    return as_flat(load(path))[known(key)]
 
 
 def parse_value(key: str, text: str) -> Any:
     """Text from `config set KEY VALUE` → a checked value ('7', '6.5', 'a,b' or TOML)."""
-    if key not in KEYS:
-        raise UsageProblem(f"unknown config key '{key}'; keys: {', '.join(KEYS)}")
+    known(key)
     import tomllib
 
     raw: Any = text

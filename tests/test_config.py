@@ -67,5 +67,13 @@ def test_config_commands(run: Run, cli_env: dict[str, str]) -> None:
         '"note"]',
     ]
     bad = run("config", "set", "flare.threshold", "11")
-    assert bad.exit_code == 2 and "flare.threshold" in bad.stderr
+    assert bad.exit_code == 2 and "Invalid value for 'VALUE'" in bad.stderr
+    assert "'flare.threshold' must be a number from 0 to 10" in bad.stderr
     assert run("config", "get", "nope").exit_code == 2
+    typo = run("config", "set", "flare.treshold", "6")  # the key is what is wrong, not the 6
+    assert typo.exit_code == 2
+    assert (
+        "Invalid value for 'KEY': unknown config key 'flare.treshold'. "
+        "Did you mean 'flare.threshold'?"
+    ) in typo.stderr
+    assert run("config", "get", "flare.threshold").stdout == "6\n"  # unchanged

@@ -69,6 +69,7 @@ def config_set(
     """
     from fibrolog import config
 
+    checked("KEY", lambda: config.known(key))
     stored = checked("VALUE", lambda: config.set_value(key, value))
     typer.echo(f"{key} = {_toml_value(list(stored) if isinstance(stored, tuple) else stored)}")
 
