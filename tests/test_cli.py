@@ -101,6 +101,10 @@ def test_note_from_stdin(run: Run, run_json) -> None:  # type: ignore[no-untyped
         (["treatment", "stop", "x", "--date", "monday"], 2, "--date (Possible options: --on)"),
         (["add", "5", "--notee", "x"], 2, "No such option: --notee (Possible options: --note)"),
         (["summary", "--date", "monday"], 2, "(Possible options: --from, --to, --week)"),
+        # a second score without its name
+        (["add", "5", "6"], 2, "(6). Only pain goes without a name; give the others theirs: -f N"),
+        (["edit", "1", "6"], 2, "Give the entry's number, then what changes by name: -p N"),
+        (["treatment", "edit", "1", "6"], 2, "Got unexpected extra argument(s) (6)\n"),
         # counts and ids in the user's words, not click's ("not a valid int range", "x>=1")
         (["show", "abc"], 2, "Invalid value for 'ID': 'abc' is not a whole number (1 or more)"),
         (["delete", "1", "0"], 2, "'0' is not a whole number (1 or more)"),
