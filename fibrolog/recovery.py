@@ -257,11 +257,14 @@ def salvage_file(diary: Diary, name: str) -> Salvaged:
             f"{name!r} is not a diary file; salvage works on meta.json, a year file "
             "such as 2026.json, assessments.json or treatments.json"
         )
+    missing = FibrologError(f"there is no {name} in {diary.folder}")
+    if not path.exists():  # before the lock, which would make the folder
+        raise missing
     with diary.locked():
         try:
             raw = path.read_bytes()
-        except FileNotFoundError:
-            raise FibrologError(f"there is no {name} in {diary.folder}") from None
+        except FileNotFoundError:  # gone since
+            raise missing from None
         aside = diary.folder / f"{name}.damaged-{datetime.now():%Y%m%dT%H%M%S}"
         atomic_write(aside, raw)  # first: whatever happens next, the damaged file is kept
         found, broken = readable_documents(raw)

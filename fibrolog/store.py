@@ -940,11 +940,12 @@ class Diary:
 
     def settle_counter(self, known_ids: set[int]) -> Meta:
         """After files were put back or rebuilt: write meta.json with a next_id above every id
-        the diary has handed out that can still be known (`known_ids`, the current counter,
-        every backup's, every id in the year files), and check the files again on next open."""
+        the diary has handed out that can still be known (`known_ids`, the current counter and
+        every backup's, every id in the year files and in the backups' copies of them: an
+        entry deleted since is in a backup only), and check the files again on next open."""
         candidates = [1]
-        sources = [self.meta_path, *(b.path / "meta.json" for b in self.backups())]
-        for source in sources:
+        backups = self.backups()
+        for source in [self.meta_path, *(b.path / "meta.json" for b in backups)]:
             try:
                 tables = load_tables(source, META)
             except CorruptDiary:
@@ -952,7 +953,11 @@ class Diary:
             record = (tables or {}).get(META, {}).get("1", {})
             if isinstance(record.get("next_id"), int):
                 candidates.append(record["next_id"])
-        candidates.extend(i + 1 for i in known_ids | self.ids_in_year_files())
+        ids = known_ids | self.ids_in_year_files()
+        for copy in (f for b in backups for f in b.files if f.name[:4].isdigit()):
+            with contextlib.suppress(CorruptDiary):
+                ids.update(int(key) for key in (load_tables(copy, ENTRIES) or {}).get(ENTRIES, {}))
+        candidates.extend(i + 1 for i in ids)
         meta = Meta(current_schema(), max(candidates))
         self._write_meta(meta)
         self._checked = False

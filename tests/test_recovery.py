@@ -377,3 +377,40 @@ def test_every_file_is_private(run: Run, diary_dir: Path, monkeypatch: pytest.Mo
     for path in [diary_dir, *diary_dir.rglob("*")]:
         expected = 0o700 if path.is_dir() else 0o600
         assert stat.S_IMODE(path.stat().st_mode) == expected, path
+
+
+def test_salvaging_meta_json_never_hands_out_a_deleted_id_again(run: Run, diary_dir: Path) -> None:
+    for pain in ("1", "2", "3"):
+        run("add", pain)
+    run("delete", "3", "--yes")  # id 3 is now only in the backup the delete made
+    (diary_dir / "meta.json").write_text('{"_meta": {"1": {"sch')
+    assert run("list").exit_code == 1
+    result = run("salvage", "meta.json", "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Rebuilt meta.json: the next entry will be #4.")
+    assert run("add", "5").stdout.startswith("Logged #4")
+    (kept,) = diary_dir.glob("meta.json.damaged-*")
+    assert kept.read_text() == '{"_meta": {"1": {"sch'
+
+
+def test_salvaging_treatments_keeps_the_whole_courses_and_their_numbers(
+    run: Run,
+    run_json,
+    diary_dir: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    run("treatment", "start", "alpha", "--on", "2026-11-01")
+    run("treatment", "start", "beta", "--dose", "5mg", "--on", "2026-11-02")
+    path = diary_dir / "treatments.json"
+    path.write_bytes(path.read_bytes()[:-45])  # beta and the counter cut off
+    result = run("salvage", "treatments.json", "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Saved 1 course of treatments.json; 1 more could not be read.")
+    assert [c["name"] for c in run_json("treatment", "list", "--json")] == ["alpha"]
+    assert "(course #3)" in run("treatment", "start", "gamma").stdout  # 2 is never reused
+
+
+def test_salvaging_a_file_that_is_not_there_makes_nothing(run: Run, diary_dir: Path) -> None:
+    result = run("salvage", "2026.json", "--yes")
+    assert result.exit_code == 1
+    assert f"there is no 2026.json in {diary_dir}" in flat(result.stderr)
+    assert not diary_dir.exists()

@@ -362,9 +362,9 @@ def salvage(
     if file == "meta.json":
         said = f"Rebuilt meta.json: the next entry will be #{done.next_id}."
     else:
-        said = f"Saved {plural(done.kept, 'entry', 'entries')} of {file}"
-        if file == "assessments.json":
-            said = f"Saved {plural(done.kept, 'assessment')} of {file}"
+        kind = {"assessments.json": "assessment", "treatments.json": "course"}.get(file)
+        kept = plural(done.kept, kind) if kind else plural(done.kept, "entry", "entries")
+        said = f"Saved {kept} of {file}"
         said += (
             f"; {done.lost} more could not be read." if done.lost else "; nothing else was found."
         )
