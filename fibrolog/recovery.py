@@ -19,6 +19,7 @@ from fibrolog.errors import CorruptDiary, FibrologError
 from fibrolog.models import Course, Entry, InvalidEntry
 from fibrolog.safefile import atomic_write
 from fibrolog.store import (
+    COURSES,
     DIARY_FILE,
     ENTRIES,
     META,
@@ -87,6 +88,23 @@ def _uids(path: Path) -> set[str] | None:
     except CorruptDiary:
         return None
     return {str(doc.get("uid")) for doc in (tables or {}).get(ENTRIES, {}).values()}
+
+
+def _next_course_id(diary: Diary, damaged: bytes) -> int:
+    """A course id above every one still known: the damaged file's own counter if it can be
+    read, and the courses and counters of the backups' copies (a deleted course lives on
+    only there)."""
+    counter = re.search(rb'"_meta"\s*:\s*\{\s*"1"\s*:\s*\{\s*"next_id"\s*:\s*(\d+)', damaged)
+    candidates = [int(counter[1]) if counter else 1]
+    for copy in (b.path / diary.courses_path.name for b in diary.backups()):
+        try:
+            tables = load_tables(copy, COURSES) or {}
+        except CorruptDiary:
+            continue
+        candidates += [int(key) + 1 for key in tables.get(COURSES, {})]
+        kept = tables.get(META, {}).get("1", {}).get("next_id")
+        candidates += [kept] if isinstance(kept, int) else []
+    return max(candidates)
 
 
 def problems(diary: Diary) -> list[tuple[str, Path | None]]:
@@ -289,7 +307,8 @@ def salvage_file(diary: Diary, name: str) -> Salvaged:
             tables: Tables = {table_of(name): kept}
             if name == "treatments.json":  # course ids are never handed out twice either
                 seen = [int(key) for key in found] + [0]
-                tables[META] = {"1": {"next_id": max(seen) + 1 + broken}}
+                next_id = max(max(seen) + 1 + broken, _next_course_id(diary, raw))
+                tables[META] = {"1": {"next_id": next_id}}
             atomic_write(path, dump_tables(tables))
         counter = diary.settle_counter(diary.ids_in_year_files())
         lost = 0 if name == "meta.json" else len(found) - len(kept) + broken

@@ -414,3 +414,31 @@ def test_salvaging_a_file_that_is_not_there_makes_nothing(run: Run, diary_dir: P
     assert result.exit_code == 1
     assert f"there is no 2026.json in {diary_dir}" in flat(result.stderr)
     assert not diary_dir.exists()
+
+
+def test_salvaging_treatments_never_hands_out_a_deleted_course_number_again(
+    run: Run, diary_dir: Path
+) -> None:
+    for name in ("alpha", "beta", "gamma"):
+        run("treatment", "start", name)
+    run("treatment", "delete", "3", "--yes")  # number 3 is now only in the backup and counter
+    path = diary_dir / "treatments.json"
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-30])  # the counter cut off: the backup still knows course 3
+    assert run("salvage", "treatments.json", "--yes").exit_code == 0
+    assert "(course #4)" in run("treatment", "start", "delta").stdout
+
+    # Course 4 deleted, no backups left, the counter whole but a course garbled: the damaged
+    # file's own counter is all that knows 3 and 4 were handed out.
+    run("treatment", "delete", "4", "--yes")
+    for backup in (diary_dir / "backups").iterdir():
+        for file in backup.iterdir():
+            file.unlink()
+        backup.rmdir()
+    text = path.read_text()
+    path.write_text(text.replace('"name":"beta"', '"name":beta"'))
+    result = run("salvage", "treatments.json", "--yes")
+    assert result.stdout.startswith("Saved 1 course of treatments.json; 1 more could not be read.")
+    started = run("treatment", "start", "epsilon").stdout
+    number = re.search(r"\(course #(\d+)\)", started)
+    assert number and int(number[1]) > 4, started  # (a number may be skipped, never reused)
