@@ -19,7 +19,6 @@ from fibrolog.errors import CorruptDiary, FibrologError
 from fibrolog.models import Course, Entry, InvalidEntry
 from fibrolog.safefile import atomic_write
 from fibrolog.store import (
-    COURSES,
     DIARY_FILE,
     ENTRIES,
     META,
@@ -34,6 +33,9 @@ from fibrolog.store import (
     load_tables,
     table_of,
 )
+
+# treatments.json's course counter as it is written, found in the text of a damaged file
+COURSE_COUNTER = re.compile(rb'"_meta"\s*:\s*\{\s*"1"\s*:\s*\{\s*"next_id"\s*:\s*(\d+)')
 
 
 class Restored(Struct, frozen=True):
@@ -88,23 +90,6 @@ def _uids(path: Path) -> set[str] | None:
     except CorruptDiary:
         return None
     return {str(doc.get("uid")) for doc in (tables or {}).get(ENTRIES, {}).values()}
-
-
-def _next_course_id(diary: Diary, damaged: bytes) -> int:
-    """A course id above every one still known: the damaged file's own counter if it can be
-    read, and the courses and counters of the backups' copies (a deleted course lives on
-    only there)."""
-    counter = re.search(rb'"_meta"\s*:\s*\{\s*"1"\s*:\s*\{\s*"next_id"\s*:\s*(\d+)', damaged)
-    candidates = [int(counter[1]) if counter else 1]
-    for copy in (b.path / diary.courses_path.name for b in diary.backups()):
-        try:
-            tables = load_tables(copy, COURSES) or {}
-        except CorruptDiary:
-            continue
-        candidates += [int(key) + 1 for key in tables.get(COURSES, {})]
-        kept = tables.get(META, {}).get("1", {}).get("next_id")
-        candidates += [kept] if isinstance(kept, int) else []
-    return max(candidates)
 
 
 def problems(diary: Diary) -> list[tuple[str, Path | None]]:
@@ -253,8 +238,14 @@ def restore_backup(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> Re
         safety = diary.backup(sorted(replaced))
         known_ids = diary.ids_in_year_files()  # ids of the files about to be replaced count
         for copy in files:
-            if copy.name != "meta.json":
-                atomic_write(diary.folder / copy.name, copy.read_bytes())
+            if copy.name == "meta.json":
+                continue  # rewritten below
+            data = copy.read_bytes()
+            if copy.name == diary.courses_path.name:  # its counter above every course known
+                courses = load_tables(copy, table_of(copy.name)) or {}
+                courses[META] = {"1": {"next_id": diary.course_counter()}}
+                data = dump_tables(courses)
+            atomic_write(diary.folder / copy.name, data)
         diary.settle_counter(known_ids)
         names = tuple(f.name for f in files)
         return Restored(names, safety, brought_back, left_out, tuple(unreadable))
@@ -305,9 +296,10 @@ def salvage_file(diary: Diary, name: str) -> Salvaged:
                     kept[key] = entry_document(entry)
         if name != "meta.json":
             tables: Tables = {table_of(name): kept}
-            if name == "treatments.json":  # course ids are never handed out twice either
+            if name == "treatments.json":  # course numbers are never handed out twice either
                 seen = [int(key) for key in found] + [0]
-                next_id = max(max(seen) + 1 + broken, _next_course_id(diary, raw))
+                own = COURSE_COUNTER.search(raw)  # the damaged file's counter, if it survived
+                next_id = diary.course_counter(max(seen) + 1 + broken, int(own[1]) if own else 1)
                 tables[META] = {"1": {"next_id": next_id}}
             atomic_write(path, dump_tables(tables))
         counter = diary.settle_counter(diary.ids_in_year_files())

@@ -963,6 +963,22 @@ class Diary:
         self._checked = False
         return meta
 
+    def course_counter(self, *at_least: int) -> int:
+        """For treatments.json put back or rebuilt: a course counter above every course number
+        still known (the current file's, and every course and counter in the backups' copies:
+        a deleted course lives on only there), and at least each of `at_least`."""
+        candidates = [1, *at_least]
+        copies = (b.path / self.courses_path.name for b in self.backups())
+        for source in [self.courses_path, *copies]:
+            try:
+                tables = load_tables(source, COURSES) or {}
+            except CorruptDiary:
+                continue
+            candidates += [int(key) + 1 for key in tables.get(COURSES, {})]
+            counter = tables.get(META, {}).get("1", {}).get("next_id")
+            candidates += [counter] if isinstance(counter, int) else []
+        return max(candidates)
+
     # -- backups -----------------------------------------------------------------------------
 
     def backup(self, files: Iterable[Path]) -> Path | None:

@@ -442,3 +442,21 @@ def test_salvaging_treatments_never_hands_out_a_deleted_course_number_again(
     started = run("treatment", "start", "epsilon").stdout
     number = re.search(r"\(course #(\d+)\)", started)
     assert number and int(number[1]) > 4, started  # (a number may be skipped, never reused)
+
+
+def test_restoring_an_older_treatments_file_never_hands_out_a_course_number_again(
+    run: Run,
+    run_json,
+    diary_dir: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    run("treatment", "start", "alpha")
+    run("treatment", "edit", "1", "--note", "x")  # backs up treatments.json: alpha, counter 2
+    (oldest,) = [b["name"] for b in run_json("backups")]
+    for name in ("beta", "gamma"):
+        run("treatment", "start", name)
+    run("treatment", "delete", "3", "--yes")
+    restored = run("restore", oldest, "--file", "treatments.json", "--yes")
+    assert restored.exit_code == 0, restored.output
+    assert [c["name"] for c in run_json("treatment", "list", "--json")] == ["alpha"]
+    started = run("treatment", "start", "delta").stdout
+    assert "(course #4)" in started, started  # 2 and 3 were handed out before the restore
