@@ -56,6 +56,29 @@ def test_list_shows_running_courses_and_all_of_them(run: Run, courses: None) -> 
     assert "walking programme exercise · 01 Sep 2026 01 Nov 2026 8" in every
 
 
+def test_list_in_a_narrow_window_leaves_columns_out_instead_of_cutting_words(
+    run: Run, courses: None, cli_env: dict[str, str]
+) -> None:
+    cli_env["COLUMNS"] = "40"
+    assert run("treatment", "rate", "duloxetine", "2").exit_code == 0
+    assert lines(run("treatment", "list").stdout) == [
+        "treatment   dose  to       your rating",
+        "─" * 40,
+        "Duloxetine  60mg  running  2 much impro…",
+    ]
+    assert lines(run("treatment", "list", "--all").stdout) == [
+        "treatment          to",
+        "─" * 30,
+        "walking programme  01 Nov 2026",
+        "Duloxetine         running",
+    ]
+    cli_env["COLUMNS"] = "50"
+    assert lines(run("treatment", "list", "--all").stdout)[2:] == [
+        "walking programme  ·     01 Nov 2026  ·",
+        "Duloxetine         60mg  running      2 much impr…",
+    ]
+
+
 @pytest.mark.parametrize(
     "args, code, message",
     [

@@ -70,7 +70,7 @@ def courses_view(courses: Sequence[Course], today: date, width: int) -> Renderab
             column("your rating", free_text=True),
         ],
         rows,
-        drop=("kind", "#", "weeks", "from"),
+        drop=("kind", "#", "weeks", "from", "dose", "your rating"),
     )
 
 
