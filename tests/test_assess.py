@@ -12,7 +12,7 @@ from fibrolog.insights import insights, ranks, spearman
 from fibrolog.models import Entry, Med
 from fibrolog.regions import parse_areas
 
-from .conftest import Run
+from .conftest import Run, lines
 
 
 def acr(areas: str, f: int, u: int, c: int, extra: int = 0, months: bool = True) -> AcrResult:
@@ -159,6 +159,18 @@ def test_fiqr_and_assessments_history(run: Run, run_json) -> None:  # type: igno
     assert re.search(r"FS \d+ \((none|mild|moderate|severe|very severe)\)", text)
     assert run("fiqr", "--answers", "1,2").exit_code == 2
     assert run("fiqr").exit_code == 2
+
+
+def test_assessments_in_a_narrow_window_keep_times_and_scores_whole(
+    run: Run, cli_env: dict[str, str]
+) -> None:
+    run("fiqr", "--answers", ",".join(["2"] * 21), "--at", "2026-11-15 09:30")
+    cli_env["COLUMNS"] = "40"
+    assert lines(run("assessments").stdout)[:3] == [
+        "when              score",
+        "─" * 39,
+        "2026-11-15 09:30  FIQR 20.0 (remission)",
+    ]
 
 
 CET = timezone(timedelta(hours=1))

@@ -244,6 +244,31 @@ def test_the_demo_prints_a_review(run: Run) -> None:
     assert "a moderate fall (≥ 30 %) by the IMMPACT benchmarks" in text
 
 
+def test_a_review_in_a_narrow_window_puts_days_and_rates_on_two_lines_never_cut(
+    run: Run, cli_env: dict[str, str], diary_dir: Path
+) -> None:
+    assert run("demo", "--db", str(diary_dir)).exit_code == 0
+    cli_env["COLUMNS"] = "40"
+    table = lines(run("treatment", "review", "duloxetine").stdout)[2:13]
+    assert table == [
+        "                   before       on it",
+        "─" * 37,
+        "days             01 Sep –    27 Oct –",
+        "                   28 Sep      23 Nov",
+        "days logged            28          28",
+        "pain                 4.96        2.98",
+        "fatigue               5.4         3.6",
+        "sleep quality         5.4         5.0",
+        "sleep hours           6.7         6.4",
+        "flare days              5           5",
+        "               (5.0/28 d)  (5.0/28 d)",
+    ]
+    cli_env["COLUMNS"] = "60"
+    wide = lines(run("treatment", "review", "duloxetine").stdout)
+    assert "days           01 Sep – 28 Sep  27 Oct – 23 Nov" in wide
+    assert "flare days        5 (5.0/28 d)     5 (5.0/28 d)" in wide
+
+
 def test_insights_review_the_courses_of_the_period_instead_of_their_meds(
     run: Run,
     run_json,  # type: ignore[no-untyped-def]

@@ -115,7 +115,7 @@ def assessments_view(records: Sequence[dict[str, Any]], width: int) -> Renderabl
             column("details", free_text=True),
         ],
         rows,
-        drop=("kind", "#"),
+        drop=("kind", "#", "details"),
     )
     trends: list[RenderableType] = []
     for kind, key, label, top in (

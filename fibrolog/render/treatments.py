@@ -74,8 +74,14 @@ def courses_view(courses: Sequence[Course], today: date, width: int) -> Renderab
     )
 
 
-def _window_rows(result: dict[str, Any]) -> list[list[Text]]:
+# The window table needs this many columns with its days and flare rates on one line each.
+# Every cell of it matters, so in a narrower window they take two lines instead of being cut.
+WINDOWS_ON_ONE_LINE = 48
+
+
+def _window_rows(result: dict[str, Any], narrow: bool = False) -> list[list[Text]]:
     before, on = result["baseline"], result["on"] or {}
+    gap = "\n" if narrow else " "
 
     def cell(side: dict[str, Any], key: str, digits: int = 1) -> Text:
         return number(side.get(key), digits) if side else NOTHING.copy()
@@ -84,12 +90,12 @@ def _window_rows(result: dict[str, Any]) -> list[list[Text]]:
         if not side:
             return NOTHING.copy()
         first, last = date.fromisoformat(side["from"]), date.fromisoformat(side["to"])
-        return Text(f"{first:%d %b} – {last:%d %b}")
+        return Text(f"{first:%d %b} –{gap}{last:%d %b}")
 
     def flares(side: dict[str, Any]) -> Text:
         if not side:
             return NOTHING.copy()
-        rate = "" if side["flare_rate"] is None else f" ({side['flare_rate']:.1f}/28 d)"
+        rate = "" if side["flare_rate"] is None else f"{gap}({side['flare_rate']:.1f}/28 d)"
         return Text(f"{side['flare_days']}{rate}")
 
     return [
@@ -220,7 +226,7 @@ def review_view(result: dict[str, Any], width: int) -> RenderableType:
             fitted_table(
                 width,
                 [column(""), column("before", right=True), column("on it", right=True)],
-                _window_rows(result),
+                _window_rows(result, narrow=width < WINDOWS_ON_ONE_LINE),
             )
         )
     parts += _verdict(result)
