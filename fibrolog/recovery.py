@@ -222,6 +222,7 @@ def restore_backup(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> Re
     for copy in files:
         load_tables(copy, table_of(copy.name))
     with diary.locked():
+        _refuse_a_half_undone_move(diary, backup, files)
         replaced = {diary.folder / copy.name for copy in files} | {diary.meta_path}
         brought_back = left_out = 0
         unreadable = []
@@ -249,6 +250,34 @@ def restore_backup(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> Re
         diary.settle_counter(known_ids)
         names = tuple(f.name for f in files)
         return Restored(names, safety, brought_back, left_out, tuple(unreadable))
+
+
+def _refuse_a_half_undone_move(diary: Diary, backup: Backup, files: list[Path]) -> None:
+    """An edit that moved an entry to another year changed both year files, and its backup
+    holds both. Restoring one of them alone would leave the entry in both years: refuse,
+    and name the file to restore with it."""
+    restored = {copy.name for copy in files if copy.name[:4].isdigit()}
+    coming: dict[int, str] = {}
+    for copy in files:
+        if copy.name in restored:
+            documents = (load_tables(copy, ENTRIES) or {}).get(ENTRIES, {})
+            coming.update((int(key), copy.name) for key in documents)
+    in_backup = {copy.name for copy in backup.files}
+    for year in diary.years():
+        name = diary.year_path(year).name
+        if name in restored or name not in in_backup:
+            continue
+        try:
+            staying = {int(key) for key in diary.year_documents(year)}
+        except CorruptDiary:
+            continue
+        both = sorted(staying & coming.keys())
+        if both:
+            raise FibrologError(
+                f"restoring {coming[both[0]]} alone would leave entry #{both[0]} in both it "
+                f"and {name}; restore {name} from backup {backup.path.name} with it "
+                f"(--file {coming[both[0]]} --file {name})"
+            )
 
 
 def salvage_file(diary: Diary, name: str) -> Salvaged:

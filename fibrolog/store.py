@@ -740,6 +740,11 @@ class Diary:
             self.open()
             old_year, _ = self._find(entry.id)
             new_year = entry.at.year
+            if not self.year_path(new_year).exists():
+                # A move into a year without a file: make it, empty, so that the backup holds
+                # it as it was, and restoring the backup takes the moved entry out of it again
+                # (else the entry would be in both years after a restore).
+                atomic_write(self.year_path(new_year), dump_tables({ENTRIES: {}}))
             tables = {year: self._open_year(year) for year in {old_year, new_year}}
             self.backup([self.year_path(y) for y in tables])
             # Write the new place first: a crash in between leaves a duplicate, never a loss.

@@ -460,3 +460,24 @@ def test_restoring_an_older_treatments_file_never_hands_out_a_course_number_agai
     assert [c["name"] for c in run_json("treatment", "list", "--json")] == ["alpha"]
     started = run("treatment", "start", "delta").stdout
     assert "(course #4)" in started, started  # 2 and 3 were handed out before the restore
+
+
+def test_undoing_an_edit_that_moved_an_entry_to_a_new_year_leaves_it_in_one_year(
+    run: Run,
+    run_json,
+    diary_dir: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    run("add", "3", "--at", "2026-11-20 10:00")
+    assert run("edit", "1", "--at", "2025-12-31 23:30").exit_code == 0  # 2025.json is new
+    before = snapshot(diary_dir)
+    half = run("restore", "latest", "--file", "2026.json", "--yes")
+    assert half.exit_code == 1
+    assert (
+        "restoring 2026.json alone would leave entry #1 in both it and 2025.json; restore "
+        "2025.json from backup"
+    ) in flat(half.stderr)
+    assert "(--file 2026.json --file 2025.json)" in flat(half.stderr)
+    assert snapshot(diary_dir) == before
+    assert run("restore", "latest", "--yes").exit_code == 0
+    assert [(e["id"], e["at"]) for e in run_json("list")] == [(1, "2026-11-20T10:00:00+01:00")]
+    assert problems(Diary(diary_dir)) == []
