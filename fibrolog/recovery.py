@@ -236,7 +236,7 @@ def restore_backup(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> Re
             else:
                 brought_back += len(kept - current)
                 left_out += len(current - kept)
-        safety = diary.backup(sorted(replaced))
+        safety = diary.backup(sorted(replaced), keeping=backup.path)
         known_ids = diary.ids_in_year_files()  # ids of the files about to be replaced count
         for copy in files:
             if copy.name == "meta.json":

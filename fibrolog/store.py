@@ -986,8 +986,9 @@ class Diary:
 
     # -- backups -----------------------------------------------------------------------------
 
-    def backup(self, files: Iterable[Path]) -> Path | None:
-        """Copy the existing `files` into backups/YYYYMMDDTHHMMSS/; keep the newest 20."""
+    def backup(self, files: Iterable[Path], keeping: Path | None = None) -> Path | None:
+        """Copy the existing `files` into backups/YYYYMMDDTHHMMSS/; keep the newest 20 (and
+        the backup `keeping`, one being restored from)."""
         existing = [f for f in files if f.exists()]
         if not existing:
             return None
@@ -1001,7 +1002,7 @@ class Diary:
         ensure_private_dir(target)
         for source in existing:
             atomic_write(target / source.name, source.read_bytes())
-        old = self.backups()[:-KEEP_BACKUPS]
+        old = [b for b in self.backups()[:-KEEP_BACKUPS] if b.path != keeping]
         if old:
             import shutil  # only when a backup is pruned: it is not cheap to load
 

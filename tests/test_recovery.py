@@ -481,3 +481,23 @@ def test_undoing_an_edit_that_moved_an_entry_to_a_new_year_leaves_it_in_one_year
     assert run("restore", "latest", "--yes").exit_code == 0
     assert [(e["id"], e["at"]) for e in run_json("list")] == [(1, "2026-11-20T10:00:00+01:00")]
     assert problems(Diary(diary_dir)) == []
+
+
+def test_restoring_the_oldest_of_twenty_backups_keeps_it_while_it_is_read(
+    run: Run,
+    run_json,
+    diary_dir: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    run("add", "1")
+    for pain in range(2, 11):
+        run("edit", "1", "--pain", str(pain))
+    for pain in range(0, 12):
+        run("edit", "1", "--pain", str(pain % 10))
+    backups = [b["name"] for b in run_json("backups")]
+    assert len(backups) == 20  # the newest 20 are kept
+    oldest = backups[-1]
+    # The restore's own backup of the replaced files makes 21: the one being read must stay.
+    restored = run("restore", oldest, "--yes")
+    assert restored.exit_code == 0, restored.output
+    assert [e["pain"] for e in run_json("list")] == [2]  # as before the second edit
+    assert oldest in [b["name"] for b in run_json("backups")]
