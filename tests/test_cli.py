@@ -374,3 +374,11 @@ def test_import_reads_odd_layouts_and_names_bad_records(run: Run, tmp_path: Path
     path.write_text(bad[: len(bad) // 2])
     result = run("import", str(path))
     assert result.exit_code == 1 and "not valid JSON" in result.stderr
+
+
+def test_a_folder_the_system_refuses_gets_one_line_naming_it(run: Run, tmp_path: Path) -> None:
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("")
+    result = run("--db", str(a_file / "diary"), "add", "3")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot use {a_file / 'diary'}: Not a directory\n"

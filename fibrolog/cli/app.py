@@ -147,6 +147,13 @@ class LazyGroup(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(1) from None
+        except OSError as error:
+            # The system refused a file operation (a folder that cannot be made, a full disk,
+            # no permission): say which path and why. Every write is atomic, so nothing is
+            # half written.
+            where = f"cannot use {error.filename}: " if error.filename else ""
+            typer.echo(f"Error: {where}{error.strerror or type(error).__name__}", err=True)
+            raise typer.Exit(1) from None
         except Exception as error:
             # Never print the message or locals of an unexpected error: they may hold notes.
             typer.echo(
