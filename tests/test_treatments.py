@@ -114,6 +114,25 @@ def test_bad_input_gets_one_line_and_changes_nothing(
     assert snapshot(diary_dir) == before
 
 
+def test_two_running_courses_of_one_name_are_named_not_guessed_between(
+    run: Run, diary_dir: Path
+) -> None:
+    run("treatment", "start", "tens", "--on", "2026-10-01")
+    run("treatment", "stop", "tens", "--on", "2026-10-15")
+    run("treatment", "start", "tens", "--on", "2026-11-01")
+    assert run("treatment", "edit", "1", "--running").exit_code == 0  # now both run
+    before = snapshot(diary_dir)
+    for args in (["stop", "tens"], ["change", "tens", "--dose", "2"], ["rate", "tens", "3"]):
+        result = run("treatment", *args)
+        assert result.exit_code == 1, args
+        assert flat(result.stderr) == (
+            "Error: 2 courses called 'tens' are running (#1 since 2026-10-01, #2 since "
+            "2026-11-01); stop or delete the one entered twice, by its number: fibrolog "
+            "treatment edit ID --stop DAY"
+        )
+    assert snapshot(diary_dir) == before
+
+
 def test_an_unknown_kind_lists_the_kinds(run: Run) -> None:
     said = flat(run("treatment", "start", "tens", "--kind", "gadget").stderr)
     assert "'drug', 'device', 'therapy', 'exercise', 'other'" in said

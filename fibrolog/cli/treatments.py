@@ -80,9 +80,15 @@ def _running(diary: "Diary", name: str) -> "Course":
 
     key = " ".join(name.split()).casefold()
     courses = diary.courses()
-    for course in courses:
-        if course.running and course.key == key:
-            return course
+    called = [c for c in courses if c.running and c.key == key]
+    if len(called) > 1:  # an import or an edit can bring a second one
+        each = ", ".join(f"#{c.id} since {c.start}" for c in called)
+        raise FibrologError(
+            f"{len(called)} courses called '{called[0].name}' are running ({each}); stop or "
+            "delete the one entered twice, by its number: fibrolog treatment edit ID --stop DAY"
+        )
+    if called:
+        return called[0]
     running = [c.name for c in courses if c.running]
     close = difflib.get_close_matches(key, [c.key for c in courses if c.running], n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
