@@ -7,7 +7,7 @@ asked to use (a Typer app of two commands; the same app printing a 7-row Rich ta
 medians, min–max, ratios to the floors, peak memory and the budgets of issue 12.
 
     python benchmarks/run.py                 # the full run (a few minutes)
-    python benchmarks/run.py --quick         # a tiny diary, two rounds: a smoke test
+    python benchmarks/run.py --quick         # a tiny diary, one round: a smoke test
     python benchmarks/run.py -o benchmarks/RESULTS.md
     python benchmarks/run.py --instructions  # also count instructions with valgrind's callgrind
 
@@ -310,7 +310,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="tiny diary, 2 rounds (a smoke test)")
+    parser.add_argument("--quick", action="store_true", help="tiny diary, 1 round (a smoke test)")
     # 50: on this shared 2-core machine one pair's ratio ranges from 0.75 to 1.8, and the
     # median of 25 pairs moved by ±0.1 from run to run.
     parser.add_argument("--rounds", type=int, default=50)
@@ -319,7 +319,7 @@ def main() -> None:
         "--instructions", action="store_true", help="also count instructions (needs valgrind)"
     )
     args = parser.parse_args()
-    sizes, rounds = ([100], 2) if args.quick else ([1_000, 20_000, 100_000], args.rounds)
+    sizes, rounds = ([100], 1) if args.quick else ([1_000, 20_000, 100_000], args.rounds)
     with tempfile.TemporaryDirectory(prefix="fibrolog-bench-") as tmp:
         if args.instructions and not shutil.which("valgrind"):
             parser.error("--instructions needs valgrind (apt-get install valgrind)")

@@ -331,7 +331,7 @@ def salvage_file(diary: Diary, name: str) -> Salvaged:
                 next_id = diary.course_counter(max(seen) + 1 + broken, int(own[1]) if own else 1)
                 tables[META] = {"1": {"next_id": next_id}}
             atomic_write(path, dump_tables(tables))
-        counter = diary.settle_counter(diary.ids_in_year_files())
+        counter = diary.settle_counter()
         lost = 0 if name == "meta.json" else len(found) - len(kept) + broken
         if name == "treatments.json":
             lost -= sum(1 for body in found.values() if set(body) == {"next_id"})

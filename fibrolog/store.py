@@ -277,6 +277,23 @@ def _backup_stamp(name: str) -> tuple[datetime, int] | None:
     return made, int(suffix or 1)
 
 
+def _above_all(sources: Iterable[tuple[Path, str]]) -> int:
+    """The lowest id above every id the readable files of `sources` know: the keys of each
+    one's table (meta.json's own table holds none) and the counter (`_meta` next_id) it holds.
+    A file that is missing or does not parse is passed over."""
+    highest = [1]
+    for path, table in sources:
+        try:
+            tables = load_tables(path, table) or {}
+        except CorruptDiary:
+            continue
+        if table != META:
+            highest += [int(key) + 1 for key in tables.get(table, {})]
+        counter = tables.get(META, {}).get("1", {}).get("next_id")
+        highest += [counter] if isinstance(counter, int) else []
+    return max(highest)
+
+
 def entry_key(entry: Entry) -> tuple[datetime, int]:
     """Chronological order: by the instant of `at`, then by id."""
     return entry.at.astimezone(UTC), entry.id
@@ -943,27 +960,16 @@ class Diary:
                 ids.update(int(key) for key in self.year_documents(year))
         return ids
 
-    def settle_counter(self, known_ids: set[int]) -> Meta:
+    def settle_counter(self, known_ids: Iterable[int] = ()) -> Meta:
         """After files were put back or rebuilt: write meta.json with a next_id above every id
         the diary has handed out that can still be known (`known_ids`, the current counter and
         every backup's, every id in the year files and in the backups' copies of them: an
         entry deleted since is in a backup only), and check the files again on next open."""
-        candidates = [1]
         backups = self.backups()
-        for source in [self.meta_path, *(b.path / "meta.json" for b in backups)]:
-            try:
-                tables = load_tables(source, META)
-            except CorruptDiary:
-                continue
-            record = (tables or {}).get(META, {}).get("1", {})
-            if isinstance(record.get("next_id"), int):
-                candidates.append(record["next_id"])
-        ids = known_ids | self.ids_in_year_files()
-        for copy in (f for b in backups for f in b.files if f.name[:4].isdigit()):
-            with contextlib.suppress(CorruptDiary):
-                ids.update(int(key) for key in (load_tables(copy, ENTRIES) or {}).get(ENTRIES, {}))
-        candidates.extend(i + 1 for i in ids)
-        meta = Meta(current_schema(), max(candidates))
+        sources = [(self.meta_path, META), *((b.path / "meta.json", META) for b in backups)]
+        sources += [(self.year_path(year), ENTRIES) for year in self.years()]
+        sources += [(f, ENTRIES) for b in backups for f in b.files if f.name[:4].isdigit()]
+        meta = Meta(current_schema(), max([_above_all(sources), *(i + 1 for i in known_ids)]))
         self._write_meta(meta)
         self._checked = False
         return meta
@@ -972,17 +978,10 @@ class Diary:
         """For treatments.json put back or rebuilt: a course counter above every course number
         still known (the current file's, and every course and counter in the backups' copies:
         a deleted course lives on only there), and at least each of `at_least`."""
-        candidates = [1, *at_least]
-        copies = (b.path / self.courses_path.name for b in self.backups())
-        for source in [self.courses_path, *copies]:
-            try:
-                tables = load_tables(source, COURSES) or {}
-            except CorruptDiary:
-                continue
-            candidates += [int(key) + 1 for key in tables.get(COURSES, {})]
-            counter = tables.get(META, {}).get("1", {}).get("next_id")
-            candidates += [counter] if isinstance(counter, int) else []
-        return max(candidates)
+        copies = [b.path / self.courses_path.name for b in self.backups()]
+        return max(
+            [_above_all((path, COURSES) for path in [self.courses_path, *copies]), *at_least]
+        )
 
     # -- backups -----------------------------------------------------------------------------
 
