@@ -66,14 +66,6 @@ MEANT_OPTIONS = {
     "--sleep": ("--sleep-hours", "--sleep-quality"),
 }
 
-# What `add` and `edit` say of a value given without its option's name.
-EXTRA_SCORES = {
-    "add": ". Only pain goes without a name; give the others theirs: "
-    "-f N (fatigue), --fog N, -s N (stiffness), --sleep-quality N",
-    "edit": ". Give the entry's number, then what changes by name: "
-    "-p N (pain), -f N (fatigue), --fog N, -s N (stiffness)",
-}
-
 
 @functools.cache
 def load_command(name: str) -> Command:
@@ -123,12 +115,6 @@ class LazyGroup(TyperGroup):
                 have = {n for p in error.ctx.command.params for n in (*p.opts, *p.secondary_opts)}
                 meant = [name for name in MEANT_OPTIONS.get(error.option_name, ()) if name in have]
                 error.possibilities = meant or error.possibilities
-            raise
-        except UsageError as error:
-            # `add 6 7` or `edit 3 6`: a score without its name
-            command = error.ctx.command_path.partition(" ")[2] if error.ctx else None
-            if command in EXTRA_SCORES and error.message.startswith("Got unexpected extra"):
-                error.message += EXTRA_SCORES[command]
             raise
         except typer.Abort as error:
             # A question answered "no", or Ctrl-C / Ctrl-D at a prompt: every command asks

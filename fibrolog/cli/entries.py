@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.core import Context  # typer 0.28 vendors click; pinned in pyproject
+from typer._click.exceptions import UsageError
+from typer.core import TyperCommand
 
 from fibrolog.cli.options import (
     AtOpt,
@@ -35,6 +38,37 @@ if TYPE_CHECKING:
     from fibrolog.models import Entry, Med
 
 commands = command_family()
+
+
+class ScoresByName(TyperCommand):
+    """A command whose scores, but one, are given by option name. A bare number after it
+    (`add 6 7`: pain, then fatigue) is refused saying how to name it; click says only "Got
+    unexpected extra argument(s) (7)"."""
+
+    naming = ""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as error:
+            if error.message.startswith("Got unexpected extra"):
+                error.message += self.naming
+            raise
+
+
+class AddCommand(ScoresByName):
+    naming = (
+        ". Only pain goes without a name; give the others theirs: "
+        "-f N (fatigue), --fog N, -s N (stiffness), --sleep-quality N"
+    )
+
+
+class EditCommand(ScoresByName):
+    naming = (
+        ". Give the entry's number, then what changes by name: "
+        "-p N (pain), -f N (fatigue), --fog N, -s N (stiffness)"
+    )
+
 
 # Scores and hours are read by the models' own parsers, so a flag and a prompt accept the same
 # text ('7,5' hours too) and refuse it in the same words.
@@ -242,7 +276,7 @@ def prompt_fields(prompts: Sequence[str], first_of_day: bool) -> dict[str, Any]:
 # -- commands ---------------------------------------------------------------------------------
 
 
-@commands.command()
+@commands.command(cls=AddCommand)
 def add(
     ctx: typer.Context,
     pain_arg: Annotated[
@@ -419,7 +453,7 @@ def show(ctx: typer.Context, entry_id: EntryId, json_: JsonOpt = False, db: DbOp
         make_console().print(entry_view(entry))
 
 
-@commands.command()
+@commands.command(cls=EditCommand)
 def edit(
     ctx: typer.Context,
     entry_id: EntryId,
