@@ -382,3 +382,25 @@ def test_a_folder_the_system_refuses_gets_one_line_naming_it(run: Run, tmp_path:
     result = run("--db", str(a_file / "diary"), "add", "3")
     assert result.exit_code == 1
     assert result.stderr == f"Error: cannot use {a_file / 'diary'}: Not a directory\n"
+
+
+def test_answering_no_cancels_on_its_own_line_and_changes_nothing(
+    run: Run, diary_dir: Path
+) -> None:
+    run("add", "4")
+    before = snapshot(diary_dir)
+    result = run("delete", "1", input="n\n")
+    assert result.exit_code == 1
+    assert result.stderr == "Cancelled: nothing was changed.\n"  # no blank line after an answer
+    assert snapshot(diary_dir) == before
+
+
+def test_a_decimal_threshold_takes_a_comma_and_refuses_in_words(run: Run, run_json) -> None:  # type: ignore[no-untyped-def]
+    run("add", "7", "--at", "2026-11-20 10:00")
+    run("add", "8", "--at", "2026-11-21 10:00")
+    found = run_json("flares", "--threshold", "7,5")
+    assert found["threshold"] == 7.5
+    assert [d["date"] for d in found["days"]] == ["2026-11-21"]  # pain 7 is under 7.5
+    result = run("flares", "--threshold", "ten")
+    assert result.exit_code == 2
+    assert "'ten' is not a number from 0 to 10" in result.stderr
