@@ -185,7 +185,7 @@ def set_value(key: str, text: str, path: Path | None = None) -> Any:
     """Check and store one setting; the file is replaced atomically."""
     import tomli_w
 
-    from fibrolog.safefile import atomic_write
+    from fibrolog.store.safefile import atomic_write
 
     path = path or config_path()
     value = parse_value(key, text)

@@ -6,7 +6,8 @@ from itertools import count
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fibrolog.analysis import flares, summarize
+from fibrolog.analysis.flares import flares
+from fibrolog.analysis.summary import summarize
 from fibrolog.config import FlareSettings
 from fibrolog.models import Entry
 
@@ -197,9 +198,10 @@ def test_comparisons_use_unrounded_values() -> None:
 def test_light_history_gives_the_same_results_as_whole_entries(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from zoneinfo import ZoneInfo
 
-    from fibrolog.analysis import flares_of, history_start, summary_reads_from
+    from fibrolog.analysis.flares import flares_of, history_start
+    from fibrolog.analysis.summary import summary_reads_from
     from fibrolog.demo import generate
-    from fibrolog.store import Diary
+    from fibrolog.store.diary import Diary
 
     now = datetime(2026, 11, 23, 9, 15, tzinfo=ZoneInfo("Europe/Berlin"))
     diary = Diary(tmp_path / "d")
@@ -225,7 +227,7 @@ def test_light_history_reports_a_damaged_document(tmp_path) -> None:  # type: ig
     import pytest
 
     from fibrolog.errors import CorruptDiary
-    from fibrolog.store import Diary
+    from fibrolog.store.diary import Diary
 
     diary = Diary(tmp_path / "d")
     diary.add_many([e("2026-03-01T10:00", 4), e("2026-03-02T10:00", 5)])
@@ -250,7 +252,7 @@ def test_judged_days_match_the_rules_read_literally(
     """The moving-window baseline gives what SPEC §5 says, day by day, computed naively."""
     from statistics import median as textbook_median
 
-    from fibrolog.analysis import judge_days
+    from fibrolog.analysis.flares import judge_days
     from fibrolog.models import DayFacts
 
     start = date(2026, 1, 1)

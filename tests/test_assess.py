@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from fibrolog.assess import AcrAnswers, AcrResult, FiqrResult, parse_fiqr_answers
+from fibrolog.analysis.assess import AcrAnswers, AcrResult, FiqrResult, parse_fiqr_answers
+from fibrolog.analysis.insights import insights, ranks, spearman
 from fibrolog.errors import UsageProblem
-from fibrolog.insights import insights, ranks, spearman
 from fibrolog.models import Entry, Med
 from fibrolog.regions import parse_areas
 

@@ -323,7 +323,7 @@ def test_info_and_version(run: Run, diary_dir: Path) -> None:
 def test_unexpected_errors_print_no_data_and_no_locals(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fibrolog import store
+    from fibrolog.store import diary as store
 
     def explode(self: object, entries: object) -> None:
         raise RuntimeError("secret note text")

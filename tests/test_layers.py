@@ -77,12 +77,68 @@ def test_no_import_cycles() -> None:
         visit(name)
 
 
+# What each part of the package may import (STYLE.md, "The shape"): data flows one way,
+# command line → parse and validate → store or analyse → render. Each package's __init__
+# docstring says the same in words.
+SHARED = {
+    "fibrolog.errors",
+    "fibrolog.regions",
+    "fibrolog.models",
+    "fibrolog.dates",
+    "fibrolog.text",
+    "fibrolog.config",
+}
+MAY_IMPORT = {
+    "fibrolog.errors": set(),
+    "fibrolog.regions": {"fibrolog.errors"},
+    "fibrolog.dates": {"fibrolog.errors"},
+    "fibrolog.models": {"fibrolog.errors", "fibrolog.regions"},
+    "fibrolog.text": {"fibrolog.models"},
+    # config writes its file through the store's safe file layer, and nothing more of it.
+    "fibrolog.config": {"fibrolog.errors", "fibrolog.store.safefile"},
+    "fibrolog.store": SHARED,
+    "fibrolog.analysis": SHARED,
+    "fibrolog.demo": SHARED,
+    "fibrolog.formats": SHARED | {"fibrolog.analysis"},
+    "fibrolog.render": SHARED | {"fibrolog.analysis"},
+    "fibrolog.cli": SHARED
+    | {
+        "fibrolog",
+        "fibrolog.store",
+        "fibrolog.analysis",
+        "fibrolog.formats",
+        "fibrolog.render",
+        "fibrolog.demo",
+    },
+    "fibrolog.__main__": {"fibrolog", "fibrolog.cli"},
+    "fibrolog": set(),
+}
+
+
+def part_of(module: str) -> str:
+    """The part of the package a module belongs to: its subpackage, or itself at the top."""
+    parts = module.split(".")
+    return ".".join(parts[:2])
+
+
+def test_each_part_imports_only_what_lies_below_it() -> None:
+    for name, imported in package_graph().items():
+        part = part_of(name)
+        allowed = MAY_IMPORT[part]
+        for target in imported:
+            if part_of(target) == part:
+                continue
+            assert target in allowed or part_of(target) in allowed, f"{name} imports {target}"
+
+
 def test_pure_modules_do_no_io() -> None:
     # dates.py is pure too except local_zone()/now_here(), which the CLI calls once.
-    for name in ("models.py", "regions.py", "export.py", "text.py", "analysis.py", "insights.py"):
-        source = (PACKAGE / name).read_text()
+    pure = [PACKAGE / n for n in ("models.py", "regions.py", "text.py", "formats/export.py")]
+    pure += sorted((PACKAGE / "analysis").glob("*.py"))
+    for path in pure:
+        source = path.read_text()
         assert not re.search(r"\bopen\(|read_text\(|write_text\(|read_bytes\(|print\(", source), (
-            name
+            path.name
         )
 
 

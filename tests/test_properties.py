@@ -9,10 +9,10 @@ from types import MappingProxyType
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fibrolog.export import iter_csv, iter_json, iter_markdown, parse_import
+from fibrolog.formats.export import iter_csv, iter_json, iter_markdown, parse_import
 from fibrolog.models import Entry, Med
 from fibrolog.regions import ALL_AREAS, canonical_areas
-from fibrolog.store import Diary
+from fibrolog.store.diary import Diary
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,11}", fullmatch=True)
@@ -96,7 +96,7 @@ def test_export_then_import_into_an_empty_diary_keeps_every_field_but_id(
 
 @given(st.text(max_size=20))
 def test_formula_guard_round_trips_any_cell(cell: str) -> None:
-    from fibrolog.export import guard_cell, unguard_cell
+    from fibrolog.formats.export import guard_cell, unguard_cell
 
     guarded = guard_cell(cell)
     assert unguard_cell(guarded) == cell
@@ -112,7 +112,7 @@ json_values = st.recursive(
 
 @given(st.lists(json_values, max_size=5), st.integers(0, 3))
 def test_streamed_json_arrays_are_exactly_json_dumps(items: list[object], depth: int) -> None:
-    from fibrolog.export import json_array
+    from fibrolog.formats.export import json_array
 
     expected = json.dumps(items, ensure_ascii=False, indent=2)
     if depth:  # the array as the value of a key nested `depth` objects deep
@@ -157,7 +157,7 @@ def test_an_export_read_record_by_record_is_the_export_read_whole(
     """Whatever the layout, import reads the same records; indented files one at a time."""
     import json
 
-    from fibrolog.export import _json_elements, _json_records, _NotIndented
+    from fibrolog.formats.export import _json_elements, _json_records, _NotIndented
 
     records = [e.to_dict() for e in batch]
     document: object = {"format": "fibrolog", "schema": 1, "entries": records}

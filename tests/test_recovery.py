@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fibrolog.models import Entry
-from fibrolog.recovery import problems
-from fibrolog.store import Diary
+from fibrolog.store.diary import Diary
+from fibrolog.store.recovery import problems
 
 from .conftest import Run, flat, snapshot
 
@@ -130,7 +130,7 @@ WRITER = textwrap.dedent(
     from datetime import datetime, timedelta, timezone
     from pathlib import Path
     from fibrolog.models import Entry
-    from fibrolog.store import Diary
+    from fibrolog.store.diary import Diary
     diary = Diary(Path(sys.argv[1]))
     zone = timezone(timedelta(hours=1))
     for i in range(10_000):
@@ -178,7 +178,7 @@ def test_writers_killed_at_random_moments_lose_nothing_that_was_confirmed(tmp_pa
 def test_a_crash_between_meta_and_year_file_wastes_an_id_but_loses_nothing(
     run: Run, diary_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fibrolog import safefile
+    from fibrolog.store import safefile
 
     run("add", "5")
     calls: list[Path] = []
@@ -228,7 +228,7 @@ def test_many_processes_adding_and_editing_at_once_lose_nothing(tmp_path: Path) 
 def test_a_lock_held_elsewhere_gives_a_clear_error(
     run: Run, diary_dir: Path, cli_env: dict[str, str]
 ) -> None:
-    from fibrolog.safefile import exclusive_lock
+    from fibrolog.store.safefile import exclusive_lock
 
     run("add", "5")
     cli_env["FIBROLOG_LOCK_TIMEOUT"] = "0.3"
@@ -363,7 +363,7 @@ def test_an_entry_from_another_offset_keeps_its_own_day(run: Run, run_json, tmp_
 
 
 def test_every_file_is_private(run: Run, diary_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fibrolog import safefile
+    from fibrolog.store import safefile
 
     run("add", "5")
     run("add", "6")

@@ -8,7 +8,8 @@ import pytest
 from rich.cells import cell_len
 from rich.console import RenderableType
 
-from fibrolog.analysis import flares, summarize
+from fibrolog.analysis.flares import flares
+from fibrolog.analysis.summary import summarize
 from fibrolog.config import FlareSettings
 from fibrolog.models import Entry, Med
 from fibrolog.render.console import make_console

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
+from fibrolog.analysis.review import fiqr_band, fs_band, importance, review, spans
 from fibrolog.config import FlareSettings
 from fibrolog.models import Course, DayFacts, Dose, Rating
-from fibrolog.review import fiqr_band, fs_band, importance, review, spans
 
 TODAY = date(2026, 11, 23)
 START = date(2026, 10, 1)
@@ -223,7 +223,7 @@ def test_the_latest_rating_is_reported() -> None:
 
 
 def test_welchs_interval_with_t_quantiles_from_the_tables() -> None:
-    from fibrolog.review import t_975, welch_interval
+    from fibrolog.analysis.review import t_975, welch_interval
 
     for df, table in ((6, 2.446912), (12, 2.178813), (30, 2.042272), (120, 1.979930)):
         assert abs(t_975(df) - table) < 0.0003, df

@@ -9,7 +9,7 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
-from fibrolog.store import AtomicJSONStorage, load_tables
+from fibrolog.store.diary import AtomicJSONStorage, load_tables
 
 
 @pytest.fixture(params=["memory", "atomic-json"])
@@ -51,7 +51,7 @@ def test_the_file_holds_exactly_what_tinydb_wrote(tmp_path: Path) -> None:
 
 
 def test_an_insert_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import fibrolog.store as store
+    import fibrolog.store.diary as store
 
     path = tmp_path / "2026.json"
     TinyDB(path, storage=AtomicJSONStorage).table("entries").insert(Document({"n": 1}, doc_id=1))
@@ -67,7 +67,7 @@ def test_an_insert_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_a_write_whose_pieces_fail_leaves_the_old_file(tmp_path: Path) -> None:
-    from fibrolog.safefile import atomic_write
+    from fibrolog.store.safefile import atomic_write
 
     target = tmp_path / "export.json"
     atomic_write(target, b"old")
@@ -89,7 +89,7 @@ def test_a_parse_pauses_garbage_collection_and_restores_it(
 ) -> None:
     import gc
 
-    from fibrolog import store
+    from fibrolog.store import diary as store
 
     path = tmp_path / "2026.json"
     path.write_bytes(b'{"entries": {}}')

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from fibrolog import store
 from fibrolog.errors import CorruptDiary, LockTimeout, NotFound
 from fibrolog.models import Entry
-from fibrolog.safefile import exclusive_lock
-from fibrolog.store import Diary
+from fibrolog.store import diary as store
+from fibrolog.store.diary import Diary
+from fibrolog.store.safefile import exclusive_lock
 
 from .conftest import snapshot
 
@@ -119,7 +119,7 @@ GOOD_DOC = (
 
 
 def test_an_add_checks_every_entry_of_its_year_and_keeps_their_bytes(diary_dir: Path) -> None:
-    from fibrolog.store import StoredEntry
+    from fibrolog.store.diary import StoredEntry
 
     assert StoredEntry.__struct_fields__ == tuple(f for f in Entry.__struct_fields__ if f != "id")
     Diary(diary_dir).add(make("2026-01-01T10:00", uid=1))
@@ -197,7 +197,7 @@ def test_a_held_lock_gives_a_clear_error_after_the_timeout(diary_dir: Path) -> N
 def test_interrupted_write_leaves_the_old_file(
     diary_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fibrolog import safefile
+    from fibrolog.store import safefile
 
     diary = Diary(diary_dir)
     diary.add(make("2026-01-01T10:00", uid=1))
@@ -268,7 +268,7 @@ def test_newest_matches_a_full_sort_whatever_the_offsets_and_filters(diary_dir: 
 
 
 def test_backup_folder_names_are_read_strictly() -> None:
-    from fibrolog.store import _backup_stamp
+    from fibrolog.store.diary import _backup_stamp
 
     assert _backup_stamp("20261123T091500") == (datetime(2026, 11, 23, 9, 15), 1)
     assert _backup_stamp("20261123T091500-3") == (datetime(2026, 11, 23, 9, 15), 3)

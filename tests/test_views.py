@@ -212,7 +212,7 @@ def test_demo_is_seeded_and_realistic(tmp_path: Path) -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from fibrolog.analysis import flares
+    from fibrolog.analysis.flares import flares
     from fibrolog.config import FlareSettings
     from fibrolog.demo import generate
 

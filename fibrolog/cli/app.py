@@ -160,7 +160,7 @@ def _error_line(error: FibrologError) -> str:
     path = getattr(error, "path", None)
     if not isinstance(error, CorruptDiary) or path is None:
         return f"Error: {message}"
-    from fibrolog.store import Diary
+    from fibrolog.store.diary import Diary
 
     return f"Error: {message.rstrip('.')}. {recovery_advice(Diary(path.parent), path)}"
 

@@ -52,14 +52,15 @@ def demo(
     import shlex
     from datetime import timedelta
 
-    from fibrolog.analysis import flares as find_flares
-    from fibrolog.analysis import history_start, summarize
+    from fibrolog.analysis.flares import flares as find_flares
+    from fibrolog.analysis.flares import history_start
+    from fibrolog.analysis.summary import summarize
     from fibrolog.dates import week_start_of
     from fibrolog.demo import NEW_DRUG, courses, generate
     from fibrolog.render.console import make_console
     from fibrolog.render.summary import flares_view, summary_view
     from fibrolog.render.treatments import reviews_view
-    from fibrolog.store import Diary
+    from fibrolog.store.diary import Diary
 
     if chosen_folder(ctx, db):
         diary = open_diary(ctx, db)

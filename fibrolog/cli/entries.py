@@ -415,7 +415,7 @@ def list_command(
 
     entries = open_diary(ctx, db).newest(limit or None, keep, first, end)
     if json_:
-        from fibrolog.export import json_array
+        from fibrolog.formats.export import json_array
 
         sys.stdout.writelines(json_array(e.to_dict() for e in entries))
         sys.stdout.write("\n")

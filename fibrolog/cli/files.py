@@ -53,8 +53,8 @@ def export(
       fibrolog export -o diary.json
       fibrolog export --format csv --from 2026-01-01 -o 2026.csv
     """
-    from fibrolog import export as exporters
-    from fibrolog.store import current_schema
+    from fibrolog.formats import export as exporters
+    from fibrolog.store.diary import current_schema
 
     now = clock()
     first, end = period(from_, to, None, now)
@@ -71,7 +71,7 @@ def export(
     if output is None:
         sys.stdout.writelines(pieces)
         return
-    from fibrolog.safefile import atomic_write
+    from fibrolog.store.safefile import atomic_write
 
     atomic_write(output.expanduser().absolute(), (piece.encode() for piece in pieces))
     typer.echo(f"Exported {plural(len(entries), 'entry', 'entries')} to {output}")
@@ -94,7 +94,7 @@ def import_command(
     Example:
       fibrolog import diary.json
     """
-    from fibrolog.export import parse_import
+    from fibrolog.formats.export import parse_import
 
     try:
         raw = file.read_bytes()
@@ -188,7 +188,7 @@ def check(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
         else:
             typer.echo(f"No diary in {diary.folder} yet: nothing to check.")
         return
-    from fibrolog.recovery import problems as find_problems
+    from fibrolog.store.recovery import problems as find_problems
 
     problems = find_problems(diary)
     damaged = sorted({path for _, path in problems if path is not None})
@@ -242,8 +242,8 @@ def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> Non
     """
     import contextlib
 
-    from fibrolog.recovery import damaged_files
-    from fibrolog.store import load_tables
+    from fibrolog.store.diary import load_tables
+    from fibrolog.store.recovery import damaged_files
 
     diary = open_diary(ctx, db)
     rows: list[dict[str, Any]] = []
@@ -300,7 +300,7 @@ def restore(
       fibrolog restore 20261123T091500
       fibrolog restore latest --file 2026.json
     """
-    from fibrolog.recovery import find_backup, restore_backup
+    from fibrolog.store.recovery import find_backup, restore_backup
 
     diary = open_diary(ctx, db)
     backup = find_backup(diary, name, file or ())
@@ -351,7 +351,7 @@ def salvage(
     Example:
       fibrolog salvage 2026.json
     """
-    from fibrolog.recovery import salvage_file
+    from fibrolog.store.recovery import salvage_file
 
     diary = open_diary(ctx, db)
     if not yes:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from fibrolog.config import FlareSettings, Settings
     from fibrolog.models import Course
-    from fibrolog.store import Diary
+    from fibrolog.store.diary import Diary
 
 T = TypeVar("T")
 
@@ -112,7 +112,7 @@ def usage(message: str) -> NoReturn:
 def open_diary(ctx: typer.Context, db: Path | None) -> "Diary":
     """The diary the user means: --db (after or before the command), $FIBROLOG_DB, or the
     folder `diary` in the platform data folder."""
-    from fibrolog.store import Diary
+    from fibrolog.store.diary import Diary
 
     folder = db or ctx.find_root().params.get("db")
     if folder is None and os.environ.get("FIBROLOG_DB"):
@@ -198,7 +198,7 @@ def recovery_advice(diary: "Diary", path: Path) -> str:
     that restores it; else the command that saves what can still be read."""
     import shlex
 
-    from fibrolog.recovery import good_backup_of
+    from fibrolog.store.recovery import good_backup_of
 
     where = shlex.quote(str(diary.folder))
     backup = good_backup_of(diary, path)
@@ -225,7 +225,7 @@ def read_reviews(
 ) -> list[dict[str, Any]]:
     """The reviews of the `chosen` courses (their JSON forms), reading from the diary only
     the days each one looks at, as light `DayFacts`."""
-    from fibrolog.review import reads, review
+    from fibrolog.analysis.review import reads, review
 
     days = {
         day: facts

@@ -24,7 +24,7 @@ commands = command_family()
 
 
 def _ask_severity(label: str) -> int:
-    from fibrolog.assess import SEVERITY_WORDS
+    from fibrolog.analysis.assess import SEVERITY_WORDS
 
     typer.echo(f"{label} over the past week:\n  " + "\n  ".join(SEVERITY_WORDS))
     while True:
@@ -88,7 +88,7 @@ def assess(
     """
     from datetime import timedelta
 
-    from fibrolog.assess import AcrAnswers, AcrResult
+    from fibrolog.analysis.assess import AcrAnswers, AcrResult
     from fibrolog.dates import parse_at
     from fibrolog.regions import parse_areas
 
@@ -165,8 +165,8 @@ def fiqr(
       fibrolog fiqr
       fibrolog fiqr --answers 3,4,2,6,5,4,5,3,4,6,5,7,6,6,7,4,5,3,6,2,5
     """
-    from fibrolog.assess import FIQR_ITEMS as ITEMS
-    from fibrolog.assess import FiqrResult, parse_fiqr_answers
+    from fibrolog.analysis.assess import FIQR_ITEMS as ITEMS
+    from fibrolog.analysis.assess import FiqrResult, parse_fiqr_answers
     from fibrolog.dates import parse_at
     from fibrolog.models import read_score
 

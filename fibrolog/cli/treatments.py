@@ -24,7 +24,7 @@ from fibrolog.errors import FibrologError, UsageProblem
 
 if TYPE_CHECKING:
     from fibrolog.models import Course
-    from fibrolog.store import Diary
+    from fibrolog.store.diary import Diary
 
 commands = command_family()
 treatment_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)

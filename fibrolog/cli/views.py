@@ -61,7 +61,7 @@ def summary(
     """
     from datetime import timedelta
 
-    from fibrolog.analysis import summarize, summary_reads_from
+    from fibrolog.analysis.summary import summarize, summary_reads_from
     from fibrolog.dates import parse_month, parse_week
 
     settings = load_settings()
@@ -143,7 +143,7 @@ def flares(
 
     from msgspec.structs import replace
 
-    from fibrolog.analysis import flares_of, history_start
+    from fibrolog.analysis.flares import flares_of, history_start
 
     now = clock()
     first, end = period(from_, to, last, now)
@@ -187,9 +187,9 @@ def insights(
       fibrolog insights
       fibrolog insights --last 6m --json
     """
+    from fibrolog.analysis.insights import insights as find_insights
+    from fibrolog.analysis.insights import reads_from
     from fibrolog.dates import parse_span
-    from fibrolog.insights import insights as find_insights
-    from fibrolog.insights import reads_from
 
     now = clock()
     first = checked("--last", lambda: parse_span(last, now.date()))
@@ -237,8 +237,8 @@ def report(
     from datetime import timedelta
 
     from fibrolog.dates import week_start_of
-    from fibrolog.report import build, has_entries, reads_from
-    from fibrolog.safefile import atomic_write
+    from fibrolog.formats.report import build, has_entries, reads_from
+    from fibrolog.store.safefile import atomic_write
 
     now = clock()
     settings = load_settings()

@@ -7,9 +7,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from fibrolog.analysis.review import fiqr_band, fs_band
 from fibrolog.render.console import column, fitted_table, labelled
 from fibrolog.render.summary import sparkline
-from fibrolog.review import fiqr_band, fs_band
 
 DISCLAIMER = (
     "This is a self-assessment to discuss with a clinician, not a diagnosis. Only a clinician "

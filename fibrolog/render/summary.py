@@ -6,7 +6,9 @@ from datetime import date, timedelta
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from fibrolog.analysis import HIGHER_IS_BETTER, Flares, Summary
+from fibrolog.analysis.days import HIGHER_IS_BETTER
+from fibrolog.analysis.flares import Flares
+from fibrolog.analysis.summary import Summary
 from fibrolog.models import Course
 from fibrolog.render.console import (
     NOTHING,

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from statistics import correlation, fmean
 from typing import Any
 
-from fibrolog.analysis import Day, group_days
+from fibrolog.analysis.days import Day, group_days
 from fibrolog.models import Entry
 
 MIN_SLEEP_DAYS = 10

@@ -37,7 +37,7 @@ from fibrolog.models import (
     Score,
     explain,
 )
-from fibrolog.safefile import atomic_write, ensure_private_dir, exclusive_lock
+from fibrolog.store.safefile import atomic_write, ensure_private_dir, exclusive_lock
 
 ENTRIES = "entries"
 COURSES = "treatments"

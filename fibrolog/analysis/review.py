@@ -24,7 +24,8 @@ from typing import Any
 
 from msgspec import Struct
 
-from fibrolog.analysis import HISTORY_DAYS, fmean, history_start, judge_days, median
+from fibrolog.analysis.days import HISTORY_DAYS, fmean, median
+from fibrolog.analysis.flares import history_start, judge_days
 from fibrolog.config import FlareSettings
 from fibrolog.models import Course, DayFacts
 

@@ -13,19 +13,11 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from fibrolog.analysis import (
-    Flares,
-    MedUsage,
-    Summary,
-    flares,
-    group_days,
-    med_usage,
-    median,
-    summarize,
-    summary_reads_from,
-)
+from fibrolog.analysis.days import group_days, median
+from fibrolog.analysis.flares import Flares, flares
+from fibrolog.analysis.insights import tag_findings
+from fibrolog.analysis.summary import MedUsage, Summary, med_usage, summarize, summary_reads_from
 from fibrolog.config import Settings
-from fibrolog.insights import tag_findings
 from fibrolog.models import Course, Entry
 from fibrolog.regions import ALL_AREAS, wpi
 
@@ -128,7 +120,7 @@ def calendar(summary: Summary, flare_dates: set[date]) -> str:
 
 def body_map(summary: Summary) -> str:
     """The front-and-back map, each area shaded by the share of logged days it hurt."""
-    template = resources.files("fibrolog").joinpath("templates/bodymap.svg").read_text()
+    template = resources.files("fibrolog").joinpath("formats/templates/bodymap.svg").read_text()
     logged = max(summary.days_logged, 1)
     for area in ALL_AREAS:
         days = summary.regions.get(area, 0)

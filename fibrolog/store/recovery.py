@@ -17,8 +17,7 @@ from msgspec import Struct
 
 from fibrolog.errors import CorruptDiary, FibrologError
 from fibrolog.models import Course, Entry, InvalidEntry
-from fibrolog.safefile import atomic_write
-from fibrolog.store import (
+from fibrolog.store.diary import (
     DIARY_FILE,
     ENTRIES,
     META,
@@ -33,6 +32,7 @@ from fibrolog.store import (
     load_tables,
     table_of,
 )
+from fibrolog.store.safefile import atomic_write
 
 # treatments.json's course counter as it is written, found in the text of a damaged file
 COURSE_COUNTER = re.compile(rb'"_meta"\s*:\s*\{\s*"1"\s*:\s*\{\s*"next_id"\s*:\s*(\d+)')
