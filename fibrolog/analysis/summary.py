@@ -4,7 +4,7 @@ Pure: the caller passes the entries of the days it asks about, plus history for 
 """
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -148,10 +148,20 @@ def summarize(
     rules also need the year before: pass it as light `history` (DayFacts from the store), or
     let `entries` reach back to `summary_reads_from(first, last)`.
     """
-    length = (last - first).days + 1
-    previous_first = first - timedelta(days=length)
     days = group_days(e for e in entries if summary_reads_from(first, last) <= e.at.date() <= last)
     flare_days = judge_days({**(history or {}), **days}, last, settings)
+    return summary_of(days, first, last, flare_days)
+
+
+def summary_of(
+    days: Mapping[date, Day], first: date, last: date, flare_days: Collection[date]
+) -> Summary:
+    """The summary of [first, last] from days already grouped and judged: `days` holds (at
+    least) the logged days of the period and of the previous period of the same length,
+    `flare_days` the dates judged flare days. It looks only at those days, so a view of many
+    periods grouped and judged once costs the days it shows, not periods × history."""
+    length = (last - first).days + 1
+    previous_first = first - timedelta(days=length)
     period = [days[d] for d in days_between(first, last) if d in days]
     previous = [
         days[d] for d in days_between(previous_first, first - timedelta(days=1)) if d in days

@@ -223,19 +223,7 @@ def read_reviews(
     baseline: int = 28,
     skip: int = 14,
 ) -> list[dict[str, Any]]:
-    """The reviews of the `chosen` courses (their JSON forms), reading from the diary only
-    the days each one looks at, as light `DayFacts`."""
-    from fibrolog.analysis.review import reads, review
+    """The reviews of the `chosen` courses (their JSON forms): see `queries.reviews`."""
+    from fibrolog import queries
 
-    days = {
-        day: facts
-        for course in chosen
-        for first, last in reads(course, today, baseline, skip)
-        for day, facts in diary.day_facts(first, last, all_scores=True).items()
-    }
-    assessments = diary.assessments() if chosen else []
-    results = [
-        review(course, courses, days, assessments, today, settings, baseline, skip)
-        for course in chosen
-    ]
-    return results
+    return queries.reviews(diary, chosen, courses, today, settings, baseline, skip)

@@ -20,7 +20,6 @@ from fibrolog.cli.options import (
     open_diary,
     period,
     print_json,
-    read_reviews,
     usage,
     whole,
 )
@@ -61,7 +60,6 @@ def summary(
     """
     from datetime import timedelta
 
-    from fibrolog.analysis.summary import summarize, summary_reads_from
     from fibrolog.dates import parse_month, parse_week
 
     settings = load_settings()
@@ -85,12 +83,10 @@ def summary(
             (first - timedelta(weeks=n), last - timedelta(weeks=n))
             for n in range(weeks - 1, -1, -1)
         ]
+    from fibrolog import queries
+
     diary = open_diary(ctx, db)
-    # Whole entries for the periods and the one before; the year of flare history, light.
-    history = diary.day_facts(summary_reads_from(*periods[0]), last)
-    length = (periods[0][1] - periods[0][0]).days + 1
-    entries = diary.entries(periods[0][0] - timedelta(days=length), last)
-    results = [summarize(entries, s, e, settings.flare, history) for s, e in periods]
+    results = queries.summaries(diary, periods, settings.flare)
     if json_:
         print_json([r.to_dict() for r in results] if weeks else results[0].to_dict())
         return
@@ -101,7 +97,7 @@ def summary(
     if weeks:
         console.print(weeks_view(results, console.width))
     else:
-        console.print(summary_view(results[0], console.width, diary.courses()))
+        console.print(summary_view(results[0], console.width, queries.courses(diary)))
 
 
 @commands.command()
@@ -143,7 +139,7 @@ def flares(
 
     from msgspec.structs import replace
 
-    from fibrolog.analysis.flares import flares_of, history_start
+    from fibrolog import queries
 
     now = clock()
     first, end = period(from_, to, last, now)
@@ -156,8 +152,7 @@ def flares(
         rules = replace(rules, threshold=threshold)
     if delta is not None:
         rules = replace(rules, delta=delta)
-    days = open_diary(ctx, db).day_facts(history_start(first), end)
-    result = flares_of(days, first, end, rules)
+    result = queries.flares(open_diary(ctx, db), first, end, rules)
     if json_:
         print_json(result.to_dict())
     else:
@@ -187,18 +182,12 @@ def insights(
       fibrolog insights
       fibrolog insights --last 6m --json
     """
-    from fibrolog.analysis.insights import insights as find_insights
-    from fibrolog.analysis.insights import reads_from
+    from fibrolog import queries
     from fibrolog.dates import parse_span
 
     now = clock()
     first = checked("--last", lambda: parse_span(last, now.date()))
-    diary = open_diary(ctx, db)
-    entries = diary.entries(reads_from(first), now.date())
-    courses = diary.courses()
-    changed = [c for c in courses if first <= c.start <= now.date() or (c.stop and first <= c.stop)]
-    reviews = read_reviews(diary, changed, courses, now.date(), load_settings().flare)
-    result = find_insights(entries, first, now.date(), {c.key for c in courses}, reviews)
+    result = queries.insights(open_diary(ctx, db), first, now.date(), load_settings().flare)
     if json_:
         print_json(result)
     else:
@@ -215,7 +204,10 @@ def report(
     weeks: Annotated[
         int,
         typer.Option(
-            "--weeks", parser=whole(1, 104), metavar="<1-104>", help="The N weeks ending today."
+            "--weeks",
+            parser=whole(1, 520),
+            metavar="<1-520>",
+            help="The N weeks ending today (up to ten years).",
         ),
     ] = 12,
     from_: FromOpt = None,
@@ -232,12 +224,14 @@ def report(
     Examples:
       fibrolog report
       fibrolog report --weeks 8 --name "Sam Doe" -o visit.html
+      fibrolog report --weeks 104
       fibrolog report --from 2026-09-01 --to 2026-11-30
     """
     from datetime import timedelta
 
+    from fibrolog import queries
     from fibrolog.dates import week_start_of
-    from fibrolog.formats.report import build, has_entries, reads_from
+    from fibrolog.formats.report import render
     from fibrolog.store.safefile import atomic_write
 
     now = clock()
@@ -247,15 +241,10 @@ def report(
     else:
         last = now.date()
         first = week_start_of(last, settings.week_start) - timedelta(weeks=weeks - 1)
-    diary = open_diary(ctx, db)
-    entries = diary.entries(reads_from(first, last), last)
-    if not has_entries(entries, first, last):
+    found = queries.report(open_diary(ctx, db), first, last, settings, now, name)
+    if found is None:
         typer.echo(f"No entries between {first} and {last}, so there is nothing to report yet.")
         return
-    courses = diary.courses()
-    running = [c for c in courses if c.start <= last and (c.stop is None or c.stop > first)]
-    reviews = read_reviews(diary, running, courses, now.date(), settings.flare)
-    page = build(entries, first, last, settings, now, name, diary.assessments(), courses, reviews)
     target = output or Path(f"fibrolog-report-{first}-{last}.html")
-    atomic_write(target.expanduser().absolute(), page.encode())
+    atomic_write(target.expanduser().absolute(), render(found).encode())
     typer.echo(str(target))

@@ -1,27 +1,34 @@
 """The doctor's report: one self-contained HTML page (inline CSS and SVG, no scripts, nothing
 fetched) that prints on A4 or Letter in at most three pages.
 
-Every number comes from the analysis functions that `summary`, `flares` and `insights` use;
-this module only lays them out. Every piece of user text is HTML-escaped. The two charts are
-small hand-written SVG (a weekly line chart and a calendar heat map): a chart library would
-add tens of megabytes to the install for two drawings this simple.
+`report_of` computes one typed value, `Report`, from days already read and judged (see
+`fibrolog.queries.report`): every number comes from the analysis functions that `summary`,
+`flares` and `insights` use. `render` lays it out with the Jinja2 template
+`templates/report.html.j2`, autoescaping on, so no piece of user text can reach the page as
+markup. The two charts are small SVG drawn by the template from geometry computed here (a chart
+library would add tens of megabytes for two drawings this simple).
+
+A long report stays readable: past two years its points are months instead of weeks, and the
+calendar shows the last 12 months (the cards, body map and tables cover the whole span).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from html import escape
-from importlib import resources
 from typing import Any
 
-from fibrolog.analysis.days import group_days, median
-from fibrolog.analysis.flares import Flares, flares
-from fibrolog.analysis.insights import tag_findings
-from fibrolog.analysis.summary import MedUsage, Summary, med_usage, summarize, summary_reads_from
+from msgspec import Struct
+
+from fibrolog.analysis.days import Day, fmean, median
+from fibrolog.analysis.flares import FlareDay, Flares, episodes_of
+from fibrolog.analysis.summary import MedUsage, Summary, med_usage, summary_of
 from fibrolog.config import Settings
-from fibrolog.models import Course, Entry
+from fibrolog.models import Course
 from fibrolog.regions import ALL_AREAS, wpi
 
 NOTES_BUDGET = 3000  # characters of flare-day notes: at most about a page
+MIN_TAG_DAYS = 3  # days with pain on each side before a tag's pain with and without is shown
+WEEKLY_UP_TO = 104 * 7  # days: longer reports plot months
+CALENDAR_DAYS = 365  # the calendar shows at most the last year
 HEADLINE = (
     ("pain", "Pain", "0–10, lower is better"),
     ("fatigue", "Fatigue", "0–10, lower is better"),
@@ -29,10 +36,249 @@ HEADLINE = (
     ("sleep_hours", "Sleep", "hours a night"),
     ("sleep_quality", "Sleep quality", "0–10, higher is better"),
 )
+# The charts' frame, shared by the treatment timeline so that its bars line up with them.
+CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_BOTTOM = 330, 150, 26, 22
 
 
-def reads_from(first: date, last: date) -> date:
-    return summary_reads_from(first, last)
+class Change(Struct, frozen=True):
+    """A card's comparison with the previous period: its words and how it reads."""
+
+    text: str
+    kind: str  # "better", "worse" or "muted"
+
+
+class Card(Struct, frozen=True):
+    label: str
+    value: str
+    unit: str
+    change: Change
+
+
+class Tick(Struct, frozen=True):
+    y: float
+    label: int
+
+
+class Label(Struct, frozen=True):
+    x: float
+    text: str
+
+
+class Series(Struct, frozen=True):
+    name: str
+    colour: str
+    points: list[tuple[float, float]]
+    legend_x: int
+
+
+class LineChart(Struct, frozen=True):
+    ticks: list[Tick]
+    labels: list[Label]
+    series: list[Series]
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    left: int = CHART_LEFT
+
+
+class Bar(Struct, frozen=True):
+    """A treatment course on the timeline, its dose changes as ticks."""
+
+    name: str
+    label: str
+    y: int
+    x: float
+    width: float
+    colour: str
+    ticks: list[tuple[float, str]]
+
+
+class Timeline(Struct, frozen=True):
+    bars: list[Bar]
+    height: int
+    row: int = 16
+    width: int = CHART_WIDTH
+
+
+class Cell(Struct, frozen=True):
+    x: int
+    y: int
+    fill: str
+    flare: bool
+    title: str
+
+
+class Calendar(Struct, frozen=True):
+    width: int
+    height: int
+    cells: list[Cell]
+    months: list[Label]
+    cell: int = 13
+    note: str = ""
+
+
+class WeeklyWpi(Struct, frozen=True):
+    """The Widespread Pain Index of each whole 7 days, counted back from the last day."""
+
+    weeks: list[tuple[date, int]]
+    median: float | None
+    low: int | None
+    high: int | None
+    shown: str  # the series, when short enough to read
+
+
+class TagRow(Struct, frozen=True):
+    tag: str
+    days: int
+    pain_with: float | None
+    pain_without: float | None
+
+
+class ReviewRow(Struct, frozen=True):
+    name: str
+    start: str
+    before: float | None
+    on: float | None
+    verdict: str
+
+
+class Note(Struct, frozen=True):
+    day: date
+    text: str
+
+
+class Report(Struct, frozen=True):
+    """Everything the page shows, computed; the template only lays it out."""
+
+    first: date
+    last: date
+    made: datetime
+    name: str | None
+    summary: Summary
+    cards: list[Card]
+    points: str  # "Weekly" or "Monthly"
+    trend: LineChart
+    sleep: LineChart
+    timeline: Timeline | None
+    calendar: Calendar
+    fills: dict[str, str]  # body map: area → colour
+    wpi: WeeklyWpi
+    flares: Flares
+    tags: list[TagRow]
+    meds: list[MedUsage]
+    assessments: list[str]
+    reviews: list[ReviewRow]
+    notes: list[Note]
+    threshold: float
+    delta: float
+    baseline_days: int
+
+
+def report_of(
+    days: Mapping[date, Day],
+    judged: Mapping[date, FlareDay],
+    first: date,
+    last: date,
+    settings: Settings,
+    made: datetime,
+    name: str | None = None,
+    assessments: Sequence[dict[str, Any]] = (),
+    courses: Sequence[Course] = (),
+    reviews: Sequence[dict[str, Any]] = (),
+) -> Report:
+    """The report of [first, last]. `days` holds the whole days from the previous period of
+    the same length (or a month, if longer) on; `judged` the flare days, judged once with the
+    year before them; `reviews` are those of the `courses` that ran in the period."""
+    summary = summary_of(days, first, last, judged)
+    length = (last - first).days + 1
+    previous = summary_of(days, first - timedelta(days=length), first - timedelta(days=1), judged)
+    in_period = [d for d in sorted(judged) if first <= d <= last]
+    flare_days = [judged[d] for d in in_period]
+    found = Flares(first, last, settings.flare, flare_days, episodes_of(flare_days, days))
+    monthly = length > WEEKLY_UP_TO
+    points = [
+        summary_of(days, start, end, judged)
+        for start, end in (
+            months(first, last) if monthly else weeks(first, last, settings.week_start)
+        )
+    ]
+    labels = [f"{p.first:%b %Y}" if monthly else f"{p.first:%d %b}" for p in points]
+    trend = line_chart(
+        labels,
+        [
+            ("pain", "#c0392b", [p.metrics["pain"].mean for p in points]),
+            ("fatigue", "#e67e22", [p.metrics["fatigue"].mean for p in points]),
+            ("fog", "#8e44ad", [p.metrics["fog"].mean for p in points]),
+        ],
+        10,
+    )
+    sleep = line_chart(
+        labels, [("sleep hours", "#2471a3", [p.metrics["sleep_hours"].mean for p in points])], 12
+    )
+    step_days = (length / len(points)) if monthly else 7.0
+    flare_dates = set(in_period)
+    return Report(
+        first=first,
+        last=last,
+        made=made,
+        name=name,
+        summary=summary,
+        cards=cards(summary, previous),
+        points="Monthly" if monthly else "Weekly",
+        trend=trend,
+        sleep=sleep,
+        timeline=timeline(courses, first, last, len(points), step_days),
+        calendar=calendar(summary, flare_dates),
+        fills=body_fills(summary),
+        wpi=weekly_wpi(days, first, last),
+        flares=found,
+        tags=tag_rows(days, summary),
+        meds=med_usage(
+            (e for d, day in days.items() if first <= d <= last for e in day.entries), first, last
+        )[:10],
+        assessments=assessment_lines(assessments),
+        reviews=[review_row(r) for r in reviews],
+        notes=flare_notes(days, flare_dates),
+        threshold=settings.flare.threshold,
+        delta=settings.flare.delta,
+        baseline_days=settings.flare.baseline_days,
+    )
+
+
+def render(report: Report) -> str:
+    """The report's HTML page."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("fibrolog.formats", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["one"] = _f
+    environment.filters["px"] = "{:.1f}".format
+    return environment.get_template("report.html.j2").render(r=report)
+
+
+def weeks(first: date, last: date, week_start: str) -> list[tuple[date, date]]:
+    """The weeks of [first, last] (the first and last cut to it)."""
+    start = first - timedelta(days=(first.weekday() - (0 if week_start == "monday" else 6)) % 7)
+    found = []
+    while start <= last:
+        found.append((max(start, first), min(start + timedelta(days=6), last)))
+        start += timedelta(days=7)
+    return found
+
+
+def months(first: date, last: date) -> list[tuple[date, date]]:
+    """The calendar months of [first, last] (the first and last cut to it)."""
+    found = []
+    start = first
+    while start <= last:
+        following = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+        found.append((start, min(following - timedelta(days=1), last)))
+        start = following
+    return found
 
 
 def _f(value: float | None, digits: int = 1) -> str:
@@ -51,425 +297,252 @@ def _heat(value: float | None, top: float = 10) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
-def line_chart(
-    labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[float | None]]], top: float
-) -> str:
-    """A small SVG line chart: one x step per label, y from 0 to `top`, a legend below."""
-    width, height, left, bottom = 330, 150, 26, 22
-    plot_w, plot_h = width - left - 8, height - bottom - 8
-    step = plot_w / max(1, len(labels) - 1)
-    parts = [f'<svg viewBox="0 0 {width} {height + 16}" width="{width}" height="{height + 16}">']
-    for tick in range(0, int(top) + 1, max(1, int(top) // 5)):
-        y = 8 + plot_h - tick / top * plot_h
-        parts.append(
-            f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
-        )
-        parts.append(
-            f'<text x="{left - 4}" y="{y + 3:.1f}" class="ax" text-anchor="end">{tick}</text>'
-        )
-    for i, label in enumerate(labels):
-        if i % max(1, len(labels) // 6) == 0:
-            x = left + i * step
-            parts.append(
-                f'<text x="{x:.1f}" y="{height - 6}" class="ax" text-anchor="middle">{escape(label)}</text>'
-            )
-    for n, (name, colour, values) in enumerate(series):
-        points = [
-            (left + i * step, 8 + plot_h - v / top * plot_h)
-            for i, v in enumerate(values)
-            if v is not None
-        ]
-        if len(points) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
-            )
-        for x, y in points:
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.2" fill="{colour}"/>')
-        lx = left + n * 80
-        parts.append(f'<rect x="{lx}" y="{height + 4}" width="10" height="4" fill="{colour}"/>')
-        parts.append(f'<text x="{lx + 14}" y="{height + 10}" class="ax">{escape(name)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def calendar(summary: Summary, flare_dates: set[date]) -> str:
-    """Daily pain as a heat map, a column a week (Monday on top); flare days framed in black."""
-    cell = 13
-    first_monday = summary.first - timedelta(days=summary.first.weekday())
-    weeks = (summary.last - first_monday).days // 7 + 1
-    width, height = 30 + weeks * cell, 7 * cell + 18
-    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}">']
-    for row, name in enumerate("MTWTFSS"):
-        parts.append(f'<text x="10" y="{row * cell + 10}" class="ax">{name}</text>')
-    for day in summary.daily:
-        column = (day.date - first_monday).days // 7
-        x, y = 24 + column * cell, day.date.weekday() * cell
-        flare = day.date in flare_dates
-        stroke = ' stroke="#000" stroke-width="2"' if flare else ' stroke="#fff"'
-        title = f"{day.date}: pain {_f(day.values['pain'])}{' (flare)' if flare else ''}"
-        parts.append(
-            f'<rect x="{x}" y="{y}" width="{cell - 1}" height="{cell - 1}" fill="{_heat(day.values["pain"])}"'
-            f"{stroke}><title>{escape(title)}</title></rect>"
-        )
-        if day.date.day == 1 or day == summary.daily[0]:
-            parts.append(f'<text x="{x}" y="{7 * cell + 12}" class="ax">{day.date:%b}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def body_map(summary: Summary) -> str:
-    """The front-and-back map, each area shaded by the share of logged days it hurt."""
-    template = resources.files("fibrolog").joinpath("formats/templates/bodymap.svg").read_text()
-    logged = max(summary.days_logged, 1)
-    for area in ALL_AREAS:
-        days = summary.regions.get(area, 0)
-        fill = "#f7f7f7" if not days else _heat(10 * days / logged)
-        template = template.replace("{{" + area + "}}", fill)
-    return template
-
-
-def weekly_wpi(entries: Sequence[Entry], first: date, last: date) -> list[tuple[date, int]]:
-    """The Widespread Pain Index (a past-week measure, ACR 2016) of each whole 7 days of the
-    period, counted back from its last day: (first day of the week, WPI), oldest first."""
-    weeks = []
-    end = last
-    while end - timedelta(days=6) >= first:
-        start = end - timedelta(days=6)
-        areas = {a for e in entries if start <= e.at.date() <= end for a in e.regions}
-        weeks.append((start, wpi(areas)))
-        end = start - timedelta(days=1)
-    return weeks[::-1]
-
-
-def _wpi_caption(weeks: list[tuple[date, int]], summary: Summary) -> str:
-    if not weeks:
-        return "<p>The period is shorter than a week, so it has no Widespread Pain Index.</p>"
-    start, latest = weeks[-1]
-    values = sorted(w for _, w in weeks)
-    series = " ".join(str(w) for _, w in weeks)
-    return (
-        f"<p>Widespread Pain Index, last 7 days ({start:%d %b} – {summary.last:%d %b}): "
-        f"<b>{latest} of 19</b> areas. Weekly over the period ({len(weeks)} weeks): median "
-        f"<b>{median(values):g}</b>, range {values[0]}–{values[-1]} <span class='muted'>({series})"
-        f"</span>; generalized pain in <b>{summary.generalized_regions} of 5</b> regions over "
-        "the period.</p><p class='muted small'>Shading: the share of logged days each area "
-        "was painful (pale: some days, dark: every day; light grey: never).</p>"
-    )
-
-
-def _change(value: float | None, lower_is_better: bool = True, digits: int = 1) -> str:
+def _change(value: float | None, lower_is_better: bool = True, digits: int = 1) -> Change:
     if value is None:
-        return '<span class="muted">no earlier data</span>'
+        return Change("no earlier data", "muted")
     if abs(value) < 0.05:
-        return '<span class="muted">same as before</span>'
+        return Change("same as before", "muted")
     better = (value < 0) == lower_is_better
     arrow = "▲" if value > 0 else "▼"
-    return f'<span class="{"better" if better else "worse"}">{arrow} {abs(value):.{digits}f} vs previous period</span>'
+    text = f"{arrow} {abs(value):.{digits}f} vs previous period"
+    return Change(text, "better" if better else "worse")
 
 
-def build(
-    entries: Sequence[Entry],
-    first: date,
-    last: date,
-    settings: Settings,
-    made: datetime,
-    name: str | None = None,
-    assessments: Sequence[dict[str, Any]] = (),
-    courses: Sequence[Course] = (),
-    reviews: Sequence[dict[str, Any]] = (),
-) -> str:
-    """The report's HTML for [first, last]. `entries` must reach back to `reads_from(...)`;
-    `reviews` are those of the `courses` that ran in the period."""
-    summary = summarize(entries, first, last, settings.flare)
-    length = (last - first).days + 1
-    previous = summarize(
-        entries, first - timedelta(days=length), first - timedelta(days=1), settings.flare
-    )
-    flare_result = flares(entries, first, last, settings.flare)
-    weeks = _weekly(entries, first, last, settings)
-    days = group_days(entries)
-    tags = tag_findings(days, first, last)
-    meds = med_usage(entries, first, last)
-    flare_dates = {d.date for d in flare_result.days}
-    notes = _flare_notes(entries, flare_dates)
-
-    headline = []
+def cards(summary: Summary, previous: Summary) -> list[Card]:
+    """The headline: each metric's mean and its change, then the flare days."""
+    found = []
     for key, label, unit in HEADLINE:
         metric = summary.metrics[key]
-        headline.append(
-            f'<div class="card"><div class="label">{label}</div><div class="big">{_f(metric.mean)}</div>'
-            f'<div class="unit">{unit}</div>{_change(metric.change, key not in ("sleep_hours", "sleep_quality"))}</div>'
-        )
+        lower_is_better = key not in ("sleep_hours", "sleep_quality")
+        found.append(Card(label, _f(metric.mean), unit, _change(metric.change, lower_is_better)))
     flare_change = summary.flare_days - previous.flare_days if previous.days_logged else None
-    headline.append(
-        f'<div class="card"><div class="label">Flare days</div><div class="big">{summary.flare_days}</div>'
-        f'<div class="unit">of {summary.days_logged} days logged</div>{_change(flare_change, True, 0)}</div>'
+    found.append(
+        Card(
+            "Flare days",
+            str(summary.flare_days),
+            f"of {summary.days_logged} days logged",
+            _change(flare_change, True, 0),
+        )
     )
-    week_labels = [f"{w.first:%d %b}" for w in weeks]
-    trend = line_chart(
-        week_labels,
-        [
-            ("pain", "#c0392b", [w.metrics["pain"].mean for w in weeks]),
-            ("fatigue", "#e67e22", [w.metrics["fatigue"].mean for w in weeks]),
-            ("fog", "#8e44ad", [w.metrics["fog"].mean for w in weeks]),
-        ],
-        10,
-    )
-    sleep = line_chart(
-        week_labels,
-        [("sleep hours", "#2471a3", [w.metrics["sleep_hours"].mean for w in weeks])],
-        12,
-    )
-    who = f"<p class='name'>{escape(name)}</p>" if name else ""
-    html = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Symptom diary report {first} to {last}</title><style>{CSS}</style></head><body>",
-        f"<header>{who}<h1>Symptom diary report</h1>",
-        f"<p>{first:%d %b %Y} – {last:%d %b %Y} · {summary.days_logged} of {summary.days} days logged · "
-        f"{summary.entries} entries · patient-reported diary (fibrolog) · made {made:%d %b %Y}</p></header>",
-        f'<section class="cards">{"".join(headline)}</section>',
-        '<section class="two"><div><h2>Weekly averages</h2>',
-        trend,
-        timeline(courses, first, last, len(weeks)),
-        sleep,
-        "</div><div><h2>Daily pain</h2>",
-        calendar(summary, flare_dates),
-        '<p class="muted small">Pale = low pain, dark = high; black frame = flare day; grey = not logged.</p>',
-        "</div></section>",
-        '<section class="two"><div><h2>Painful areas</h2>',
-        body_map(summary),
-        _wpi_caption(weekly_wpi(entries, first, last), summary),
-        "</div><div>",
-        _episodes_table(flare_result),
-        _tags_table(summary, tags),
-        _meds_table(meds, summary.days_logged),
-        _assessments_block(assessments),
-        _reviews_table(reviews),
-        "</div></section>",
-        _notes_block(notes),
-        '<footer class="muted small">Self-reported by the patient with fibrolog. Scores are 0–10; '
-        "a flare day is marked by the patient, or has mean pain at or above the threshold "
-        f"({settings.flare.threshold:g}), or {settings.flare.delta:g} points above the median of the "
-        f"previous {settings.flare.baseline_days} non-flare days.</footer>",
-        "</body></html>",
+    return found
+
+
+def line_chart(
+    labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[float | None]]], top: float
+) -> LineChart:
+    """A small line chart: one x step per label, y from 0 to `top`, a legend below."""
+    plot_w, plot_h = CHART_WIDTH - CHART_LEFT - 8, CHART_HEIGHT - CHART_BOTTOM - 8
+    step = plot_w / max(1, len(labels) - 1)
+    ticks = [
+        Tick(8 + plot_h - tick / top * plot_h, tick)
+        for tick in range(0, int(top) + 1, max(1, int(top) // 5))
     ]
-    return "\n".join(html)
+    shown = [
+        Label(CHART_LEFT + i * step, label)
+        for i, label in enumerate(labels)
+        if i % max(1, len(labels) // 6) == 0
+    ]
+    drawn = [
+        Series(
+            name,
+            colour,
+            [
+                (CHART_LEFT + i * step, 8 + plot_h - v / top * plot_h)
+                for i, v in enumerate(values)
+                if v is not None
+            ],
+            CHART_LEFT + n * 80,
+        )
+        for n, (name, colour, values) in enumerate(series)
+    ]
+    return LineChart(ticks, shown, drawn)
 
 
-def timeline(courses: Sequence[Course], first: date, last: date, weeks: int) -> str:
-    """The treatment courses of the period as bars on the weekly chart's time axis (the same
-    width, margin and step), a dose change marked by a tick and the new dose."""
+def timeline(
+    courses: Sequence[Course], first: date, last: date, points: int, step_days: float = 7.0
+) -> Timeline | None:
+    """The treatment courses of the period as bars on the charts' time axis (the same width,
+    margin and step), a dose change marked by a tick and the new dose."""
     shown = [c for c in courses if c.start <= last and (c.stop is None or c.stop > first)]
     if not shown:
-        return ""
-    width, left = 330, 26
-    plot_w = width - left - 8
-    step = plot_w / max(1, weeks - 1)
+        return None
+    plot_w = CHART_WIDTH - CHART_LEFT - 8
+    step = plot_w / max(1, points - 1)
     row = 16
-    height = row * len(shown) + 4
 
     def x(day: date) -> float:
-        return left + min(max((day - first).days / 7 * step, 0), plot_w)
+        return CHART_LEFT + min(max((day - first).days / step_days * step, 0), plot_w)
 
-    parts = [
-        f'<svg class="timeline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        'role="img" aria-label="Treatment courses over the period">'
-    ]
+    bars = []
     for i, course in enumerate(shown):
-        y = 2 + i * row
         end = last if course.stop is None else min(last, course.stop - timedelta(days=1))
         x0, x1 = x(max(course.start, first)), x(end)
-        colour = "#b7c9e2" if course.as_needed else "#5b8cc4"
-        parts.append(
-            f'<rect x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 3):.1f}" height="{row - 4}" '
-            f'rx="3" fill="{colour}"><title>{escape(course.name)}</title></rect>'
-        )
         label = course.name + (" (as needed)" if course.as_needed else "")
         dose = course.dose_on(max(course.start, first))
         if dose:
             label += f" {dose}"
-        parts.append(f'<text x="{x0 + 3:.1f}" y="{y + row - 7}" class="tl">{escape(label)}</text>')
-        for change in course.doses[1:]:
-            if first <= change.from_ <= last:
-                cx = x(change.from_)
-                parts.append(
-                    f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y - 1}" y2="{y + row - 3}" '
-                    'stroke="#222" stroke-width="1.5"/>'
-                    f'<text x="{cx + 2:.1f}" y="{y + row - 7}" class="tl">'
-                    f"{escape(change.dose or '')}</text>"
-                )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _reviews_table(reviews: Sequence[dict[str, Any]]) -> str:
-    """Each course's review in a row: pain before and on it, the change and its size."""
-    if not reviews:
-        return ""
-    rows = []
-    for r in reviews:
-        course = r["course"]
-        if course["as_needed"]:
-            days = r["as_needed_days"]
-            verdict = (
-                f"as needed: pain {_f(days['pain_taken'])} on days taken, "
-                f"{_f(days['pain_not_taken'])} on others"
-            )
-            before = on = "–"
-        elif r["on"] is None:
-            verdict = f"too early (from {r['judge_from']})" if r["judge_from"] else "too short"
-            before, on = _f(r["baseline"]["pain"]), "–"
-        else:
-            before, on = _f(r["baseline"]["pain"]), _f(r["on"]["pain"])
-            pct = r["pain_change_pct"]
-            verdict = r["importance"] or "too few days to judge"
-            if r["importance"] and pct is not None:
-                verdict = f"{pct:+.0f} %: {verdict}"
-            if r["other_changes"] or r["bad_spell"]:
-                verdict += " (confounded)" if r["other_changes"] else " (began in a bad spell)"
-        rows.append(
-            f"<tr><td>{escape(course['name'])}</td><td>{course['start']}</td>"
-            f"<td>{before}</td><td>{on}</td><td>{escape(verdict)}</td></tr>"
-        )
-    return (
-        "<h2>Treatments: 4 weeks before vs the latest 4 on it</h2><table><tr><th>course</th>"
-        "<th>from</th><th>pain before</th><th>on it</th><th>change (IMMPACT)</th></tr>"
-        + "".join(rows)
-        + "</table><p class='muted small'>Mean daily pain; the first 2 weeks on a treatment "
-        "are left out. An association in the diary, not proof of cause.</p>"
-    )
-
-
-def _weekly(entries: Sequence[Entry], first: date, last: date, settings: Settings) -> list[Summary]:
-    start = first - timedelta(
-        days=(first.weekday() - (0 if settings.week_start == "monday" else 6)) % 7
-    )
-    weeks = []
-    while start <= last:
-        weeks.append(
-            summarize(
-                entries, max(start, first), min(start + timedelta(days=6), last), settings.flare
+        bars.append(
+            Bar(
+                name=course.name,
+                label=label,
+                y=2 + i * row,
+                x=x0,
+                width=max(x1 - x0, 3),
+                colour="#b7c9e2" if course.as_needed else "#5b8cc4",
+                ticks=[
+                    (x(change.from_), change.dose or "")
+                    for change in course.doses[1:]
+                    if first <= change.from_ <= last
+                ],
             )
         )
-        start += timedelta(days=7)
-    return weeks
+    return Timeline(bars, row * len(shown) + 4, row)
 
 
-def _flare_notes(entries: Sequence[Entry], flare_dates: set[date]) -> list[tuple[date, str]]:
-    notes = sorted(
-        (
-            (e.at.date(), e.note.strip())
-            for e in entries
-            if e.note.strip() and e.at.date() in flare_dates
-        ),
-        key=lambda item: (len(item[1]), item[0]),
-    )
-    kept, used = [], 0
-    for day, text in notes:
-        if used + len(text) > NOTES_BUDGET:
-            break
-        kept.append((day, text))
-        used += len(text)
-    return kept
+def calendar(summary: Summary, flare_dates: set[date]) -> Calendar:
+    """Daily pain as a heat map, a column a week (Monday on top); flare days framed in black.
+    A period longer than a year shows its last 12 months."""
+    daily = summary.daily[-CALENDAR_DAYS:]
+    note = ""
+    if len(summary.daily) > CALENDAR_DAYS:
+        note = (
+            f"The last 12 months ({daily[0].date:%d %b %Y} – {summary.last:%d %b %Y}); "
+            "the rest of the report covers the whole period."
+        )
+    cell = 13
+    first_monday = daily[0].date - timedelta(days=daily[0].date.weekday())
+    columns = (summary.last - first_monday).days // 7 + 1
+    cells, month_labels = [], []
+    for day in daily:
+        column = (day.date - first_monday).days // 7
+        x, y = 24 + column * cell, day.date.weekday() * cell
+        flare = day.date in flare_dates
+        pain = day.values["pain"]
+        title = f"{day.date}: pain {_f(pain)}{' (flare)' if flare else ''}"
+        cells.append(Cell(x, y, _heat(pain), flare, title))
+        if day.date.day == 1 or day == daily[0]:
+            month_labels.append(Label(x, f"{day.date:%b}"))
+    return Calendar(30 + columns * cell, 7 * cell + 18, cells, month_labels, cell, note)
 
 
-def _episodes_table(result: Flares) -> str:
-    if not result.episodes:
-        return "<h2>Flare episodes</h2><p>No flare days in this period.</p>"
-    rows = "".join(
-        f"<tr><td>{e.start:%d %b}{'' if e.start == e.end else f' – {e.end:%d %b}'}</td><td>{e.days}</td>"
-        f"<td>{e.flare_days}</td><td>{_f(None if e.peak is None else float(e.peak), 0)}</td><td>{_f(e.mean)}</td>"
-        f"<td>{escape(', '.join(f'{t} ({n})' for t, n in e.triggers.items())) or '–'}</td></tr>"
-        for e in result.episodes
-    )
-    return (
-        f"<h2>Flare episodes ({len(result.episodes)})</h2><table><tr><th>when</th><th>days</th>"
-        "<th>flare days</th><th>peak</th><th>mean</th><th>tags, 2 days before to day 1</th></tr>"
-        f"{rows}</table>"
-    )
+def body_fills(summary: Summary) -> dict[str, str]:
+    """Each area of the body map shaded by the share of logged days it hurt."""
+    logged = max(summary.days_logged, 1)
+    return {
+        area: "#f7f7f7"
+        if not (days := summary.regions.get(area, 0))
+        else _heat(10 * days / logged)
+        for area in ALL_AREAS
+    }
 
 
-def _tags_table(summary: Summary, findings: list[dict[str, Any]]) -> str:
-    if not summary.tags:
-        return ""
-    by_tag = {f["tag"]: f["same_day"] for f in findings}
+def weekly_wpi(days: Mapping[date, Day], first: date, last: date) -> WeeklyWpi:
+    """The Widespread Pain Index (a past-week measure, ACR 2016) of each whole 7 days of the
+    period, counted back from its last day, oldest first: one pass over the days."""
+    found = []
+    end = last
+    while end - timedelta(days=6) >= first:
+        start = end - timedelta(days=6)
+        areas: set[str] = set()
+        for n in range(7):
+            day = days.get(start + timedelta(days=n))
+            if day is not None:
+                areas.update(day.regions)
+        found.append((start, wpi(areas)))
+        end = start - timedelta(days=1)
+    found.reverse()
+    values = sorted(w for _, w in found)
+    if not values:
+        return WeeklyWpi(found, None, None, None, "")
+    # A short period shows the whole series; a long one its last 12 weeks.
+    series = " ".join(str(w) for _, w in found[-12:])
+    shown = series if len(found) <= 26 else f"the last 12: {series}"
+    return WeeklyWpi(found, median(values), values[0], values[-1], shown)
+
+
+def tag_rows(days: Mapping[date, Day], summary: Summary) -> list[TagRow]:
+    """The ten most frequent tags: on how many days, and the mean daily pain on days with it
+    and without it (each when at least MIN_TAG_DAYS days with pain are on each side)."""
+    pain = {
+        d: p
+        for d in (row.date for row in summary.daily if row.entries)
+        if (p := days[d].pain_mean) is not None
+    }
     rows = []
     for tag, count in list(summary.tags.items())[:10]:
-        same = by_tag.get(tag)
-        with_, without = (same["with_mean"], same["without_mean"]) if same else (None, None)
+        with_ = [p for d, p in pain.items() if tag in days[d].tags]
+        without = [p for d, p in pain.items() if tag not in days[d].tags]
+        enough = len(with_) >= MIN_TAG_DAYS and len(without) >= MIN_TAG_DAYS
         rows.append(
-            f"<tr><td>{escape(tag)}</td><td>{count}</td><td>{_f(with_)}</td><td>{_f(without)}</td></tr>"
+            TagRow(
+                tag,
+                count,
+                round(fmean(with_), 2) if enough else None,
+                round(fmean(without), 2) if enough else None,
+            )
         )
-    return (
-        "<h2>Tags</h2><table><tr><th>tag</th><th>days</th><th>pain with</th><th>pain without</th></tr>"
-        + "".join(rows)
-        + "</table>"
-    )
+    return rows
 
 
-def _meds_table(meds: list[MedUsage], days_logged: int) -> str:
-    if not meds:
-        return ""
-    rows = "".join(
-        f"<tr><td>{escape(m.name)}</td><td>{m.days} of {days_logged}</td><td>{m.first:%d %b}</td>"
-        f"<td>{m.last:%d %b}</td></tr>"
-        for m in meds[:10]
-    )
-    return (
-        "<h2>Medications</h2><table><tr><th>med</th><th>days taken</th><th>first</th><th>last</th></tr>"
-        f"{rows}</table>"
-    )
-
-
-def _assessments_block(records: Sequence[dict[str, Any]]) -> str:
+def assessment_lines(records: Sequence[dict[str, Any]]) -> list[str]:
+    """The latest self-assessment of each kind, in a line."""
     latest = {}
     for record in records:
         latest[record["kind"]] = record
-    parts = []
+    lines = []
     if "acr2016" in latest:
         r = latest["acr2016"]
-        parts.append(
-            f"ACR 2016 ({str(r['at'])[:10]}): WPI {r['wpi']}, SSS {r['sss']}, severity {r['fs']} of 31, "
-            f"criteria {'met' if r['criteria_met'] else 'not met'}"
+        lines.append(
+            f"ACR 2016 ({str(r['at'])[:10]}): WPI {r['wpi']}, SSS {r['sss']}, "
+            f"severity {r['fs']} of 31, criteria {'met' if r['criteria_met'] else 'not met'}"
         )
     if "fiqr" in latest:
         r = latest["fiqr"]
-        parts.append(f"FIQR ({str(r['at'])[:10]}): total {_f(r['total'])} of 100")
-    if not parts:
-        return ""
-    items = "".join(f"<li>{escape(p)}</li>" for p in parts)
-    return f"<h2>Latest self-assessments</h2><ul>{items}</ul>"
+        lines.append(f"FIQR ({str(r['at'])[:10]}): total {_f(r['total'])} of 100")
+    return lines
 
 
-def _notes_block(notes: list[tuple[date, str]]) -> str:
-    if not notes:
-        return ""
-    items = "".join(f"<li><b>{day:%d %b}</b> {escape(text)}</li>" for day, text in notes)
-    return f'<section class="notes"><h2>Notes written on flare days</h2><ul>{items}</ul></section>'
+def review_row(r: dict[str, Any]) -> ReviewRow:
+    """A course's review in a row: pain before and on it, the change and its size."""
+    course = r["course"]
+    before = on = None
+    if course["as_needed"]:
+        days = r["as_needed_days"]
+        verdict = (
+            f"as needed: pain {_f(days['pain_taken'])} on days taken, "
+            f"{_f(days['pain_not_taken'])} on others"
+        )
+    elif r["on"] is None:
+        verdict = f"too early (from {r['judge_from']})" if r["judge_from"] else "too short"
+        before = r["baseline"]["pain"]
+    else:
+        before, on = r["baseline"]["pain"], r["on"]["pain"]
+        pct = r["pain_change_pct"]
+        verdict = r["importance"] or "too few days to judge"
+        if r["importance"] and pct is not None:
+            verdict = f"{pct:+.0f} %: {verdict}"
+        if r["other_changes"] or r["bad_spell"]:
+            verdict += " (confounded)" if r["other_changes"] else " (began in a bad spell)"
+    return ReviewRow(course["name"], course["start"], before, on, verdict)
 
 
-def has_entries(entries: Sequence[Entry], first: date, last: date) -> bool:
-    return any(first <= e.at.date() <= last for e in entries)
+def flare_notes(days: Mapping[date, Day], flare_dates: set[date]) -> list[Note]:
+    """The notes written on flare days, shortest first, up to NOTES_BUDGET characters."""
+    notes = sorted(
+        (
+            (e.note.strip(), d)
+            for d in flare_dates
+            if d in days
+            for e in days[d].entries
+            if e.note.strip()
+        ),
+        key=lambda item: (len(item[0]), item[1]),
+    )
+    kept, used = [], 0
+    for text, day in notes:
+        if used + len(text) > NOTES_BUDGET:
+            break
+        kept.append(Note(day, text))
+        used += len(text)
+    return kept
 
-
-CSS = """
-@page { size: auto; margin: 12mm; }
-* { box-sizing: border-box; }
-body { font: 12px/1.35 system-ui, sans-serif; color: #222; max-width: 190mm; margin: 0 auto; padding: 8px; }
-h1 { font-size: 20px; margin: 0 0 2px; } h2 { font-size: 13px; margin: 10px 0 4px; }
-header p { margin: 0; color: #444; } .name { font-weight: 600; font-size: 14px; }
-.cards { display: grid; grid-template-columns: repeat(6, 1fr); gap: 6px; margin: 10px 0; }
-.card { border: 1px solid #ddd; border-radius: 6px; padding: 6px; }
-.label { font-weight: 600; } .big { font-size: 22px; font-weight: 700; } .unit { color: #666; font-size: 10px; }
-.better { color: #1e8449; font-size: 10px; } .worse { color: #b03a2e; font-size: 10px; }
-.muted { color: #777; } .small { font-size: 10px; }
-.two { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; break-inside: avoid; }
-table { border-collapse: collapse; width: 100%; font-size: 11px; }
-th, td { text-align: left; padding: 2px 4px; border-bottom: 1px solid #eee; vertical-align: top; }
-.ax { font: 9px sans-serif; fill: #555; } .tl { font: 9px sans-serif; fill: #111; }
-svg { max-width: 100%; height: auto; }
-.notes ul { columns: 2; padding-left: 16px; margin: 0; } .notes li { break-inside: avoid; margin-bottom: 3px; }
-footer { margin-top: 10px; }
-@media print { body { padding: 0; } section { break-inside: avoid; } }
-"""

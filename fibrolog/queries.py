@@ -1,0 +1,144 @@
+"""What a command asks of the diary: a week's summary or many, flares over a span, insights, the
+reviews of treatment courses, the doctor's report. Each reads the span it needs once, as
+date-sorted days (whole days where a view shows them, the store's light facts for the year of
+history the flare rules look back on), judges the flare days once, and hands each weekly,
+monthly or per-window computation its slice: a report over N weeks costs entries + weeks, not
+entries × weeks.
+
+Commands call these and render what they return; they do not decide which days to read.
+"""
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from fibrolog.analysis.days import Day, PainDay, group_days
+from fibrolog.analysis.flares import Flares, flares_of, history_start, judge_days
+from fibrolog.analysis.summary import Summary, summary_of, summary_reads_from
+from fibrolog.config import FlareSettings, Settings
+from fibrolog.models import Course, Entry
+
+if TYPE_CHECKING:
+    from fibrolog.formats.report import Report
+    from fibrolog.store.diary import Diary
+
+
+def entries(diary: "Diary", first: date | None = None, last: date | None = None) -> list[Entry]:
+    """The entries whose day lies in [first, last] (either end open), in time order."""
+    return [entry for year in diary.entries_read_once(first, last) for entry in year]
+
+
+def entries_streamed(
+    diary: "Diary", first: date | None = None, last: date | None = None
+) -> Iterator[Entry]:
+    """The same entries one year file at a time, for views of the whole diary: memory
+    holds one year, however many there are."""
+    for year in diary.entries_read_once(first, last):
+        yield from year
+
+
+def days_of(
+    diary: "Diary", judged_from: date, whole_from: date, last: date
+) -> dict[date, PainDay]:
+    """The logged days of [judged_from, last], date-sorted: whole `Day`s from `whole_from`
+    (what a view shows and compares), light `DayFacts` before it (what the flare rules read
+    of the history). One reading of each year file either way."""
+    found: dict[date, PainDay] = {}
+    if judged_from < whole_from:
+        found.update(diary.day_facts(judged_from, whole_from - timedelta(days=1)))
+    found.update(group_days(entries(diary, whole_from, last)))
+    return found
+
+
+def summaries(
+    diary: "Diary", periods: Sequence[tuple[date, date]], rules: FlareSettings
+) -> list[Summary]:
+    """The summaries of `periods` (oldest first, each as long as the first or shorter), their
+    flare days judged once from the year before the first of them."""
+    first, last = periods[0][0], periods[-1][1]
+    length = (periods[0][1] - first).days + 1
+    days = days_of(diary, summary_reads_from(*periods[0]), first - timedelta(days=length), last)
+    judged = judge_days(days, last, rules)
+    return [summary_of(_whole(days), start, end, judged) for start, end in periods]
+
+
+def courses(diary: "Diary") -> list[Course]:
+    """Every treatment course, by start day."""
+    return diary.courses()
+
+
+def flares(diary: "Diary", first: date, last: date, rules: FlareSettings) -> Flares:
+    """The flare days and episodes of [first, last], judged with the year before it."""
+    return flares_of(diary.day_facts(history_start(first), last), first, last, rules)
+
+
+def reviews(
+    diary: "Diary",
+    chosen: Sequence[Course],
+    courses: Sequence[Course],
+    today: date,
+    settings: FlareSettings,
+    baseline: int = 28,
+    skip: int = 14,
+) -> list[dict[str, Any]]:
+    """The reviews of the `chosen` courses (their JSON forms), reading from the diary only
+    the days each one looks at, as light `DayFacts`."""
+    from fibrolog.analysis.review import reads, review
+
+    days = {
+        day: facts
+        for course in chosen
+        for first, last in reads(course, today, baseline, skip)
+        for day, facts in diary.day_facts(first, last, all_scores=True).items()
+    }
+    assessments = diary.assessments() if chosen else []
+    return [
+        review(course, courses, days, assessments, today, settings, baseline, skip)
+        for course in chosen
+    ]
+
+
+def insights(diary: "Diary", first: date, today: date, rules: FlareSettings) -> dict[str, Any]:
+    """Patterns of [first, today], with the reviews of the courses that began or ended in it."""
+    from fibrolog.analysis.insights import insights as find_insights
+    from fibrolog.analysis.insights import reads_from
+
+    read = entries(diary, reads_from(first), today)
+    courses = diary.courses()
+    changed = [c for c in courses if first <= c.start <= today or (c.stop and first <= c.stop)]
+    found = reviews(diary, changed, courses, today, rules)
+    return find_insights(read, first, today, {c.key for c in courses}, found)
+
+
+def report(
+    diary: "Diary",
+    first: date,
+    last: date,
+    settings: Settings,
+    made: datetime,
+    name: str | None = None,
+) -> "Report | None":
+    """The doctor's report of [first, last] (None if no entry falls in it). Whole days from
+    the previous period of the same length (its means are the cards' comparison) or at least
+    a month before `first` (each weekly or monthly point compares with the one before); the
+    flare rules' year of history before that, light."""
+    from fibrolog.formats.report import report_of
+
+    length = (last - first).days + 1
+    whole_from = first - timedelta(days=max(length, 31))
+    days = days_of(diary, history_start(whole_from), whole_from, last)
+    whole = _whole(days)
+    if not any(first <= d <= last for d in whole):
+        return None
+    judged = judge_days(days, last, settings.flare)
+    courses = diary.courses()
+    running = [c for c in courses if c.start <= last and (c.stop is None or c.stop > first)]
+    found = reviews(diary, running, courses, made.date(), settings.flare)
+    return report_of(
+        whole, judged, first, last, settings, made, name, diary.assessments(), courses, found
+    )
+
+
+def _whole(days: Mapping[date, PainDay]) -> dict[date, Day]:
+    """The whole days among `days` (the light history left out)."""
+    return {d: day for d, day in days.items() if isinstance(day, Day)}
