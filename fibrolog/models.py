@@ -286,6 +286,8 @@ class DayFacts(Struct, frozen=True):
     marked: bool
     tags: tuple[str, ...]
     fatigue: tuple[int, ...] = ()
+    fog: tuple[int, ...] = ()
+    stiffness: tuple[int, ...] = ()
     sleep_quality: tuple[int, ...] = ()
     sleep_hours: tuple[float, ...] = ()
     meds: frozenset[str] = frozenset()  # their names
@@ -299,7 +301,7 @@ class DayFacts(Struct, frozen=True):
         return max(self.pains) if self.pains else None
 
     def mean(self, metric: str) -> float | None:
-        """The day's mean of "pain", "fatigue", "sleep_quality" or "sleep_hours"."""
+        """The day's mean of a score ("pain", "fatigue", …) or of "sleep_hours"."""
         values: tuple[float, ...] = self.pains if metric == "pain" else getattr(self, metric)
         return sum(values) / len(values) if values else None
 

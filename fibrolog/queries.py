@@ -38,14 +38,16 @@ def entries_streamed(
 
 
 def days_of(
-    diary: "Diary", judged_from: date, whole_from: date, last: date
+    diary: "Diary", judged_from: date, whole_from: date, last: date, all_scores: bool = False
 ) -> dict[date, PainDay]:
     """The logged days of [judged_from, last], date-sorted: whole `Day`s from `whole_from`
-    (what a view shows and compares), light `DayFacts` before it (what the flare rules read
-    of the history). One reading of each year file either way."""
+    (what a view shows), light `DayFacts` before it (what the flare rules read of the
+    history; with `all_scores`, every score too, for a comparison with the period before).
+    One reading of each year file either way."""
     found: dict[date, PainDay] = {}
     if judged_from < whole_from:
-        found.update(diary.day_facts(judged_from, whole_from - timedelta(days=1)))
+        before = whole_from - timedelta(days=1)
+        found.update(diary.day_facts(judged_from, before, all_scores=all_scores))
     found.update(group_days(entries(diary, whole_from, last)))
     return found
 
@@ -118,24 +120,25 @@ def report(
     made: datetime,
     name: str | None = None,
 ) -> "Report | None":
-    """The doctor's report of [first, last] (None if no entry falls in it). Whole days from
-    the previous period of the same length (its means are the cards' comparison) or at least
-    a month before `first` (each weekly or monthly point compares with the one before); the
-    flare rules' year of history before that, light."""
+    """The doctor's report of [first, last] (None if no entry falls in it). Whole days from a
+    month before `first` (each weekly or monthly point compares with the one before); the
+    previous period of the same length (the cards' comparison) and the flare rules' year of
+    history before it, light."""
     from fibrolog.formats.report import report_of
 
     length = (last - first).days + 1
-    whole_from = first - timedelta(days=max(length, 31))
-    days = days_of(diary, history_start(whole_from), whole_from, last)
-    whole = _whole(days)
+    whole_from = first - timedelta(days=31)
+    judged_from = history_start(min(whole_from, first - timedelta(days=length)))
+    read = days_of(diary, judged_from, whole_from, last, all_scores=True)
+    whole = _whole(read)
     if not any(first <= d <= last for d in whole):
         return None
-    judged = judge_days(days, last, settings.flare)
+    judged = judge_days(read, last, settings.flare)
     courses = diary.courses()
     running = [c for c in courses if c.start <= last and (c.stop is None or c.stop > first)]
     found = reviews(diary, running, courses, made.date(), settings.flare)
     return report_of(
-        whole, judged, first, last, settings, made, name, diary.assessments(), courses, found
+        whole, judged, first, last, settings, made, name, diary.assessments(), courses, found, read
     )
 
 

@@ -176,3 +176,16 @@ def test_a_real_browser_renders_and_prints_it(run: Run, tmp_path: Path) -> None:
         [*flags, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120
     ).stdout
     assert "<title>bars:3 ticks:1</title>" in dom, dom[:500]
+
+
+def test_a_report_of_years_is_monthly_and_still_fits(run: Run, tmp_path: Path) -> None:
+    assert run("demo", "--days", "900", "--seed", "3").exit_code == 0
+    html = make_report(run, tmp_path, "--weeks", "130")
+    assert "<h2>Monthly averages</h2>" in html
+    assert "The last 12 months (24 Nov 2025 – 23 Nov 2026)" in html
+    assert re.search(r"The latest 12 of \d+ episodes", html)
+    assert re.search(r"<tr><td>\d\d \w{3} 2026", html)  # a day of years names its year
+    refused = run("report", "--weeks", "521")
+    assert refused.exit_code == 2 and "from 1 to 520" in refused.stderr
+    short = make_report(run, tmp_path, "--weeks", "104")
+    assert "<h2>Weekly averages</h2>" in short and "The last 12 months" in short

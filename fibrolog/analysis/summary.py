@@ -6,7 +6,7 @@ Pure: the caller passes the entries of the days it asks about, plus history for 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from msgspec import Struct
 
@@ -120,7 +120,7 @@ class Summary(Struct, frozen=True):
         }
 
 
-def _period_mean(days: Iterable[Day], metric: str) -> float | None:
+def _period_mean(days: "Iterable[MeanDay]", metric: str) -> float | None:
     """The mean of daily means: each logged day weighs the same, however many entries it has."""
     daily = [m for day in days if (m := day.mean(metric)) is not None]
     return fmean(daily) if daily else None
@@ -153,50 +153,76 @@ def summarize(
     return summary_of(days, first, last, flare_days)
 
 
+class MeanDay(Protocol):
+    """What the previous period's comparison reads of a day: a whole `Day`, or the store's
+    light `DayFacts` read with every score."""
+
+    def mean(self, metric: str) -> float | None: ...
+
+
 def summary_of(
-    days: Mapping[date, Day], first: date, last: date, flare_days: Collection[date]
+    days: Mapping[date, Day],
+    first: date,
+    last: date,
+    flare_days: Collection[date],
+    earlier: Mapping[date, MeanDay] | None = None,
 ) -> Summary:
     """The summary of [first, last] from days already grouped and judged: `days` holds (at
-    least) the logged days of the period and of the previous period of the same length,
-    `flare_days` the dates judged flare days. It looks only at those days, so a view of many
-    periods grouped and judged once costs the days it shows, not periods × history."""
+    least) the logged days of the period, `earlier` (default: `days`) those of the previous
+    period of the same length, `flare_days` the dates judged flare days. It looks only at
+    those days, so a view of many periods grouped and judged once costs the days it shows,
+    not periods × history."""
     length = (last - first).days + 1
     previous_first = first - timedelta(days=length)
+    before: Mapping[date, MeanDay] = days if earlier is None else earlier
     period = [days[d] for d in days_between(first, last) if d in days]
     previous = [
-        days[d] for d in days_between(previous_first, first - timedelta(days=1)) if d in days
+        before[d] for d in days_between(previous_first, first - timedelta(days=1)) if d in before
     ]
 
-    metrics = {}
-    for metric in METRICS:
-        values = [v for day in period for v in day.values(metric)]
-        metrics[metric] = Metric(
-            mean=_period_mean(period, metric),
-            min=min(values) if values else None,
-            max=max(values) if values else None,
-            previous_mean=_period_mean(previous, metric),
-        )
+    # Each day's values are gathered once: a long report asks for a summary of every week
+    # or month, and each summary would otherwise read every day's entries a dozen times.
+    entry_values: dict[str, list[float]] = {metric: [] for metric in METRICS}
     daily = []
+    region_days: Counter[str] = Counter()
+    tag_days: Counter[str] = Counter()
+    med_entries: Counter[str] = Counter()
     for d in days_between(first, last):
-        day = days.get(d, Day(d, ()))
+        day = days.get(d)
+        if day is None:
+            daily.append(DailyRow(d, 0, dict.fromkeys(METRICS), None, d in flare_days, []))
+            continue
+        means: dict[str, float | None] = {}
+        for metric in METRICS:
+            values = day.values(metric)
+            entry_values[metric] += values
+            means[metric] = fmean(values) if values else None
+        pains = day.values("pain")
+        tags = day.tags
         daily.append(
             DailyRow(
                 date=d,
                 entries=len(day.entries),
-                values={metric: day.mean(metric) for metric in METRICS},
-                pain_max=day.pain_max,
+                values=means,
+                pain_max=int(max(pains)) if pains else None,
                 flare=d in flare_days,
-                tags=day.tags,
+                tags=tags,
             )
         )
-    region_days: Counter[str] = Counter()
-    tag_days: Counter[str] = Counter()
-    med_entries: Counter[str] = Counter()
-    for day in period:
         region_days.update(day.regions)
-        tag_days.update(day.tags)
+        tag_days.update(tags)
         for entry in day.entries:
             med_entries.update({m.name for m in entry.meds})
+    metrics = {}
+    for metric in METRICS:
+        values = entry_values[metric]
+        daily_means = [m for row in daily if (m := row.values[metric]) is not None]
+        metrics[metric] = Metric(
+            mean=fmean(daily_means) if daily_means else None,
+            min=min(values) if values else None,
+            max=max(values) if values else None,
+            previous_mean=_period_mean(previous, metric),
+        )
     order = {area: i for i, area in enumerate(ALL_AREAS)}
     return Summary(
         first=first,

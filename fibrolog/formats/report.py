@@ -18,9 +18,9 @@ from typing import Any
 
 from msgspec import Struct
 
-from fibrolog.analysis.days import Day, fmean, median
-from fibrolog.analysis.flares import FlareDay, Flares, episodes_of
-from fibrolog.analysis.summary import MedUsage, Summary, med_usage, summary_of
+from fibrolog.analysis.days import METRICS, Day, days_between, fmean, median
+from fibrolog.analysis.flares import Episode, FlareDay, Flares, episodes_of
+from fibrolog.analysis.summary import MeanDay, MedUsage, Summary, med_usage, summary_of
 from fibrolog.config import Settings
 from fibrolog.models import Course
 from fibrolog.regions import ALL_AREAS, wpi
@@ -29,6 +29,7 @@ NOTES_BUDGET = 3000  # characters of flare-day notes: at most about a page
 MIN_TAG_DAYS = 3  # days with pain on each side before a tag's pain with and without is shown
 WEEKLY_UP_TO = 104 * 7  # days: longer reports plot months
 CALENDAR_DAYS = 365  # the calendar shows at most the last year
+MAX_EPISODES = 12  # a long report lists the latest flare episodes
 HEADLINE = (
     ("pain", "Pain", "0–10, lower is better"),
     ("fatigue", "Fatigue", "0–10, lower is better"),
@@ -141,6 +142,15 @@ class ReviewRow(Struct, frozen=True):
     verdict: str
 
 
+class Point(Struct, frozen=True):
+    """A week or month of the charts: the mean of its daily means of each metric, as its
+    summary has them (`Summary.metrics[...].mean`)."""
+
+    first: date
+    last: date
+    means: dict[str, float | None]
+
+
 class Note(Struct, frozen=True):
     day: date
     text: str
@@ -155,7 +165,8 @@ class Report(Struct, frozen=True):
     name: str | None
     summary: Summary
     cards: list[Card]
-    points: str  # "Weekly" or "Monthly"
+    every: str  # "Weekly" or "Monthly"
+    points: list[Point]  # the charts' weekly or monthly averages
     trend: LineChart
     sleep: LineChart
     timeline: Timeline | None
@@ -163,6 +174,8 @@ class Report(Struct, frozen=True):
     fills: dict[str, str]  # body map: area → colour
     wpi: WeeklyWpi
     flares: Flares
+    episodes: list[Episode]  # the latest MAX_EPISODES of them
+    day_format: str  # how a table names a day: with its year when the period spans years
     tags: list[TagRow]
     meds: list[MedUsage]
     assessments: list[str]
@@ -184,35 +197,36 @@ def report_of(
     assessments: Sequence[dict[str, Any]] = (),
     courses: Sequence[Course] = (),
     reviews: Sequence[dict[str, Any]] = (),
+    earlier: Mapping[date, MeanDay] | None = None,
 ) -> Report:
-    """The report of [first, last]. `days` holds the whole days from the previous period of
-    the same length (or a month, if longer) on; `judged` the flare days, judged once with the
-    year before them; `reviews` are those of the `courses` that ran in the period."""
-    summary = summary_of(days, first, last, judged)
+    """The report of [first, last]. `days` holds the whole days from a month before `first`
+    on, `earlier` (default: `days`) the days of the previous period of the same length;
+    `judged` the flare days, judged once with the year before them; `reviews` are those of
+    the `courses` that ran in the period."""
+    summary = summary_of(days, first, last, judged, earlier)
     length = (last - first).days + 1
-    previous = summary_of(days, first - timedelta(days=length), first - timedelta(days=1), judged)
+    before = days if earlier is None else earlier
+    previous = days_between(first - timedelta(days=length), first - timedelta(days=1))
+    previous_logged = sum(1 for d in previous if d in before)
+    previous_flares = sum(1 for d in previous if d in judged)
     in_period = [d for d in sorted(judged) if first <= d <= last]
     flare_days = [judged[d] for d in in_period]
     found = Flares(first, last, settings.flare, flare_days, episodes_of(flare_days, days))
     monthly = length > WEEKLY_UP_TO
-    points = [
-        summary_of(days, start, end, judged)
-        for start, end in (
-            months(first, last) if monthly else weeks(first, last, settings.week_start)
-        )
-    ]
+    spans = months(first, last) if monthly else weeks(first, last, settings.week_start)
+    points = averages(summary, spans)
     labels = [f"{p.first:%b %Y}" if monthly else f"{p.first:%d %b}" for p in points]
     trend = line_chart(
         labels,
         [
-            ("pain", "#c0392b", [p.metrics["pain"].mean for p in points]),
-            ("fatigue", "#e67e22", [p.metrics["fatigue"].mean for p in points]),
-            ("fog", "#8e44ad", [p.metrics["fog"].mean for p in points]),
+            ("pain", "#c0392b", [p.means["pain"] for p in points]),
+            ("fatigue", "#e67e22", [p.means["fatigue"] for p in points]),
+            ("fog", "#8e44ad", [p.means["fog"] for p in points]),
         ],
         10,
     )
     sleep = line_chart(
-        labels, [("sleep hours", "#2471a3", [p.metrics["sleep_hours"].mean for p in points])], 12
+        labels, [("sleep hours", "#2471a3", [p.means["sleep_hours"] for p in points])], 12
     )
     step_days = (length / len(points)) if monthly else 7.0
     flare_dates = set(in_period)
@@ -222,8 +236,9 @@ def report_of(
         made=made,
         name=name,
         summary=summary,
-        cards=cards(summary, previous),
-        points="Monthly" if monthly else "Weekly",
+        cards=cards(summary, previous_logged, previous_flares),
+        every="Monthly" if monthly else "Weekly",
+        points=points,
         trend=trend,
         sleep=sleep,
         timeline=timeline(courses, first, last, len(points), step_days),
@@ -231,7 +246,9 @@ def report_of(
         fills=body_fills(summary),
         wpi=weekly_wpi(days, first, last),
         flares=found,
-        tags=tag_rows(days, summary),
+        episodes=found.episodes[-MAX_EPISODES:],
+        day_format="%d %b %Y" if length > 365 else "%d %b",
+        tags=tag_rows(summary),
         meds=med_usage(
             (e for d, day in days.items() if first <= d <= last for e in day.entries), first, last
         )[:10],
@@ -267,6 +284,24 @@ def weeks(first: date, last: date, week_start: str) -> list[tuple[date, date]]:
     while start <= last:
         found.append((max(start, first), min(start + timedelta(days=6), last)))
         start += timedelta(days=7)
+    return found
+
+
+def averages(summary: Summary, spans: Sequence[tuple[date, date]]) -> list[Point]:
+    """Each span's mean of the daily means of each metric, from the summary's daily rows in
+    one pass (each logged day weighs the same, as in `summary_of`)."""
+    rows = iter(summary.daily)
+    found = []
+    for start, end in spans:
+        daily: dict[str, list[float]] = {metric: [] for metric in METRICS}
+        for row in rows:
+            for metric in METRICS:
+                if (value := row.values[metric]) is not None:
+                    daily[metric].append(value)
+            if row.date == end:
+                break
+        means = {metric: fmean(values) if values else None for metric, values in daily.items()}
+        found.append(Point(start, end, means))
     return found
 
 
@@ -308,14 +343,14 @@ def _change(value: float | None, lower_is_better: bool = True, digits: int = 1) 
     return Change(text, "better" if better else "worse")
 
 
-def cards(summary: Summary, previous: Summary) -> list[Card]:
+def cards(summary: Summary, previous_logged: int, previous_flares: int) -> list[Card]:
     """The headline: each metric's mean and its change, then the flare days."""
     found = []
     for key, label, unit in HEADLINE:
         metric = summary.metrics[key]
         lower_is_better = key not in ("sleep_hours", "sleep_quality")
         found.append(Card(label, _f(metric.mean), unit, _change(metric.change, lower_is_better)))
-    flare_change = summary.flare_days - previous.flare_days if previous.days_logged else None
+    flare_change = summary.flare_days - previous_flares if previous_logged else None
     found.append(
         Card(
             "Flare days",
@@ -460,18 +495,16 @@ def weekly_wpi(days: Mapping[date, Day], first: date, last: date) -> WeeklyWpi:
     return WeeklyWpi(found, median(values), values[0], values[-1], shown)
 
 
-def tag_rows(days: Mapping[date, Day], summary: Summary) -> list[TagRow]:
+def tag_rows(summary: Summary) -> list[TagRow]:
     """The ten most frequent tags: on how many days, and the mean daily pain on days with it
     and without it (each when at least MIN_TAG_DAYS days with pain are on each side)."""
-    pain = {
-        d: p
-        for d in (row.date for row in summary.daily if row.entries)
-        if (p := days[d].pain_mean) is not None
-    }
+    pain_tags = [
+        (pain, set(row.tags)) for row in summary.daily if (pain := row.values["pain"]) is not None
+    ]
     rows = []
     for tag, count in list(summary.tags.items())[:10]:
-        with_ = [p for d, p in pain.items() if tag in days[d].tags]
-        without = [p for d, p in pain.items() if tag not in days[d].tags]
+        with_ = [p for p, tags in pain_tags if tag in tags]
+        without = [p for p, tags in pain_tags if tag not in tags]
         enough = len(with_) >= MIN_TAG_DAYS and len(without) >= MIN_TAG_DAYS
         rows.append(
             TagRow(

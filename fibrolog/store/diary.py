@@ -228,6 +228,8 @@ class EntryFacts(PainFacts, frozen=True, gc=False):
     """…and what a treatment review reads besides: the other scores, sleep and meds."""
 
     fatigue: Score | None
+    fog: Score | None
+    stiffness: Score | None
     sleep_quality: Score | None
     sleep_hours: Hours | None
     meds: list[StoredMed]
@@ -703,6 +705,8 @@ class Diary:
                 marked,
                 tags,
                 fatigue=tuple([d.fatigue for d in docs if d.fatigue is not None]),
+                fog=tuple([d.fog for d in docs if d.fog is not None]),
+                stiffness=tuple([d.stiffness for d in docs if d.stiffness is not None]),
                 sleep_quality=tuple([d.sleep_quality for d in docs if d.sleep_quality is not None]),
                 sleep_hours=tuple([d.sleep_hours for d in docs if d.sleep_hours is not None]),
                 meds=frozenset([m.name for d in docs for m in d.meds]),
