@@ -8,7 +8,7 @@ entries × weeks.
 Commands call these and render what they return; they do not decide which days to read.
 """
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -29,12 +29,35 @@ def entries(diary: "Diary", first: date | None = None, last: date | None = None)
 
 
 def entries_streamed(
-    diary: "Diary", first: date | None = None, last: date | None = None
+    diary: "Diary",
+    first: date | None = None,
+    last: date | None = None,
+    keep: Callable[[Entry], bool] | None = None,
 ) -> Iterator[Entry]:
-    """The same entries one year file at a time, for views of the whole diary: memory
-    holds one year, however many there are."""
+    """The same entries (those that pass `keep`) one year file at a time, for views of the
+    whole diary: memory holds one year, however many there are."""
     for year in diary.entries_read_once(first, last):
-        yield from year
+        yield from (year if keep is None else filter(keep, year))
+
+
+def entries_json(
+    diary: "Diary",
+    keep: Callable[[Entry], bool] | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    depth: int = 0,
+) -> Iterator[str]:
+    """The JSON array of those entries, oldest first, a year file at a time (see
+    `formats.export.entries_json`)."""
+    from fibrolog.formats.export import entries_json as encoded
+
+    years = diary.entries_read_once(first, last)
+    return encoded((y if keep is None else list(filter(keep, y)) for y in years), depth)
+
+
+def highest_id(diary: "Diary") -> int:
+    """The highest entry id handed out so far (a bound on every id a listing shows)."""
+    return diary.read_meta().next_id - 1
 
 
 def days_of(

@@ -1,12 +1,13 @@
 """Every view as the exact text a user reads, at 60 and 100 columns with colour off; the
 colours of better and worse; and no line ever wider than the window."""
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from rich.cells import cell_len
-from rich.console import RenderableType
+from rich.console import COLOR_SYSTEMS, RenderableType
 
 from fibrolog.analysis.flares import flares
 from fibrolog.analysis.summary import summarize
@@ -244,3 +245,63 @@ def test_a_long_list_is_printed_in_pieces_that_line_up(monkeypatch: pytest.Monke
     whole = views(100)["list"]
     monkeypatch.setattr(entries, "ROWS_AT_A_TIME", 2)
     assert shown(100, entries_view(ENTRIES, 100, "The newest 5 shown; -n 0 shows all.")) == whole
+
+
+# Rows that test the streamed printer's cutting: wide characters at the cut, markup-like and
+# emoji-code text, control characters, long meds, a cropped sleep cell, an id of five digits.
+STREAMED = [
+    *ENTRIES,
+    entry(6, 21, 8, pain=10, fog=10, note="全角の文字がここで切れる" * 4, flare=True),
+    entry(7, 21, 9, sleep_hours=7.123456, sleep_quality=10, tags=("a", "b-2")),
+    entry(8, 21, 10, meds=(Med("vitamin d", "1000 iu"), Med("[bold]x[/bold]")), note="\t\x07 ok"),
+    entry(12345, 22, 7, regions=("neck",), note="🙂" * 50),
+]
+
+
+@pytest.mark.parametrize("width", [60, 100])
+def test_the_streamed_list_is_the_table_character_for_character(width: int) -> None:
+    import io
+
+    from fibrolog.render.console import quiet_table
+    from fibrolog.render.entries import _row, print_streamed, streamed_columns
+
+    streamed = make_console(file=io.StringIO(), width=width)
+    streamed.no_color = True
+    assert print_streamed(streamed, iter(STREAMED), highest_id=12345, hint="a hint") == 9
+    columns, kept, when = streamed_columns(width, 12345)
+    table = quiet_table(*(columns[i] for i in kept))
+    for e in STREAMED:
+        cells = _row(e, when)
+        table.add_row(*(cells[i] for i in kept))
+    drawn = make_console(file=io.StringIO(), width=width)
+    drawn.no_color = True
+    drawn.print(table)
+    drawn.print("a hint")
+    assert streamed.file.getvalue() == drawn.file.getvalue()  # type: ignore[attr-defined]
+    lines = streamed.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert all(cell_len(line) <= width for line in lines)
+    assert "\x1b" not in streamed.file.getvalue() and "\x07" not in streamed.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_the_streamed_list_with_colour_styles_like_the_table() -> None:
+    import io
+
+    from fibrolog.render.entries import print_streamed
+
+    console = make_console(file=io.StringIO(), width=100)
+    console._force_terminal = True
+    console._color_system = COLOR_SYSTEMS["standard"]
+    print_streamed(console, iter(STREAMED), highest_id=12345)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b[1;31mFLARE\x1b[0m" in text and re.search(r"\x1b\[31m +10\x1b\[0m", text)
+    assert "\x1b[2J" not in text and ";36mneck" in text
+
+
+def test_nothing_to_stream_says_so() -> None:
+    import io
+
+    from fibrolog.render.entries import print_streamed
+
+    console = make_console(file=io.StringIO(), width=60)
+    assert print_streamed(console, iter([]), highest_id=0) == 0
+    assert console.file.getvalue() == "No entries match. Add one with: fibrolog add 5\n"  # type: ignore[attr-defined]

@@ -413,20 +413,33 @@ def list_command(
             and (not flare_only or entry.flare)
         )
 
-    entries = open_diary(ctx, db).newest(limit or None, keep, first, end)
+    from fibrolog import queries
+
+    diary = open_diary(ctx, db)
+    if json_ and not limit:
+        sys.stdout.writelines(queries.entries_json(diary, keep, first, end))
+        sys.stdout.write("\n")
+        return
+    entries = diary.newest(limit, keep, first, end) if limit else None
     if json_:
         from fibrolog.formats.export import json_array
 
-        sys.stdout.writelines(json_array(e.to_dict() for e in entries))
+        sys.stdout.writelines(json_array(e.to_dict() for e in entries or ()))
         sys.stdout.write("\n")
         return
     from fibrolog.render.console import make_console
-    from fibrolog.render.entries import entries_view
+    from fibrolog.render.entries import entries_view, print_streamed
 
-    hint = f"The newest {limit} shown; -n 0 shows all." if limit and len(entries) == limit else ""
     console = make_console()
-    for part in entries_view(entries, console.width, hint):
-        console.print(part)
+    if entries is not None and len(entries) <= console.height:
+        hint = f"The newest {limit} shown; -n 0 shows all." if len(entries) == limit else ""
+        for part in entries_view(entries, console.width, hint):
+            console.print(part)
+        return
+    # More than a screenful: printed row by row as the year files are read.
+    rows = entries if entries is not None else queries.entries_streamed(diary, first, end, keep)
+    hint = f"The newest {limit} shown; -n 0 shows all." if entries and len(entries) == limit else ""
+    print_streamed(console, rows, queries.highest_id(diary), hint)
 
 
 # `log` is another name for `list`: the same function, registered twice.

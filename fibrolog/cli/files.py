@@ -3,7 +3,7 @@
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +22,11 @@ from fibrolog.cli.options import (
 )
 from fibrolog.errors import FibrologError
 from fibrolog.text import plural
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from fibrolog.models import Entry
 
 commands = command_family()
 
@@ -53,28 +58,36 @@ def export(
       fibrolog export -o diary.json
       fibrolog export --format csv --from 2026-01-01 -o 2026.csv
     """
+    from fibrolog import queries
     from fibrolog.formats import export as exporters
     from fibrolog.store.diary import current_schema
 
     now = clock()
     first, end = period(from_, to, None, now)
     diary = open_diary(ctx, db)
-    entries = diary.entries(first, end)  # all read (and checked) before any output
+    counted = [0]
+
+    def years() -> "Iterator[list[Entry]]":  # a year at a time: memory stays flat
+        for year in diary.entries_read_once(first, end):
+            counted[0] += len(year)
+            yield year
+
     if format_ is ExportFormat.json:
         pieces = exporters.iter_json(
-            entries, now, current_schema(), diary.courses(), diary.assessments()
+            years(), now, current_schema(), queries.courses(diary), diary.assessments()
         )
     elif format_ is ExportFormat.csv:
-        pieces = exporters.iter_csv(entries)
+        pieces = exporters.iter_csv([e for year in years() for e in year])
     else:
-        pieces = exporters.iter_markdown(entries)
+        pieces = exporters.iter_markdown(e for year in years() for e in year)
     if output is None:
         sys.stdout.writelines(pieces)
         return
     from fibrolog.store.safefile import atomic_write
 
     atomic_write(output.expanduser().absolute(), (piece.encode() for piece in pieces))
-    typer.echo(f"Exported {plural(len(entries), 'entry', 'entries')} to {output}")
+    entries = counted[0]
+    typer.echo(f"Exported {plural(entries, 'entry', 'entries')} to {output}")
 
 
 @commands.command("import")

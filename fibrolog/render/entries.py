@@ -1,8 +1,13 @@
-"""The entries as a user reads them: the `list` table and the `show` card."""
+"""The entries as a user reads them: the `list` table, its streamed form for long listings,
+and the `show` card."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len, set_cell_size
+from rich.color import ColorSystem
+from rich.console import COLOR_SYSTEMS, Console, Group, RenderableType
+from rich.segment import Segment
 from rich.table import Column
 from rich.text import Text
 
@@ -17,9 +22,12 @@ from fibrolog.render.console import (
     score,
     user_text,
 )
-from fibrolog.text import when
+from fibrolog.text import printable, when
 
-ROWS_AT_A_TIME = 500  # `list -n 0` may show 100 000 entries: never hold them all as tables
+ROWS_AT_A_TIME = 500  # rows written at a time by the streamed listing
+# The widest sleep cell of an entry made by `add` (hours to 2 decimals, quality 10); a longer
+# one (an imported 7.123 h, say) is cropped, as the table crops it.
+SLEEP_WIDEST = "23.75h q10"
 NARROW = 60  # below this many columns the weekday leaves the date, so the note keeps some room
 
 
@@ -96,6 +104,120 @@ def entries_view(entries: Sequence[Entry], width: int, hint: str = "") -> Iterat
         yield table
     if hint:
         yield Text(hint, style="dim")
+
+
+def streamed_columns(width: int, highest_id: int) -> tuple[list[Column], list[int], str]:
+    """The columns of a streamed listing, their widths set before any entry is read: from
+    what bounds each column (the highest id handed out, the widest sleep cell, the date
+    format), the details taking the rest of the line. Returns the columns, the indexes of
+    those kept at this width (see `fit`), and the date format."""
+    columns = _columns()
+    when = "%Y-%m-%d %a %H:%M" if width >= NARROW else "%Y-%m-%d %H:%M"
+    widest = [
+        Text("9" * len(str(max(highest_id, 1)))),
+        Text(datetime(2026, 12, 30, 23, 59).strftime(when)),
+        *(Text("10") for _ in range(4)),
+        Text(SLEEP_WIDEST),
+        Text("FLARE"),
+        Text("x" * width),  # the details take what room is left
+    ]
+    return columns, fit(width, columns, [widest], DROP), when
+
+
+def _plain_cells(entry: Entry, when: str) -> list[str]:
+    """The text of each cell of `_row`, made without Rich (what `Text.plain` would be)."""
+
+    def score_text(value: int | None) -> str:
+        return "·" if value is None else str(value)
+
+    sleep = []
+    if entry.sleep_hours is not None:
+        sleep.append(f"{entry.sleep_hours:g}h")
+    if entry.sleep_quality is not None:
+        sleep.append(f"q{entry.sleep_quality}")
+    parts = (
+        ",".join(entry.regions),
+        " ".join("@" + t for t in entry.tags),
+        printable("; ".join(str(m) for m in entry.meds)),
+        printable(" ".join(entry.note.split())),
+    )
+    return [
+        str(entry.id),
+        entry.at.strftime(when),
+        score_text(entry.pain),
+        score_text(entry.fatigue),
+        score_text(entry.fog),
+        score_text(entry.stiffness),
+        " ".join(sleep) if sleep else "·",
+        "FLARE" if entry.flare else "",
+        " · ".join(part for part in parts if part),
+    ]
+
+
+def _fitted(text: str, column: Column) -> str:
+    """A cell's text cut and padded to its column, as a Rich table lays out one line."""
+    width = column.width or 0
+    length = cell_len(text)
+    if length > width:
+        if column.overflow == "ellipsis":
+            text = set_cell_size(text, width - 1) + "…"
+        else:
+            text = set_cell_size(text, width)
+        length = cell_len(text)
+    room = " " * (width - length)
+    return room + text if column.justify == "right" else text + room
+
+
+def print_streamed(
+    console: Console, entries: Iterable[Entry], highest_id: int, hint: str = ""
+) -> int:
+    """Print the `list` table row by row as the entries come, without building a Rich table:
+    each row costs what formatting its text costs. Without colour (a pipe, NO_COLOR) the lines
+    are what the Rich table of the same rows, with the same column widths, prints, character
+    for character; with colour each line is styled as the table styles it. Returns how many
+    rows were printed (0: only the line saying that nothing matched)."""
+    columns, kept, when = streamed_columns(console.width, highest_id)
+    shown = [columns[i] for i in kept]
+    colour = COLOR_SYSTEMS.get(console.color_system or "") if not console.no_color else None
+    out = console.file
+    count = 0
+    lines: list[str] = []
+    for entry in entries:
+        if count == 0:
+            console.print(quiet_table(*(c.copy() for c in shown)))  # the header and its rule
+        count += 1
+        if colour is None:
+            cells = _plain_cells(entry, when)
+            lines.append("  ".join(_fitted(cells[i], columns[i]) for i in kept) + "\n")
+        else:
+            styled = _row(entry, when)
+            line = Text("  ").join(_styled(styled[i], columns[i]) for i in kept)
+            lines.append("".join(_ansi(s, colour) for s in line.render(console)) + "\n")
+        if len(lines) == ROWS_AT_A_TIME:
+            out.writelines(lines)
+            lines.clear()
+    out.writelines(lines)
+    if count == 0:
+        console.print(Text("No entries match. Add one with: fibrolog add 5"))
+    elif hint:
+        console.print(Text(hint, style="dim"))
+    return count
+
+
+def _ansi(segment: Segment, colour: ColorSystem) -> str:
+    text, style, _ = segment
+    return style.render(text, color_system=colour) if style else text
+
+
+def _styled(cell: RenderableType, column: Column) -> Text:
+    text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+    text.truncate(column.width or 0, overflow=column.overflow, pad=False)
+    width = column.width or 0
+    if column.justify == "right":
+        text.pad_left(width - text.cell_len)
+    else:
+        text.pad_right(width - text.cell_len)
+    return text
 
 
 def entry_view(entry: Entry) -> RenderableType:
