@@ -20,7 +20,7 @@ from fibrolog.models import Course, Entry
 
 if TYPE_CHECKING:
     from fibrolog.formats.report import Report
-    from fibrolog.store.diary import Diary
+    from fibrolog.store.diary import CheckedEntry, Diary
 
 
 def entries(diary: "Diary", first: date | None = None, last: date | None = None) -> list[Entry]:
@@ -40,9 +40,21 @@ def entries_streamed(
         yield from (year if keep is None else filter(keep, year))
 
 
+def checked_streamed(
+    diary: "Diary",
+    first: date | None = None,
+    last: date | None = None,
+    keep: Callable[[Any], bool] | None = None,
+) -> Iterator["CheckedEntry"]:
+    """As `entries_streamed`, as the store's `CheckedEntry` values: a whole-diary listing
+    that only shows the entries (each field's rule checked in C, see there)."""
+    for year in diary.checked_entries(first, last):
+        yield from (year if keep is None else filter(keep, year))
+
+
 def entries_json(
     diary: "Diary",
-    keep: Callable[[Entry], bool] | None = None,
+    keep: Callable[[Any], bool] | None = None,
     first: date | None = None,
     last: date | None = None,
     depth: int = 0,
@@ -51,7 +63,7 @@ def entries_json(
     `formats.export.entries_json`)."""
     from fibrolog.formats.export import entries_json as encoded
 
-    years = diary.entries_read_once(first, last)
+    years = diary.checked_entries(first, last)
     return encoded((y if keep is None else list(filter(keep, y)) for y in years), depth)
 
 

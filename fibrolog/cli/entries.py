@@ -437,7 +437,7 @@ def list_command(
             console.print(part)
         return
     # More than a screenful: printed row by row as the year files are read.
-    rows = entries if entries is not None else queries.entries_streamed(diary, first, end, keep)
+    rows = entries if entries is not None else queries.checked_streamed(diary, first, end, keep)
     hint = f"The newest {limit} shown; -n 0 shows all." if entries and len(entries) == limit else ""
     print_streamed(console, rows, queries.highest_id(diary), hint)
 

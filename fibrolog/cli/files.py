@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from fibrolog.models import Entry
+    from fibrolog.store.diary import CheckedEntry
 
 commands = command_family()
 
@@ -72,9 +73,14 @@ def export(
             counted[0] += len(year)
             yield year
 
+    def checked() -> "Iterator[list[CheckedEntry]]":
+        for year in diary.checked_entries(first, end):
+            counted[0] += len(year)
+            yield year
+
     if format_ is ExportFormat.json:
         pieces = exporters.iter_json(
-            years(), now, current_schema(), queries.courses(diary), diary.assessments()
+            checked(), now, current_schema(), queries.courses(diary), diary.assessments()
         )
     elif format_ is ExportFormat.csv:
         pieces = exporters.iter_csv([e for year in years() for e in year])

@@ -2,7 +2,8 @@
 and the `show` card."""
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.color import ColorSystem
@@ -49,7 +50,7 @@ def _columns() -> list[Column]:
 DROP = ("stiff", "fog", "sleep", "fatigue", "flare")
 
 
-def _sleep(entry: Entry) -> Text:
+def _sleep(entry: "Listed") -> Text:
     parts = []
     if entry.sleep_hours is not None:
         parts.append(f"{entry.sleep_hours:g}h")
@@ -58,22 +59,22 @@ def _sleep(entry: Entry) -> Text:
     return Text(" ".join(parts)) if parts else NOTHING.copy()
 
 
-def details(entry: Entry) -> Text:
+def details(entry: "Listed") -> Text:
     """Areas, tags, meds and the note on one line."""
     return joined(
         [
             Text(",".join(entry.regions), style="cyan"),
             Text(" ".join("@" + t for t in entry.tags), style="magenta"),
-            user_text("; ".join(str(m) for m in entry.meds), style="blue"),
+            user_text("; ".join(med_text(m) for m in entry.meds), style="blue"),
             user_text(" ".join(entry.note.split())),
         ]
     )
 
 
-def _row(entry: Entry, when: str) -> list[RenderableType]:
+def _row(entry: "Listed", when: str) -> list[RenderableType]:
     return [
         Text(str(entry.id)),
-        Text(entry.at.strftime(when)),
+        Text(when_text(entry.at, when)),
         score(entry.pain),
         score(entry.fatigue),
         score(entry.fog),
@@ -124,7 +125,77 @@ def streamed_columns(width: int, highest_id: int) -> tuple[list[Column], list[in
     return columns, fit(width, columns, [widest], DROP), when
 
 
-def _plain_cells(entry: Entry, when: str) -> list[str]:
+class ListedMed(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dose(self) -> str | None: ...
+
+
+class Listed(Protocol):
+    """What a listing reads of an entry: an `Entry`, or the store's `CheckedEntry` of a
+    whole-diary read."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def at(self) -> datetime | str: ...  # a time, or its ISO text with the offset
+
+    @property
+    def pain(self) -> int | None: ...
+
+    @property
+    def fatigue(self) -> int | None: ...
+
+    @property
+    def fog(self) -> int | None: ...
+
+    @property
+    def stiffness(self) -> int | None: ...
+
+    @property
+    def sleep_hours(self) -> float | None: ...
+
+    @property
+    def sleep_quality(self) -> int | None: ...
+
+    @property
+    def regions(self) -> Sequence[str]: ...
+
+    @property
+    def tags(self) -> Sequence[str]: ...
+
+    @property
+    def meds(self) -> Sequence[ListedMed]: ...
+
+    @property
+    def flare(self) -> bool: ...
+
+    @property
+    def note(self) -> str: ...
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # strftime's %a, C locale
+
+
+def when_text(at: datetime | str, when: str) -> str:
+    """The `when` cell: `at.strftime(when)`, also from the ISO text of a time (read straight
+    from a year file, its wall time is the text's)."""
+    if isinstance(at, datetime):
+        return at.strftime(when)
+    if "%a" not in when:
+        return f"{at[:10]} {at[11:16]}"
+    return f"{at[:10]} {WEEKDAYS[date.fromisoformat(at[:10]).weekday()]} {at[11:16]}"
+
+
+def med_text(med: ListedMed) -> str:
+    """'pregabalin 75mg' (as `str(Med)`)."""
+    return f"{med.name} {med.dose}" if med.dose else med.name
+
+
+def _plain_cells(entry: Listed, when: str) -> list[str]:
     """The text of each cell of `_row`, made without Rich (what `Text.plain` would be)."""
 
     def score_text(value: int | None) -> str:
@@ -138,12 +209,12 @@ def _plain_cells(entry: Entry, when: str) -> list[str]:
     parts = (
         ",".join(entry.regions),
         " ".join("@" + t for t in entry.tags),
-        printable("; ".join(str(m) for m in entry.meds)),
+        printable("; ".join(med_text(m) for m in entry.meds)),
         printable(" ".join(entry.note.split())),
     )
     return [
         str(entry.id),
-        entry.at.strftime(when),
+        when_text(entry.at, when),
         score_text(entry.pain),
         score_text(entry.fatigue),
         score_text(entry.fog),
@@ -157,7 +228,7 @@ def _plain_cells(entry: Entry, when: str) -> list[str]:
 def _fitted(text: str, column: Column) -> str:
     """A cell's text cut and padded to its column, as a Rich table lays out one line."""
     width = column.width or 0
-    length = cell_len(text)
+    length = len(text) if text.isascii() else cell_len(text)  # (printable: no controls)
     if length > width:
         if column.overflow == "ellipsis":
             text = set_cell_size(text, width - 1) + "…"
@@ -169,7 +240,7 @@ def _fitted(text: str, column: Column) -> str:
 
 
 def print_streamed(
-    console: Console, entries: Iterable[Entry], highest_id: int, hint: str = ""
+    console: Console, entries: Iterable[Listed], highest_id: int, hint: str = ""
 ) -> int:
     """Print the `list` table row by row as the entries come, without building a Rich table:
     each row costs what formatting its text costs. Without colour (a pipe, NO_COLOR) the lines

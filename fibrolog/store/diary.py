@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Struct
@@ -35,8 +35,11 @@ from fibrolog.models import (
     Hours,
     InvalidEntry,
     Score,
+    Slug,
+    Uid,
     explain,
 )
+from fibrolog.regions import ALL_AREAS
 from fibrolog.store.safefile import atomic_write, ensure_private_dir, exclusive_lock
 
 ENTRIES = "entries"
@@ -241,6 +244,44 @@ def _facts_decoder(all_scores: bool) -> msgspec.json.Decoder[dict[str, dict[str,
     `all_scores`, a review's. Made on first use: an add needs neither."""
     kind = EntryFacts if all_scores else PainFacts
     return msgspec.json.Decoder(dict[str, dict[str, kind]])  # type: ignore[valid-type]
+
+
+Area = Literal[ALL_AREAS]  # type: ignore[valid-type]
+# A time as `Entry.to_dict` writes it (isoformat, to the second, with its offset); every `at`
+# is also parsed when a whole-diary read puts the entries in time order.
+OffsetTime = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")]
+
+
+class CheckedEntry(Struct, kw_only=True, forbid_unknown_fields=True, gc=False):
+    """An entry as a whole-diary read (export, `list -n 0 --json`) takes it from a year file:
+    each field's declared rule (type, range, pattern, known area, a time with its offset) is
+    checked by msgspec in C as it decodes, and it encodes to the JSON form of SPEC §2, field
+    for field. The rules across fields (canonical order, at least one value, med names) are
+    made by every write, and `check` proves them; they cost three times the decode in
+    Python, which at 100 000 entries is a second and a half.
+    """
+
+    id: int = 0
+    uid: Uid
+    at: OffsetTime  # as stored: the text `Entry.to_dict` wrote
+    logged: OffsetTime
+    pain: Score | None = None
+    fatigue: Score | None = None
+    fog: Score | None = None
+    stiffness: Score | None = None
+    sleep_hours: Hours | None = None
+    sleep_quality: Score | None = None
+    regions: list[Area] = []
+    tags: list[Slug] = []
+    meds: list[StoredMed] = []
+    symptoms: dict[Slug, Score] = {}
+    flare: bool = False
+    note: str = ""
+
+
+@functools.cache
+def _checked_decoder() -> msgspec.json.Decoder[dict[str, dict[str, CheckedEntry]]]:
+    return msgspec.json.Decoder(dict[str, dict[str, CheckedEntry]])
 
 
 @functools.cache
@@ -564,6 +605,49 @@ class Diary:
             yield sorted(
                 (e for e in self._decoded_year(year) if low <= e.day <= high), key=entry_key
             )
+
+    def checked_entries(
+        self, first: date | None = None, last: date | None = None
+    ) -> Iterator[list[CheckedEntry]]:
+        """As `entries_read_once`, as `CheckedEntry` values (see there): for reads of the
+        whole diary that only pass entries on."""
+        self.open()
+        for year in self.years():
+            if (first and year < first.year) or (last and year > last.year):
+                continue
+            low = first.isoformat() if first else ""
+            high = last.isoformat() if last else "9999"
+            yield [e for _, e in self._checked_year(year) if low <= e.at[:10] <= high]
+
+    def _checked_year(self, year: int) -> list[tuple[datetime, CheckedEntry]]:
+        """A year's entries in time order, each with its instant (UTC)."""
+        path = self.year_path(year)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            raise FibrologError(f"cannot read {path}: {error.strerror}") from None
+        try:
+            with _no_collection():
+                documents = _checked_decoder().decode(raw)[ENTRIES]
+        except (msgspec.ValidationError, msgspec.DecodeError, KeyError):
+            documents = None
+        found = []
+        try:
+            for key, entry in (documents or {}).items():
+                at = datetime.fromisoformat(entry.at)
+                if not key.isdigit() or at.year != year:
+                    raise ValueError
+                entry.id = int(key)  # a stored document keeps its id as its key
+                found.append((at.astimezone(UTC), entry))
+        except ValueError:
+            documents = None
+        if documents is None:  # read again whole, which names the problem
+            entries = self.year_entries(year)
+            return [(e.at, msgspec.convert(e.to_dict(), CheckedEntry)) for e in entries]
+        found.sort(key=lambda item: (item[0], item[1].id))
+        return found
 
     def _decoded_year(self, year: int) -> list[Entry]:
         path = self.year_path(year)
