@@ -113,9 +113,20 @@ def import_command(
     Example:
       fibrolog import diary.json
     """
-    from fibrolog.formats.export import parse_import
+    import stat
+
+    from fibrolog.formats.export import MAX_IMPORT_BYTES, parse_import
 
     try:
+        facts = file.stat()
+        # Checked before reading: /dev/zero or a FIFO would be read without end.
+        if not stat.S_ISREG(facts.st_mode):
+            raise FibrologError(f"cannot import {file}: it is not a regular file")
+        if facts.st_size > MAX_IMPORT_BYTES:
+            raise FibrologError(
+                f"cannot import {file}: it is {facts.st_size / 2**30:.1f} GiB, more than the "
+                f"{MAX_IMPORT_BYTES // 2**30} GiB an export of a lifetime's diary could be"
+            )
         raw = file.read_bytes()
     except OSError as error:
         raise FibrologError(f"cannot read {file}: {error.strerror}") from None

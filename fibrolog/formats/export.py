@@ -19,6 +19,8 @@ from fibrolog.text import plural
 # The entry fields in their JSON order; symptoms get one `symptom:NAME` column each instead.
 CSV_COLUMNS = [name for name in FIELDS if name != "symptoms"]
 SYMPTOM_PREFIX = "symptom:"
+# The largest file `import` reads: a century of entries, ten a day, is ~200 MB.
+MAX_IMPORT_BYTES = 2**30
 # A cell starting with one of these is a formula to a spreadsheet; export prefixes a "'".
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -129,10 +131,20 @@ def iter_csv(entries: Sequence[Entry], rows_per_piece: int = 1000) -> Iterator[s
     yield out.getvalue()
 
 
+# Characters that start Markdown a viewer would render (links, images, raw HTML, emphasis,
+# code, entities) in a table cell: each is escaped with a backslash, which CommonMark allows
+# before any ASCII punctuation and shows as the character itself.
+_MARKUP = re.compile(r"([\\`*_\[\]<>!|&~])")
+# A URL scheme that runs code or reads local files: its colon is escaped too, so that no
+# viewer that links bare URLs makes it a link.
+_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)(\s*):")
+
+
 def _md(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
-    )
+    """User text as one Markdown table cell that shows exactly what was typed: no raw HTML,
+    no links or images, line breaks as <br>."""
+    text = _SCHEME.sub(r"\1\2\\:", _MARKUP.sub(r"\\\1", text))
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
 def iter_markdown(entries: Iterable[Entry]) -> Iterator[str]:
@@ -191,6 +203,15 @@ def parse_import(data: bytes | str, now: datetime) -> Imported:
     """What a JSON or CSV export (UTF-8) holds, recognised by content, by the rules of a new
     entry (none more than 5 minutes after `now`). All or nothing: any bad row raises
     FibrologError naming every bad row."""
+    try:
+        return _parse_import(data, now)
+    except RecursionError:  # msgspec's own limit on nesting, far below Python's stack
+        raise FibrologError(
+            "cannot import: the file nests deeper than a fibrolog export does"
+        ) from None
+
+
+def _parse_import(data: bytes | str, now: datetime) -> Imported:
     raw = data.encode() if isinstance(data, str) else data
     body = raw.removeprefix(b"\xef\xbb\xbf")
     stripped = body.lstrip()

@@ -464,9 +464,7 @@ def body_fills(summary: Summary) -> dict[str, str]:
     """Each area of the body map shaded by the share of logged days it hurt."""
     logged = max(summary.days_logged, 1)
     return {
-        area: "#f7f7f7"
-        if not (days := summary.regions.get(area, 0))
-        else _heat(10 * days / logged)
+        area: "#f7f7f7" if not (days := summary.regions.get(area, 0)) else _heat(10 * days / logged)
         for area in ALL_AREAS
     }
 
@@ -578,4 +576,3 @@ def flare_notes(days: Mapping[date, Day], flare_dates: set[date]) -> list[Note]:
         kept.append(Note(day, text))
         used += len(text)
     return kept
-
