@@ -40,6 +40,18 @@ def entries_streamed(
         yield from (year if keep is None else filter(keep, year))
 
 
+def newest(
+    diary: "Diary",
+    limit: int,
+    keep: Callable[[Entry], bool],
+    first: date | None = None,
+    last: date | None = None,
+) -> list[Entry]:
+    """The newest `limit` entries of [first, last] that pass `keep`, oldest first; only the
+    year files needed are read, newest first."""
+    return diary.newest(limit, keep, first, last)
+
+
 def checked_streamed(
     diary: "Diary",
     first: date | None = None,

@@ -100,10 +100,13 @@ MAY_IMPORT = {
     "fibrolog.analysis": SHARED,
     "fibrolog.demo": SHARED,
     "fibrolog.formats": SHARED | {"fibrolog.analysis"},
+    # What a command asks of the diary: reads the store once, hands the analysis its slices.
+    "fibrolog.queries": SHARED | {"fibrolog.store", "fibrolog.analysis", "fibrolog.formats"},
     "fibrolog.render": SHARED | {"fibrolog.analysis"},
     "fibrolog.cli": SHARED
     | {
         "fibrolog",
+        "fibrolog.queries",
         "fibrolog.store",
         "fibrolog.analysis",
         "fibrolog.formats",
@@ -129,6 +132,25 @@ def test_each_part_imports_only_what_lies_below_it() -> None:
             if part_of(target) == part:
                 continue
             assert target in allowed or part_of(target) in allowed, f"{name} imports {target}"
+
+
+# The store's readers of entries and days: only queries.py (and the store) call them for the
+# views; a view command asks queries.py and renders what it returns.
+READERS = {"entries", "newest", "day_facts", "year_entries", "entries_read_once", "checked_entries"}
+VIEWS = ("cli/views.py", "cli/entries.py")
+
+
+def test_the_views_read_the_diary_only_through_queries() -> None:
+    for name in VIEWS:
+        tree = ast.parse((PACKAGE / name).read_text())
+        calls = {
+            node.func.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        }
+        assert not calls & READERS, f"{name} reads the diary itself: {calls & READERS}"
+        assert "fibrolog.queries" in imports_of(PACKAGE / name), f"{name} does not ask queries"
+    assert "read_reviews" not in (PACKAGE / "cli/views.py").read_text()
 
 
 def test_pure_modules_do_no_io() -> None:

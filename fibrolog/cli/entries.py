@@ -420,7 +420,7 @@ def list_command(
         sys.stdout.writelines(queries.entries_json(diary, keep, first, end))
         sys.stdout.write("\n")
         return
-    entries = diary.newest(limit, keep, first, end) if limit else None
+    entries = queries.newest(diary, limit, keep, first, end) if limit else None
     if json_:
         from fibrolog.formats.export import json_array
 
