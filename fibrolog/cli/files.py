@@ -222,7 +222,7 @@ def check(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
 
     problems = find_problems(diary)
     damaged = sorted({path for _, path in problems if path is not None})
-    entries = 0 if problems else sum(len(diary.year_entries(y)) for y in diary.years())
+    entries = 0 if problems else diary.count()
     stale = diary.stale_temp_files()
     if json_:
         print_json(

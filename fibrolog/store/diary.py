@@ -290,6 +290,10 @@ def _entries_decoder() -> msgspec.json.Decoder[dict[str, dict[str, Entry]]]:
     return msgspec.json.Decoder(dict[str, dict[str, Entry]])
 
 
+class _Refused(Exception):
+    """A year file that the fast decoding refused (the slow reading says why)."""
+
+
 class Meta(Struct, frozen=True):
     schema: int
     next_id: int
@@ -649,7 +653,15 @@ class Diary:
         found.sort(key=lambda item: (item[0], item[1].id))
         return found
 
-    def _decoded_year(self, year: int) -> list[Entry]:
+    def decoded_year(self, year: int) -> dict[str, Entry] | None:
+        """A year file's entries by id, decoded and checked in C; None if any breaks a rule
+        (then `entry_from` on each document names the problems)."""
+        try:
+            return {str(e.id): e for e in self._decoded_year(year, quiet=True)}
+        except _Refused:
+            return None
+
+    def _decoded_year(self, year: int, quiet: bool = False) -> list[Entry]:
         path = self.year_path(year)
         try:
             raw = path.read_bytes()
@@ -661,10 +673,14 @@ class Diary:
             with _no_collection():
                 documents = _entries_decoder().decode(raw)[ENTRIES]
         except (msgspec.ValidationError, msgspec.DecodeError, InvalidEntry, KeyError, ValueError):
+            if quiet:
+                raise _Refused from None
             return self.year_entries(year)  # raises CorruptDiary naming the problem
         found = []
         for key, entry in documents.items():
             if not key.isdigit() or entry.at.year != year:
+                if quiet:
+                    raise _Refused
                 return self.year_entries(year)  # says which entry is out of place
             force_setattr(entry, "id", int(key))  # a stored document keeps its id as its key
             found.append(entry)
