@@ -169,7 +169,8 @@ def test_an_export_read_record_by_record_is_the_export_read_whole(
     raw = (text.replace("\n", "\r\n") if crlf else text).encode()
     whole = list(_json_records(raw))
     try:
-        assert list(_json_elements(raw)) == whole
+        # (each record is decoded straight into a checked entry)
+        assert list(_json_elements(raw)) == [(n, Entry.from_dict(r)) for n, r in whole]
         assert indent is not None and records, "only an indented, non-empty array is cut"
     except _NotIndented:
         assert indent is None or not records

@@ -5,7 +5,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -13,7 +13,7 @@ from msgspec import Struct
 
 from fibrolog.dates import FUTURE_SLACK
 from fibrolog.errors import FibrologError
-from fibrolog.models import FIELDS, Course, Entry, InvalidEntry, Med
+from fibrolog.models import FIELDS, Course, Entry, InvalidEntry, Med, explain
 from fibrolog.text import plural
 
 # The entry fields in their JSON order; symptoms get one `symptom:NAME` column each instead.
@@ -287,6 +287,7 @@ def _entries(records: Iterable[tuple[int, Any]], label: str, now: datetime) -> l
     naming every bad one."""
     entries: list[Entry] = []
     problems: list[str] = []
+    latest = now.astimezone(UTC) + FUTURE_SLACK  # (a fixed offset: compared in C, not Python)
     for number, record in records:
         if isinstance(record, str):
             problems.append(f"  {label} {number}: {record}")
@@ -296,7 +297,7 @@ def _entries(records: Iterable[tuple[int, Any]], label: str, now: datetime) -> l
         except InvalidEntry as error:
             problems.append(f"  {label} {number}: {error}")
             continue
-        if entry.at - now > FUTURE_SLACK:
+        if entry.at > latest:
             problems.append(f"  {label} {number}: at {entry.at.isoformat()} is in the future")
             continue
         entries.append(entry)
@@ -382,9 +383,12 @@ def _json_elements(raw: bytes) -> Iterator[tuple[int, Any]]:
     if _entry_list(around) != []:
         raise _NotIndented
     view = memoryview(raw)
+    as_entry = msgspec.json.Decoder(Entry)  # each record checked as it is decoded, in C
     for number, (start, end) in enumerate(spans, start=1):
         try:
-            record = msgspec.json.decode(view[start:end])
+            record: Any = as_entry.decode(view[start:end])
+        except msgspec.ValidationError as error:
+            record = str(explain(error))  # reported with the other bad records
         except msgspec.DecodeError:
             raise _NotIndented from None
         yield number, record
