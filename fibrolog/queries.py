@@ -16,7 +16,7 @@ from fibrolog.analysis.days import Day, PainDay, group_days
 from fibrolog.analysis.flares import Flares, flares_of, history_start, judge_days
 from fibrolog.analysis.summary import Summary, summary_of, summary_reads_from
 from fibrolog.config import FlareSettings, Settings
-from fibrolog.models import Course, Entry
+from fibrolog.models import Course, DayFacts, Entry
 
 if TYPE_CHECKING:
     from fibrolog.formats.report import Report
@@ -86,12 +86,12 @@ def highest_id(diary: "Diary") -> int:
 
 def days_of(
     diary: "Diary", judged_from: date, whole_from: date, last: date, all_scores: bool = False
-) -> dict[date, PainDay]:
+) -> dict[date, Day | DayFacts]:
     """The logged days of [judged_from, last], date-sorted: whole `Day`s from `whole_from`
     (what a view shows), light `DayFacts` before it (what the flare rules read of the
     history; with `all_scores`, every score too, for a comparison with the period before).
     One reading of each year file either way."""
-    found: dict[date, PainDay] = {}
+    found: dict[date, Day | DayFacts] = {}
     if judged_from < whole_from:
         before = whole_from - timedelta(days=1)
         found.update(diary.day_facts(judged_from, before, all_scores=all_scores))
