@@ -291,6 +291,7 @@ def test_the_streamed_list_with_colour_styles_like_the_table() -> None:
     console = make_console(file=io.StringIO(), width=100)
     console._force_terminal = True
     console._color_system = COLOR_SYSTEMS["standard"]
+    console.no_color = False  # (whatever NO_COLOR the tests run with)
     print_streamed(console, iter(STREAMED), highest_id=12345)
     text = console.file.getvalue()  # type: ignore[attr-defined]
     assert "\x1b[1;31mFLARE\x1b[0m" in text and re.search(r"\x1b\[31m +10\x1b\[0m", text)

@@ -257,6 +257,33 @@ def test_list_text_is_a_table_of_fixed_columns(run: Run, cli_env: dict[str, str]
     ]
 
 
+def test_list_of_everything_streams_the_same_table_sized_for_any_entry(
+    run: Run, cli_env: dict[str, str]
+) -> None:
+    cli_env["COLUMNS"] = "72"
+    for day in range(1, 31):
+        run("add", str(day % 11), "--at", f"2026-10-{day:02d} 08:00", "-n", "痛み [b]x[/b]" * 3)
+    run("add", "2", "--at", "2026-11-21 08:00", "--sleep-hours", "7.5", "--sleep-quality", "6")
+    shown = lines(run("list", "-n", "0").stdout)  # 31 rows: more than a screen (25 lines)
+    # The columns are sized before reading, for any entry (the sleep column for "23.75h q10"),
+    # so at 72 columns fog gives way; the rows are those of the table at these widths.
+    assert shown[:4] == [
+        " #  when                  pain  fatigue       sleep  flare  details",
+        "─" * 72,
+        " 1  2026-10-01 Thu 08:00     1        ·           ·         痛み [b]x[/…",
+        " 2  2026-10-02 Fri 08:00     2        ·           ·         痛み [b]x[/…",
+    ]
+    assert shown[-1] == "31  2026-11-21 Sat 08:00     2        ·     7.5h q6"
+    assert len(shown) == 33
+    assert lines(run("list", "-n", "30").stdout)[2].startswith(" 2  2026-10-02")
+    nothing = run("list", "-n", "30", "--tag", "absent")
+    assert nothing.stdout == "No entries match. Add one with: fibrolog add 5\n"
+    assert lines(run("list", "-n", "0", "--min-pain", "10").stdout)[2:] == [
+        "10  2026-10-10 Sat 08:00    10        ·           ·         痛み [b]x[/…",
+        "21  2026-10-21 Wed 08:00    10        ·           ·         痛み [b]x[/…",
+    ]
+
+
 def test_better_and_worse_are_coloured_the_right_way_round(
     run: Run, cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -416,8 +416,9 @@ def list_command(
     from fibrolog import queries
 
     diary = open_diary(ctx, db)
+    filtered = bool(tags or areas or min_pain is not None or flare_only)
     if json_ and not limit:
-        sys.stdout.writelines(queries.entries_json(diary, keep, first, end))
+        sys.stdout.writelines(queries.entries_json(diary, keep if filtered else None, first, end))
         sys.stdout.write("\n")
         return
     entries = queries.newest(diary, limit, keep, first, end) if limit else None
@@ -437,9 +438,12 @@ def list_command(
             console.print(part)
         return
     # More than a screenful: printed row by row as the year files are read.
-    rows = entries if entries is not None else queries.checked_streamed(diary, first, end, keep)
     hint = f"The newest {limit} shown; -n 0 shows all." if entries and len(entries) == limit else ""
-    print_streamed(console, rows, queries.highest_id(diary), hint)
+    if entries is None:
+        streamed = queries.checked_streamed(diary, first, end, keep if filtered else None)
+        print_streamed(console, streamed, queries.highest_id(diary), hint)
+    else:
+        print_streamed(console, entries, queries.highest_id(diary), hint)
 
 
 # `log` is another name for `list`: the same function, registered twice.

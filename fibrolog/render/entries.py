@@ -197,40 +197,40 @@ def med_text(med: ListedMed) -> str:
 
 def _plain_cells(entry: Listed, when: str) -> list[str]:
     """The text of each cell of `_row`, made without Rich (what `Text.plain` would be)."""
-
-    def score_text(value: int | None) -> str:
-        return "·" if value is None else str(value)
-
-    sleep = []
-    if entry.sleep_hours is not None:
-        sleep.append(f"{entry.sleep_hours:g}h")
-    if entry.sleep_quality is not None:
-        sleep.append(f"q{entry.sleep_quality}")
-    parts = (
+    pain, fatigue, fog, stiffness = entry.pain, entry.fatigue, entry.fog, entry.stiffness
+    hours, quality = entry.sleep_hours, entry.sleep_quality
+    if hours is None:
+        sleep = "·" if quality is None else f"q{quality}"
+    else:
+        sleep = f"{hours:g}h" if quality is None else f"{hours:g}h q{quality}"
+    parts = [
         ",".join(entry.regions),
-        " ".join("@" + t for t in entry.tags),
-        printable("; ".join(med_text(m) for m in entry.meds)),
+        " ".join(["@" + t for t in entry.tags]),
+        printable("; ".join([med_text(m) for m in entry.meds])) if entry.meds else "",
         printable(" ".join(entry.note.split())),
-    )
+    ]
     return [
         str(entry.id),
         when_text(entry.at, when),
-        score_text(entry.pain),
-        score_text(entry.fatigue),
-        score_text(entry.fog),
-        score_text(entry.stiffness),
-        " ".join(sleep) if sleep else "·",
+        "·" if pain is None else str(pain),
+        "·" if fatigue is None else str(fatigue),
+        "·" if fog is None else str(fog),
+        "·" if stiffness is None else str(stiffness),
+        sleep,
         "FLARE" if entry.flare else "",
-        " · ".join(part for part in parts if part),
+        " · ".join([part for part in parts if part]),
     ]
 
 
 def _fitted(text: str, column: Column) -> str:
     """A cell's text cut and padded to its column, as a Rich table lays out one line."""
     width = column.width or 0
-    length = len(text) if text.isascii() else cell_len(text)  # (printable: no controls)
+    # ASCII and "·" are a cell a character (printable text holds no control characters).
+    length = len(text) if text.replace("·", "").isascii() else cell_len(text)
     if length > width:
-        if column.overflow == "ellipsis":
+        if length == len(text) and column.overflow == "ellipsis":
+            text = text[: width - 1] + "…"
+        elif column.overflow == "ellipsis":
             text = set_cell_size(text, width - 1) + "…"
         else:
             text = set_cell_size(text, width)
@@ -253,17 +253,28 @@ def print_streamed(
     out = console.file
     count = 0
     lines: list[str] = []
+    # Every cell but the details is ASCII or "·" (one character, one cell), and no wider than
+    # its column except a sleep cell, cut first: one format string lays them out.
+    fixed = kept[:-1]
+    layout = "  ".join(
+        f"{{{n}:{'>' if columns[i].justify == 'right' else '<'}{columns[i].width}}}"
+        for n, i in enumerate(fixed)
+    )
+    sleep_width = columns[6].width or 0
+    details = columns[kept[-1]]
     for entry in entries:
         if count == 0:
             console.print(quiet_table(*(c.copy() for c in shown)))  # the header and its rule
         count += 1
         if colour is None:
             cells = _plain_cells(entry, when)
-            lines.append("  ".join(_fitted(cells[i], columns[i]) for i in kept) + "\n")
+            cells[6] = cells[6][:sleep_width]
+            line = layout.format(*[cells[i] for i in fixed])
+            lines.append(f"{line}  {_fitted(cells[-1], details)}\n" if fixed else line + "\n")
         else:
             styled = _row(entry, when)
-            line = Text("  ").join(_styled(styled[i], columns[i]) for i in kept)
-            lines.append("".join(_ansi(s, colour) for s in line.render(console)) + "\n")
+            row = Text("  ").join(_styled(styled[i], columns[i]) for i in kept)
+            lines.append("".join(_ansi(s, colour) for s in row.render(console)) + "\n")
         if len(lines) == ROWS_AT_A_TIME:
             out.writelines(lines)
             lines.clear()
