@@ -115,9 +115,14 @@ def fibrolog_command() -> list[str]:
 
 
 def demo_command(folder: Path, entries: int) -> list[str]:
-    """`fibrolog demo` making a diary of `entries` entries, 5 a day, in `folder`."""
-    days = str(entries // 5)
-    return [*fibrolog_command(), "demo", "--per-day", "5", "--days", days, "--db", str(folder)]
+    """`fibrolog demo` making a diary of `entries` entries, 5 a day, in `folder` (10 a day
+    past 100 years of days, which demo refuses)."""
+    per_day = 5 if entries // 5 <= 36_500 else 10
+    days = str(entries // per_day)
+    return [
+        *fibrolog_command(),
+        *("demo", "--per-day", str(per_day), "--days", days, "--db", str(folder)),
+    ]
 
 
 def peak_of(args: list[str], env: dict[str, str]) -> int:
