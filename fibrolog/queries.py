@@ -8,28 +8,30 @@ entries × weeks.
 Commands call these and render what they return; they do not decide which days to read.
 """
 
+from __future__ import annotations  # (the analysis is imported by the queries that use it)
+
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from fibrolog.analysis.days import Day, PainDay, group_days
-from fibrolog.analysis.flares import Flares, flares_of, history_start, judge_days
-from fibrolog.analysis.summary import Summary, summary_of, summary_reads_from
-from fibrolog.config import FlareSettings, Settings
 from fibrolog.models import Course, DayFacts, Entry
 
 if TYPE_CHECKING:
+    from fibrolog.analysis.days import Day, PainDay
+    from fibrolog.analysis.flares import Flares
+    from fibrolog.analysis.summary import Summary
+    from fibrolog.config import FlareSettings, Settings
     from fibrolog.formats.report import Report
     from fibrolog.store.diary import CheckedEntry, Diary
 
 
-def entries(diary: "Diary", first: date | None = None, last: date | None = None) -> list[Entry]:
+def entries(diary: Diary, first: date | None = None, last: date | None = None) -> list[Entry]:
     """The entries whose day lies in [first, last] (either end open), in time order."""
     return [entry for year in diary.entries_read_once(first, last) for entry in year]
 
 
 def entries_streamed(
-    diary: "Diary",
+    diary: Diary,
     first: date | None = None,
     last: date | None = None,
     keep: Callable[[Entry], bool] | None = None,
@@ -41,7 +43,7 @@ def entries_streamed(
 
 
 def newest(
-    diary: "Diary",
+    diary: Diary,
     limit: int,
     keep: Callable[[Entry], bool],
     first: date | None = None,
@@ -53,11 +55,11 @@ def newest(
 
 
 def checked_streamed(
-    diary: "Diary",
+    diary: Diary,
     first: date | None = None,
     last: date | None = None,
     keep: Callable[[Any], bool] | None = None,
-) -> Iterator["CheckedEntry"]:
+) -> Iterator[CheckedEntry]:
     """As `entries_streamed`, as the store's `CheckedEntry` values: a whole-diary listing
     that only shows the entries (each field's rule checked in C, see there)."""
     for year in diary.checked_entries(first, last):
@@ -65,7 +67,7 @@ def checked_streamed(
 
 
 def entries_json(
-    diary: "Diary",
+    diary: Diary,
     keep: Callable[[Any], bool] | None = None,
     first: date | None = None,
     last: date | None = None,
@@ -79,18 +81,20 @@ def entries_json(
     return encoded((y if keep is None else list(filter(keep, y)) for y in years), depth)
 
 
-def highest_id(diary: "Diary") -> int:
+def highest_id(diary: Diary) -> int:
     """The highest entry id handed out so far (a bound on every id a listing shows)."""
     return diary.read_meta().next_id - 1
 
 
 def days_of(
-    diary: "Diary", judged_from: date, whole_from: date, last: date, all_scores: bool = False
+    diary: Diary, judged_from: date, whole_from: date, last: date, all_scores: bool = False
 ) -> dict[date, Day | DayFacts]:
     """The logged days of [judged_from, last], date-sorted: whole `Day`s from `whole_from`
     (what a view shows), light `DayFacts` before it (what the flare rules read of the
     history; with `all_scores`, every score too, for a comparison with the period before).
     One reading of each year file either way."""
+    from fibrolog.analysis.days import group_days
+
     found: dict[date, Day | DayFacts] = {}
     if judged_from < whole_from:
         before = whole_from - timedelta(days=1)
@@ -100,10 +104,13 @@ def days_of(
 
 
 def summaries(
-    diary: "Diary", periods: Sequence[tuple[date, date]], rules: FlareSettings
+    diary: Diary, periods: Sequence[tuple[date, date]], rules: FlareSettings
 ) -> list[Summary]:
     """The summaries of `periods` (oldest first, each as long as the first or shorter), their
     flare days judged once from the year before the first of them."""
+    from fibrolog.analysis.flares import judge_days
+    from fibrolog.analysis.summary import summary_of, summary_reads_from
+
     first, last = periods[0][0], periods[-1][1]
     length = (periods[0][1] - first).days + 1
     days = days_of(diary, summary_reads_from(*periods[0]), first - timedelta(days=length), last)
@@ -111,18 +118,20 @@ def summaries(
     return [summary_of(_whole(days), start, end, judged) for start, end in periods]
 
 
-def courses(diary: "Diary") -> list[Course]:
+def courses(diary: Diary) -> list[Course]:
     """Every treatment course, by start day."""
     return diary.courses()
 
 
-def flares(diary: "Diary", first: date, last: date, rules: FlareSettings) -> Flares:
+def flares(diary: Diary, first: date, last: date, rules: FlareSettings) -> Flares:
     """The flare days and episodes of [first, last], judged with the year before it."""
+    from fibrolog.analysis.flares import flares_of, history_start
+
     return flares_of(diary.day_facts(history_start(first), last), first, last, rules)
 
 
 def reviews(
-    diary: "Diary",
+    diary: Diary,
     chosen: Sequence[Course],
     courses: Sequence[Course],
     today: date,
@@ -147,7 +156,7 @@ def reviews(
     ]
 
 
-def insights(diary: "Diary", first: date, today: date, rules: FlareSettings) -> dict[str, Any]:
+def insights(diary: Diary, first: date, today: date, rules: FlareSettings) -> dict[str, Any]:
     """Patterns of [first, today], with the reviews of the courses that began or ended in it."""
     from fibrolog.analysis.insights import insights as find_insights
     from fibrolog.analysis.insights import reads_from
@@ -160,17 +169,18 @@ def insights(diary: "Diary", first: date, today: date, rules: FlareSettings) -> 
 
 
 def report(
-    diary: "Diary",
+    diary: Diary,
     first: date,
     last: date,
     settings: Settings,
     made: datetime,
     name: str | None = None,
-) -> "Report | None":
+) -> Report | None:
     """The doctor's report of [first, last] (None if no entry falls in it). Whole days from a
     month before `first` (each weekly or monthly point compares with the one before); the
     previous period of the same length (the cards' comparison) and the flare rules' year of
     history before it, light."""
+    from fibrolog.analysis.flares import history_start, judge_days
     from fibrolog.formats.report import report_of
 
     length = (last - first).days + 1
@@ -191,4 +201,6 @@ def report(
 
 def _whole(days: Mapping[date, PainDay]) -> dict[date, Day]:
     """The whole days among `days` (the light history left out)."""
+    from fibrolog.analysis.days import Day
+
     return {d: day for d, day in days.items() if isinstance(day, Day)}
