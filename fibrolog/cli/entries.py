@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer._click.core import Context  # typer 0.28 vendors click; pinned in pyproject
-from typer._click.exceptions import UsageError
 from typer.core import TyperCommand
 
+from fibrolog.cli.lazy import Context, UsageError
 from fibrolog.cli.options import (
     AtOpt,
     DbOpt,

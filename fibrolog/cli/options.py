@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer._click.exceptions import UsageError  # typer 0.28 vendors click; pinned in pyproject
 
+from fibrolog.cli.lazy import UsageError
 from fibrolog.errors import UsageProblem
 
 if TYPE_CHECKING:
