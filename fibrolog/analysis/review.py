@@ -20,11 +20,12 @@ the IMMPACT benchmarks, its uncertainty, and what could confound it. Pure functi
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from statistics import fmean, median
 from typing import Any
 
 from msgspec import Struct
 
-from fibrolog.analysis.days import HISTORY_DAYS, fmean, median
+from fibrolog.analysis.days import HISTORY_DAYS
 from fibrolog.analysis.flares import history_start, judge_days
 from fibrolog.config import FlareSettings
 from fibrolog.models import Course, DayFacts
