@@ -13,7 +13,7 @@ import typer
 
 from fibrolog import __version__
 from fibrolog.cli.lazy import Context, LazyGroup, NoSuchOption
-from fibrolog.cli.options import DbOpt, recovery_advice
+from fibrolog.cli.options import RootDbOpt, recovery_advice
 from fibrolog.errors import CorruptDiary, FibrologError
 
 # Each command and the module of `fibrolog.cli` that defines it, in the order `--help` lists them.
@@ -140,7 +140,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    db: DbOpt = None,
+    db: RootDbOpt = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),

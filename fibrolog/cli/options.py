@@ -41,6 +41,19 @@ DbOpt = Annotated[
         file_okay=False,
     ),
 ]
+# The same option before the command; it alone reads $FIBROLOG_DB, so that a --db given after
+# the command, then one before it, then the variable, is the order that counts.
+RootDbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="FIBROLOG_DB",
+        show_envvar=False,  # the help says it in words
+        help="Diary folder (default: $FIBROLOG_DB, else the platform data folder).",
+        show_default=False,
+        file_okay=False,
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AtOpt = Annotated[
     str | None,
@@ -114,18 +127,14 @@ def open_diary(ctx: typer.Context, db: Path | None) -> "Diary":
     folder `diary` in the platform data folder."""
     from fibrolog.store.diary import Diary
 
-    folder = db or ctx.find_root().params.get("db")
-    if folder is None and os.environ.get("FIBROLOG_DB"):
-        folder = Path(os.environ["FIBROLOG_DB"])
-    if folder is None:
-        folder = data_folder() / "diary"
+    folder = chosen_folder(ctx, db) or data_folder() / "diary"
     timeout = float(os.environ.get("FIBROLOG_LOCK_TIMEOUT", "10"))
-    return Diary(Path(folder).expanduser(), lock_timeout=timeout)
+    return Diary(folder, lock_timeout=timeout)
 
 
 def chosen_folder(ctx: typer.Context, db: Path | None) -> Path | None:
-    """The diary folder named by --db or $FIBROLOG_DB, if any."""
-    folder = db or ctx.find_root().params.get("db") or os.environ.get("FIBROLOG_DB")
+    """The diary folder named by --db (after or before the command) or $FIBROLOG_DB, if any."""
+    folder = db or ctx.find_root().params.get("db")
     return Path(folder).expanduser() if folder else None
 
 
