@@ -154,8 +154,9 @@ def alike_windows_only(diary: Diary) -> stats.Interval | None:
 
 
 def the_review(diary: Diary) -> stats.Interval | None:
-    result = review(diary.course, [diary.course, *diary.others], diary.days, [], diary.today,
-                    FlareSettings())
+    result = review(
+        diary.course, [diary.course, *diary.others], diary.days, [], diary.today, FlareSettings()
+    )
     return result.pain_interval
 
 
@@ -229,8 +230,10 @@ def main(argv: list[str] | None = None) -> int:
                 covered += interval.low <= diary.truth <= interval.high
                 widths.append(interval.high - interval.low)
             widths.sort()
-            print(f"  {name:38} coverage {pct(covered, judged):>7}  median width "
-                  f"{widths[len(widths) // 2]:.2f}")
+            print(
+                f"  {name:38} coverage {pct(covered, judged):>7}  median width "
+                f"{widths[len(widths) // 2]:.2f}"
+            )
     print(f"\n{time.perf_counter() - started:.0f} s")
     return 0
 

@@ -32,11 +32,11 @@ at every φ with the most power of the honest ones. No p-values: an interval say
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from msgspec import Struct
 
-BLOCK_DAYS = 28  # the length of the blocks the likeness of days is estimated in
+BLOCK_DAYS = 28  # the length of the blocks the likeness of days is read in, by default
 MAX_PHI = 0.97  # a run longer than about a month is a drift; the blocks remove it
 MIN_BLOCK_DAYS = 7
 FIT_LAG = 2  # the decay of likeness is read from lag 1 to this lag
@@ -179,22 +179,31 @@ def _weighted_variance(weights: Mapping[date, float], likeness: Likeness) -> flo
     return total + 2 * likeness.c * cross
 
 
-def likeness(series: Mapping[date, float], block: int = BLOCK_DAYS) -> Likeness:
-    """The likeness of neighbouring days in a person's daily values (see the module's text)."""
+def likeness(
+    series: Mapping[date, float], blocks: Sequence[tuple[date, date]] | None = None
+) -> Likeness:
+    """The likeness of neighbouring days in a person's daily values (see the module's text),
+    read in `blocks` (first, last) of days, by default blocks of 28 days back from the last."""
     if len(series) < 2 * MIN_BLOCK_DAYS:
         return INDEPENDENT
     ordered = sorted(series)
-    origin = ordered[-1]
-    blocks: dict[int, list[date]] = {}
-    for day in ordered:
-        blocks.setdefault((origin - day).days // block, []).append(day)
+    if blocks is None:
+        origin = ordered[-1]
+        grouped: dict[int, list[date]] = {}
+        for day in ordered:
+            grouped.setdefault((origin - day).days // BLOCK_DAYS, []).append(day)
+        members = list(grouped.values())
+    else:
+        members = [[d for d in ordered if first <= d <= last] for first, last in blocks]
     centred: dict[date, float] = {}
+    block_of: dict[date, int] = {}
     sizes: list[list[date]] = []
-    for days in blocks.values():
+    for number, days in enumerate(members):
         if len(days) < MIN_BLOCK_DAYS:
             continue
         mean = math.fsum(series[d] for d in days) / len(days)
         centred.update((d, series[d] - mean) for d in days)
+        block_of.update(dict.fromkeys(days, number))
         sizes.append(days)
     if not sizes:
         return INDEPENDENT
@@ -206,8 +215,7 @@ def likeness(series: Mapping[date, float], block: int = BLOCK_DAYS) -> Likeness:
         products = [
             e * centred[later]
             for d, e in centred.items()
-            if (later := date.fromordinal(d.toordinal() + lag)) in centred
-            and (origin - later).days // block == (origin - d).days // block
+            if (later := d + timedelta(days=lag)) in centred and block_of[later] == block_of[d]
         ]
         raw.append(math.fsum(products) / len(products) / variance if products else 0.0)
     # Centring each block on its own mean lowers each autocovariance by Var(block mean), and
