@@ -31,25 +31,27 @@ at every φ with the most power of the honest ones. No p-values: an interval say
 """
 
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from msgspec import Struct
 
 BLOCK_DAYS = 28  # the length of the blocks the likeness of days is read in, by default
-MAX_PHI = 0.97  # a run longer than about a month is a drift; the blocks remove it
 MIN_BLOCK_DAYS = 7
-FIT_LAG = 2  # the decay of likeness is read from lag 1 to this lag
+MAX_LAG = 14  # likeness is read up to two weeks apart; beyond, days count as unalike
 
 
 class Likeness(Struct, frozen=True):
-    """How alike days are: the correlation of two days k ≥ 1 apart is `c`·`phi`**k."""
+    """How alike days are: `rho`[k − 1] is the correlation of two days k apart (k ≥ 1), and
+    days further apart than its length are taken as unalike."""
 
-    c: float = 0.0
-    phi: float = 0.0
+    rho: tuple[float, ...] = ()
 
     def correlation(self, apart: int) -> float:
-        return 1.0 if apart == 0 else self.c * self.phi**apart
+        if apart == 0:
+            return 1.0
+        return self.rho[apart - 1] if apart <= len(self.rho) else 0.0
 
 
 INDEPENDENT = Likeness()
@@ -152,31 +154,27 @@ def t_975(df: float) -> float:
 
 def _variance_factor(days: Sequence[date], likeness: Likeness) -> float:
     """Var(mean of the values on `days`) ÷ (σ² / n): 1 for independent days."""
-    if not days or likeness.c == 0:
+    if not days or not likeness.rho:
         return 1.0
-    weights = dict.fromkeys(days, 1.0)
-    return _weighted_variance(weights, likeness) / len(days)
+    return _weighted_variance(dict.fromkeys(days, 1.0), likeness) / len(days)
 
 
 def _weighted_variance(weights: Mapping[date, float], likeness: Likeness) -> float:
-    """Σᵢ Σⱼ wᵢ wⱼ ρ(|dᵢ − dⱼ|) over the dated weights, in one pass over the calendar: the
-    running sum `behind` holds Σ over earlier days of w·φ^(days since), so the cross terms
-    cost one multiplication a day instead of one a pair."""
-    total = sum(w * w for w in weights.values())
-    if likeness.c == 0 or likeness.phi == 0 or len(weights) < 2:
+    """Σᵢ Σⱼ wᵢ wⱼ ρ(|dᵢ − dⱼ|) over the dated weights: the weights laid out on the calendar
+    (0 on days without one), each lag's products summed at once."""
+    total = math.fsum(w * w for w in weights.values())
+    if not likeness.rho or len(weights) < 2:
         return total
-    ordered = sorted(weights)
-    behind = 0.0
-    cross = 0.0
-    previous = ordered[0]
-    for day in ordered:
-        gap = (day - previous).days
-        behind *= likeness.phi**gap
-        cross += weights[day] * behind
-        behind += weights[day]
-        previous = day
-    # `behind` at day j is Σ_{i<j} wᵢ φ^(dⱼ−dᵢ) once the gap decay has been applied
-    return total + 2 * likeness.c * cross
+    first = min(weights)
+    laid = [0.0] * ((max(weights) - first).days + 1)
+    for day, weight in weights.items():
+        laid[(day - first).days] = weight
+    cross = math.fsum(
+        rho * math.fsum(map(operator.mul, laid, laid[lag:]))
+        for lag, rho in enumerate(likeness.rho, start=1)
+        if rho
+    )
+    return total + 2 * cross
 
 
 def likeness(
@@ -210,8 +208,9 @@ def likeness(
     variance = math.fsum(e * e for e in centred.values()) / len(centred)
     if variance == 0:
         return INDEPENDENT
+    longest = min(MAX_LAG, max(len(days) for days in sizes) // 2)
     raw = []
-    for lag in range(1, FIT_LAG + 1):
+    for lag in range(1, longest + 1):
         products = [
             e * centred[later]
             for d, e in centred.items()
@@ -221,27 +220,37 @@ def likeness(
     # Centring each block on its own mean lowers each autocovariance by Var(block mean), and
     # the variance by as much: ρ̂ₖ ≈ (ρₖ − b) / (1 − b), b = the mean over blocks of
     # Var(block mean) ÷ σ², which depends on ρ itself; a few rounds settle it.
-    fitted = _fit(raw)
+    fitted = _positive_sequence(raw)
     for _ in range(20):
         bias = sum(_variance_factor(days, fitted) / len(days) for days in sizes) / len(sizes)
         bias = min(bias, 0.9)
-        corrected = [r * (1 - bias) + bias for r in raw]
-        new = _fit(corrected)
-        if abs(new.c - fitted.c) < 1e-6 and abs(new.phi - fitted.phi) < 1e-6:
+        new = _positive_sequence([r * (1 - bias) + bias for r in raw])
+        if new == fitted:
             break
         fitted = new
     return fitted
 
 
-def _fit(rho: Sequence[float]) -> Likeness:
-    """c·φᵏ through ρ₁ and ρ at FIT_LAG, never decaying faster than AR(1) with ρ₁ (which would
-    claim days a few apart are less alike than the next day is)."""
-    rho1, far = min(rho[0], MAX_PHI), rho[-1]
-    if rho1 <= 0:
-        return INDEPENDENT
-    ratio = (far / rho1) ** (1 / (len(rho) - 1)) if far > 0 else 0.0
-    phi = min(max(ratio, rho1), MAX_PHI)
-    return Likeness(c=rho1 / phi, phi=phi)
+def _positive_sequence(rho: Sequence[float]) -> Likeness:
+    """Geyer's initial monotone sequence (Statistical Science 1992): the correlations are
+    summed in pairs (ρ₂ₘ + ρ₂ₘ₊₁, with ρ₀ = 1) while a pair's sum stays positive, each pair no
+    larger than the one before; beyond, days count as unalike. Noise in the far lags is so
+    cut off instead of summed."""
+    kept: list[float] = []
+    previous_pair = math.inf
+    full = [1.0, *rho]
+    for m in range(len(full) // 2):
+        pair = full[2 * m] + full[2 * m + 1]
+        if pair <= 0:
+            break
+        if pair > previous_pair:  # keep the sequence monotone: scale the pair down
+            scale = previous_pair / pair
+            first, second = full[2 * m] * scale, full[2 * m + 1] * scale
+        else:
+            first, second = full[2 * m], full[2 * m + 1]
+        previous_pair = min(pair, previous_pair)
+        kept += [first, second] if m else [second]
+    return Likeness(tuple(round(r, 12) for r in kept))
 
 
 # -- a difference of two means ------------------------------------------------------------------

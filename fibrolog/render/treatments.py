@@ -1,5 +1,6 @@
 """Treatment courses and their reviews as a user reads them."""
 
+import shlex
 from collections.abc import Sequence
 from datetime import date
 
@@ -174,42 +175,41 @@ def _verdict(result: Review) -> list[RenderableType]:
             result.importance, "bold green"
         )
         line.append(estimate, style=style)
-        line.append(f": {IMPORTANCE_WORDS[result.importance]} by the IMMPACT benchmarks")
+        line.append(f": {IMPORTANCE_WORDS[result.importance]} by the IMMPACT benchmarks.")
     else:
         line.append(estimate)
         line.append(
-            ": no clear change. A change this size is within your diary's own ups and downs"
+            ": no clear change. A change this size is within your diary's own ups and downs."
         )
     if result.confounded:
-        line.append(", but other treatments changed too, so the comparison is confounded (below)")
-    line.append(".")
+        line.append(" Other treatments changed too, so the comparison is confounded (below).")
     parts: list[RenderableType] = [line]
     if result.ci95:
         low, high = result.ci95
         meaning = (
-            "so it may be no change at all."
+            "so it may be no change at all"
             if not result.clear
-            else "a fall either way."
+            else "a fall either way"
             if high < 0
-            else "a rise either way."
+            else "a rise either way"
         )
         parts.append(
             Text(
                 f"The change could plausibly be anywhere from {_points(low)} to {_points(high)} "
-                f"points (95% interval, allowing for days that come in runs): {meaning}"
+                f"points (95% interval, allowing for days that come in runs): {meaning}."
             )
         )
     if not result.clear:
         if result.settle_days:
             weeks = result.settle_days // 7
-            parts.append(
-                Text(
-                    f"What would settle it: about {weeks} weeks a side instead of "
-                    f"{(result.on.last - result.on.first).days // 7 + 1}, once you have been on "
-                    f"it that long (fibrolog treatment review --baseline {result.settle_days}); "
-                    "keep logging daily."
-                )
+            line = Text(
+                f"What would settle it: about {weeks} weeks a side instead of "
+                f"{(result.on.last - result.on.first).days // 7 + 1}, once you have been on it "
+                "that long (fibrolog treatment review "
             )
+            line.append(user_text(shlex.quote(result.course.name)))
+            line.append(f" --baseline {result.settle_days}); keep logging daily.")
+            parts.append(line)
         else:
             parts.append(
                 Text(
