@@ -111,7 +111,7 @@ class Insights(Struct, frozen=True, kw_only=True):
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form of `fibrolog insights --json`."""
-        data: dict[str, Any] = msgspec.to_builtins(self)
+        data: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(self))
         data["treatments"] = [review.to_json() for review in self.treatments]
         return data
 
@@ -222,7 +222,8 @@ def tag_comparisons(days: Mapping[date, Day], first: date, last: date) -> list[T
 def tag_findings(days: Mapping[date, Day], first: date, last: date) -> list[dict[str, Any]]:
     """`tag_comparisons` in their JSON form (the doctor's report reads them so until it takes
     the typed findings)."""
-    return [msgspec.to_builtins(finding) for finding in tag_comparisons(days, first, last)]
+    findings = tag_comparisons(days, first, last)
+    return msgspec.json.decode(msgspec.json.encode(findings))  # type: ignore[no-any-return]
 
 
 def as_needed_meds(days: Mapping[date, Day], last: date) -> dict[str, tuple[int, int]]:

@@ -241,7 +241,7 @@ class Review(Struct, frozen=True, kw_only=True):
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form of `fibrolog treatment review --json`."""
-        data: dict[str, Any] = msgspec.to_builtins(self)
+        data: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(self))
         del data["pain_interval"]
         return data
 
