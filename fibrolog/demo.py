@@ -3,7 +3,7 @@
 The pattern mirrors what people with fibromyalgia describe: pain around a baseline that drifts
 slowly, flares every few weeks lasting a few days, preceded by trigger tags (stress, poor
 sleep, weather, overexertion) and worse sleep; stiffness worst in the morning; daily meds; a new
-drug that helps by about a third after a few weeks; a rescue painkiller on bad days.
+drug that helps by nearly a half after a few weeks; a rescue painkiller on bad days.
 """
 
 import random
@@ -33,7 +33,9 @@ FLARE_NOTES = (
 DAILY_MED = Med("pregabalin", "75mg")
 RESCUE_MED = Med("ibuprofen", "400mg")
 # A course that helps: duloxetine from a third of the way in, 30 mg then 60 mg after two
-# weeks; pain falls by about a third, the effect building from its second week to its fifth.
+# weeks; pain falls by nearly a half, the effect building from its second week to its fifth.
+# (By a third, the fall over 28 + 28 days was not clear of the demo's own flares and drift
+# under the review's honest interval, issue 18.)
 NEW_DRUG = "duloxetine"
 NEW_DRUG_EFFECT = 0.45
 ONSET_DAYS, FULL_EFFECT_DAYS = 7, 28

@@ -237,7 +237,8 @@ def as_needed_meds(days: Mapping[date, Day], last: date) -> dict[str, tuple[int,
                     taken.setdefault(med.name, set()).add(d)
     found = {}
     for name, used in taken.items():
-        logged = sum(1 for d in days if min(used) <= d <= last)
+        since = min(used)
+        logged = sum(1 for d in days if since <= d <= last)
         if len(used) * 2 < logged:
             found[name] = (len(used), logged)
     return dict(sorted(found.items()))
