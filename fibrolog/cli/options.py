@@ -10,7 +10,7 @@ loads only what it uses.
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -20,6 +20,7 @@ from fibrolog.errors import UsageProblem
 if TYPE_CHECKING:
     from datetime import date, datetime
 
+    from fibrolog.analysis.review import Review
     from fibrolog.config import FlareSettings, Settings
     from fibrolog.models import Course
     from fibrolog.store.diary import Diary
@@ -231,9 +232,10 @@ def read_reviews(
     settings: "FlareSettings",
     baseline: int = 28,
     skip: int = 14,
-) -> list[dict[str, Any]]:
-    """The reviews of the `chosen` courses (their JSON forms), reading from the diary only
-    the days each one looks at, as light `DayFacts`."""
+) -> list["Review"]:
+    """The reviews of the `chosen` courses, reading from the diary only the days each one
+    looks at, as light `DayFacts`."""
+    from fibrolog.analysis.assess import read_assessments
     from fibrolog.analysis.review import reads, review
 
     days = {
@@ -242,9 +244,8 @@ def read_reviews(
         for first, last in reads(course, today, baseline, skip)
         for day, facts in diary.day_facts(first, last, all_scores=True).items()
     }
-    assessments = diary.assessments() if chosen else []
-    results = [
+    assessments = read_assessments(diary.assessments()) if chosen else []
+    return [
         review(course, courses, days, assessments, today, settings, baseline, skip)
         for course in chosen
     ]
-    return results

@@ -341,7 +341,7 @@ def review_courses(
     settings = load_settings().flare
     results = read_reviews(diary, chosen, courses, now.date(), settings, baseline, skip)
     if json_:
-        print_json({"reviews": results})
+        print_json({"reviews": [result.to_json() for result in results]})
         return
     if not results:
         typer.echo("No courses yet. Start one: fibrolog treatment start NAME --dose DOSE")
