@@ -71,9 +71,9 @@ def export(
     if output is None:
         sys.stdout.writelines(pieces)
         return
-    from fibrolog.store.safefile import atomic_write
+    from fibrolog.store.safefile import write_output
 
-    atomic_write(output.expanduser().absolute(), (piece.encode() for piece in pieces))
+    write_output(output, (piece.encode() for piece in pieces))
     typer.echo(f"Exported {plural(len(entries), 'entry', 'entries')} to {output}")
 
 
@@ -103,9 +103,10 @@ def import_command(
     found = parse_import(raw, clock())
     del raw  # a 100k export is ~50 MB
     diary = open_diary(ctx, db)
-    added, skipped = diary.import_entries(found.entries)
-    courses, courses_skipped = diary.import_courses(found.courses)
-    assessed, assessed_skipped = diary.import_assessments(found.assessments)
+    imported = diary.import_all(found.entries, found.courses, found.assessments)
+    added, skipped = imported.entries, imported.skipped
+    courses, courses_skipped = imported.courses, imported.courses_skipped
+    assessed, assessed_skipped = imported.assessments, imported.assessments_skipped
     done = [plural(len(added), "entry", "entries")]
     known = [plural(skipped, "entry", "entries")] if skipped else []
     if found.courses:

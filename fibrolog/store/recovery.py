@@ -17,12 +17,12 @@ from msgspec import Struct
 
 from fibrolog.errors import CorruptDiary, FibrologError
 from fibrolog.models import Course, Entry, InvalidEntry
+from fibrolog.store.backups import Backup
 from fibrolog.store.diary import (
     DIARY_FILE,
     ENTRIES,
     META,
     STORED_FIELDS,
-    Backup,
     Diary,
     Meta,
     Tables,
@@ -221,7 +221,7 @@ def restore_backup(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> Re
         raise FibrologError(f"backup {backup.path.name} has no {sorted(missing)[0]}")
     for copy in files:
         load_tables(copy, table_of(copy.name))
-    with diary.locked():
+    with diary.transaction() as changes:
         _refuse_a_half_undone_move(diary, backup, files)
         replaced = {diary.folder / copy.name for copy in files} | {diary.meta_path}
         brought_back = left_out = 0
@@ -246,8 +246,8 @@ def restore_backup(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> Re
                 courses = load_tables(copy, table_of(copy.name)) or {}
                 courses[META] = {"1": {"next_id": diary.course_counter()}}
                 data = dump_tables(courses)
-            atomic_write(diary.folder / copy.name, data)
-        diary.settle_counter(known_ids)
+            changes.write(diary.folder / copy.name, data)
+        diary.settle_counter(known_ids, changes)
         names = tuple(f.name for f in files)
         return Restored(names, safety, brought_back, left_out, tuple(unreadable))
 
@@ -298,7 +298,7 @@ def salvage_file(diary: Diary, name: str) -> Salvaged:
     missing = FibrologError(f"there is no {name} in {diary.folder}")
     if not path.exists():  # before the lock, which would make the folder
         raise missing
-    with diary.locked():
+    with diary.transaction() as changes:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:  # gone since
@@ -330,8 +330,9 @@ def salvage_file(diary: Diary, name: str) -> Salvaged:
                 own = COURSE_COUNTER.search(raw)  # the damaged file's counter, if it survived
                 next_id = diary.course_counter(max(seen) + 1 + broken, int(own[1]) if own else 1)
                 tables[META] = {"1": {"next_id": next_id}}
-            atomic_write(path, dump_tables(tables))
-        counter = diary.settle_counter()
+            changes.write(path, dump_tables(tables))
+        known = [int(key) for key in found] if name[:4].isdigit() else []
+        counter = diary.settle_counter(known, changes)
         lost = 0 if name == "meta.json" else len(found) - len(kept) + broken
         if name == "treatments.json":
             lost -= sum(1 for body in found.values() if set(body) == {"next_id"})
