@@ -1,5 +1,6 @@
 """Commands on the diary's files: export and import, check, backups and restore, info."""
 
+import shlex
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -189,8 +190,20 @@ def check(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
         else:
             typer.echo(f"No diary in {diary.folder} yet: nothing to check.")
         return
+    from fibrolog.store.journal import pending
     from fibrolog.store.recovery import problems as find_problems
 
+    journal = pending(diary.folder)
+    if journal is not None:
+        # The files are part way through one change: a crash interrupted it after it was
+        # decided. Reading them now would report the half; the next command completes it.
+        if json_:
+            print_json({"folder": str(diary.folder), "whole": False, "journal": journal.name})
+        raise FibrologError(
+            f"a change to the diary was interrupted; {journal} records it, and the next "
+            f"fibrolog command completes it (for example: fibrolog --db "
+            f"{shlex.quote(str(diary.folder))} list)"
+        )
     problems = find_problems(diary)
     damaged = sorted({path for _, path in problems if path is not None})
     entries = 0 if problems else sum(len(diary.year_entries(y)) for y in diary.years())

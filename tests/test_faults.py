@@ -1,0 +1,202 @@
+"""Nothing lost when things go wrong, nothing let in (issue 17): crashes in the middle of
+changes of several files, full disks, planted files and links, damaged files and the advice
+that follows, hostile text."""
+
+import json
+import os
+import shutil
+import signal
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import Run, flat, snapshot
+
+# The calls that change what a folder holds. The SIGKILL loop pauses a command before each.
+CHANGES = ("replace", "rename", "unlink", "rmdir")
+
+
+def killed_before_change(run: Run, args: list[str], step: int) -> bool:
+    """Run `fibrolog ARGS` in a child process that stops before each change it makes to a
+    folder, and SIGKILL it when it has reached change number `step` (so every kill comes
+    after confirmed progress, whatever the machine's speed). False if the command finished
+    before reaching that step."""
+    reached_r, reached_w = os.pipe()
+    go_r, go_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: pause before each change until the parent says go
+        code = 99
+        try:
+            os.close(reached_r)
+            os.close(go_w)
+
+            def pausing(real: Callable[..., Any]) -> Callable[..., Any]:
+                def change(*args: Any, **kwargs: Any) -> Any:
+                    os.write(reached_w, b".")
+                    os.read(go_r, 1)
+                    return real(*args, **kwargs)
+
+                return change
+
+            for name in CHANGES:
+                setattr(os, name, pausing(getattr(os, name)))
+            code = run(*args).exit_code
+        finally:
+            os._exit(code)
+    os.close(reached_w)
+    os.close(go_r)
+    try:
+        for n in range(1, step + 1):
+            if os.read(reached_r, 1) != b".":  # the command ended first
+                os.waitpid(pid, 0)
+                return False
+            if n < step:
+                os.write(go_w, b"g")
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return True
+    finally:
+        os.close(reached_r)
+        os.close(go_w)
+
+
+def state(run: Run, folder: Path) -> Any:
+    """What the diary holds, as a user would see it: every entry, course and assessment
+    (the export), or, while a file is damaged, the bytes of its files."""
+    exported = run("export")
+    if exported.exit_code == 0:
+        whole = json.loads(exported.stdout)
+        return {key: whole[key] for key in ("entries", "treatments", "assessments")}
+    return {
+        name: data
+        for name, data in snapshot(folder).items()
+        if "/" not in name and name.endswith(".json")
+    }
+
+
+def crash_everywhere(run: Run, folder: Path, args: list[str]) -> int:
+    """Kill `fibrolog ARGS` before each of its changes in turn, on a fresh copy of the diary
+    each time. After every kill `check` passes or names the journal it will complete, and
+    the next command finds exactly the old set or the new set. Returns the number of kills."""
+    template = folder.with_name("template")
+    shutil.copytree(folder, template)
+    old = state(run, folder)
+    was_whole = run("check").exit_code == 0
+    found: list[tuple[int, Any]] = []
+    while True:
+        shutil.rmtree(folder)
+        shutil.copytree(template, folder)
+        if not killed_before_change(run, args, len(found) + 1):
+            break
+        checked = run("check")
+        after = state(run, folder)  # the first command completes what a journal records
+        named = "journal.json" in checked.stderr
+        assert checked.exit_code == 0 or named or (not was_whole and after == old), (
+            len(found) + 1,
+            checked.output,
+        )
+        if after != old:
+            assert run("check").exit_code == 0, run("check").output
+        found.append((len(found) + 1, after))
+    new = state(run, folder)
+    assert new != old, "the command changed nothing"
+    for step, after in found:
+        assert after in (old, new), f"{args} killed before change {step}: neither old nor new"
+    return len(found)
+
+
+@pytest.fixture
+def diary_with_history(run: Run, diary_dir: Path) -> Iterator[Path]:
+    for day in range(1, 6):
+        added = run("add", str(day), "--at", f"2026-03-0{day} 10:00", "-n", f"day {day}")
+        assert added.exit_code == 0, added.output
+    run("add", "4", "--at", "2025-12-30 10:00")
+    run("treatment", "start", "duloxetine", "--dose", "30mg", "--on", "2026-03-01")
+    run("edit", "2", "--pain", "9")
+    run("delete", "3", "--yes")
+    yield diary_dir
+
+
+def test_import_killed_at_every_change_leaves_the_old_set_or_the_new(
+    run: Run, diary_with_history: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    env_db = ["--db", str(other)]
+    for year in (2023, 2024, 2026):
+        run(*env_db, "add", "3", "--at", f"{year}-06-01 10:00", "-n", f"from {year}")
+    run(*env_db, "treatment", "start", "yoga", "--kind", "exercise", "--on", "2024-01-01")
+    exported = tmp_path / "other.json"
+    assert run(*env_db, "export", "-o", str(exported)).exit_code == 0
+    kills = crash_everywhere(run, diary_with_history, ["import", str(exported)])
+    assert kills >= 6  # the backup, the journal, five files, the journal's removal
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["edit", "1", "--at", "2024-02-01 10:00"],  # an edit across years
+        ["treatment", "change", "duloxetine", "--dose", "60mg", "--on", "2026-03-04"],
+        ["delete", "1", "6", "--yes"],  # two years
+    ],
+    ids=["edit-across-years", "treatment-change", "delete-in-two-years"],
+)
+def test_changes_killed_at_every_step_leave_the_old_set_or_the_new(
+    run: Run, diary_with_history: Path, args: list[str]
+) -> None:
+    assert crash_everywhere(run, diary_with_history, args) >= 2
+
+
+def test_restore_killed_at_every_change_leaves_the_old_set_or_the_new(
+    run: Run, diary_with_history: Path
+) -> None:
+    backups = json.loads(run("backups", "--json").stdout)
+    oldest = backups[-1]["name"]
+    kills = crash_everywhere(run, diary_with_history, ["restore", oldest, "--yes"])
+    assert kills >= 4
+
+
+def test_salvage_killed_at_every_change_leaves_the_damaged_file_or_the_saved_one(
+    run: Run, diary_with_history: Path
+) -> None:
+    year = diary_with_history / "2026.json"
+    year.write_bytes(year.read_bytes()[:-40])
+    kills = crash_everywhere(run, diary_with_history, ["salvage", "2026.json", "--yes"])
+    assert kills >= 3
+
+
+def test_check_names_an_interrupted_change_and_the_next_command_completes_it(
+    run: Run, diary_with_history: Path, tmp_path: Path
+) -> None:
+    moving = ["edit", "1", "--at", "2024-02-01 10:00"]
+    step = 1
+    while True:  # the first kill that leaves a journal behind
+        template = tmp_path / f"copy{step}"
+        shutil.copytree(diary_with_history, template)
+        assert killed_before_change(run, ["--db", str(template), *moving], step)
+        if (template / "journal.json").exists():
+            break
+        step += 1
+    before = snapshot(template)
+    checked = run("--db", str(template), "check")
+    assert checked.exit_code == 1
+    assert f"{template / 'journal.json'} records it" in flat(checked.stderr)
+    assert snapshot(template) == before, "check only reads"
+    listed = run("--db", str(template), "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert [e["at"][:4] for e in json.loads(listed.stdout) if e["id"] == 1] == ["2024"]
+    assert not (template / "journal.json").exists()
+    assert run("--db", str(template), "check").exit_code == 0
+    assert not [p for p in os.listdir(template) if p.endswith(".tmp")]
+
+
+def test_a_journal_naming_files_outside_the_diary_is_refused(run: Run, diary_dir: Path) -> None:
+    run("add", "5")
+    outside = diary_dir.parent / "victim.txt"
+    outside.write_text("keep me")
+    (diary_dir / "journal.json").write_text(json.dumps({"files": {"../victim.txt": None}}))
+    result = run("list")
+    assert result.exit_code == 1
+    assert "journal.json is damaged: it is not a journal fibrolog wrote" in result.stderr
+    assert outside.read_text() == "keep me"
