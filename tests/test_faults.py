@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -200,3 +201,92 @@ def test_a_journal_naming_files_outside_the_diary_is_refused(run: Run, diary_dir
     assert result.exit_code == 1
     assert "journal.json is damaged: it is not a journal fibrolog wrote" in result.stderr
     assert outside.read_text() == "keep me"
+
+
+# -- a full disk ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 512 KiB filesystem (tmpfs), where a full disk is a full disk."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k,mode=0700", "tmpfs", str(disk)],
+        capture_output=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root): no real full disk to test on")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def fill(disk: Path, leave: int) -> Path:
+    """Fill the filesystem, then free about `leave` bytes."""
+    filler = disk / "filler"
+    with filler.open("wb", buffering=0) as file:
+        try:
+            while True:
+                file.write(b"x" * 4096)
+        except OSError:
+            pass
+    with filler.open("r+b") as file:
+        file.truncate(max(0, filler.stat().st_size - leave))
+    return filler
+
+
+def test_a_full_disk_never_empties_the_backup_history(run: Run, small_disk: Path) -> None:
+    db = ["--db", str(small_disk / "diary")]
+    for day in range(1, 41):
+        added = run(*db, "add", "5", "--at", f"2026-03-{day % 28 + 1:02} 10:00", "-n", "n" * 600)
+        assert added.exit_code == 0, added.output
+    assert run(*db, "edit", "1", "--pain", "2").exit_code == 0  # a whole backup of 2026.json
+    good = [b["name"] for b in json.loads(run(*db, "backups", "--json").stdout)]
+    filler = fill(small_disk, leave=8192)  # room for less than a copy of 2026.json
+    for _ in range(22):
+        failed = run(*db, "edit", "1", "--pain", "3")
+        assert failed.exit_code == 1
+        assert "No space left on device" in failed.stderr
+    filler.unlink()
+    listed = json.loads(run(*db, "backups", "--json").stdout)
+    assert [b["name"] for b in listed] == good, "no half backup counts, the good one stays"
+    assert not list((small_disk / "diary" / "backups").glob(".partial-*"))
+    assert run(*db, "restore", "latest", "--file", "2026.json", "--yes").exit_code == 0
+    assert json.loads(run(*db, "show", "1", "--json").stdout)["pain"] == 5  # before the edit
+    assert run(*db, "check").exit_code == 0
+
+
+def test_an_add_on_a_full_disk_names_the_file_and_keeps_every_entry(
+    run: Run, small_disk: Path
+) -> None:
+    db = ["--db", str(small_disk / "diary")]
+    for day in range(1, 31):
+        run(*db, "add", "5", "--at", f"2026-03-{day:02} 10:00", "-n", "n" * 600)
+    before = state(run, small_disk / "diary")
+    filler = fill(small_disk, leave=0)
+    failed = run(*db, "add", "6", "-n", "n" * 600)
+    assert failed.exit_code == 1
+    assert failed.stderr.startswith(f"Error: cannot use {small_disk / 'diary'}")
+    assert failed.stderr.rstrip().endswith("No space left on device")
+    filler.unlink()
+    assert state(run, small_disk / "diary") == before
+    assert run(*db, "check").exit_code == 0
+
+
+def test_pruning_keeps_the_newest_good_copy_of_every_file(diary_dir: Path) -> None:
+    from fibrolog.store.diary import Diary
+
+    diary = Diary(diary_dir)
+    diary_dir.mkdir(mode=0o700)
+    year = diary_dir / "2026.json"
+    year.write_text('{"entries":{}}')
+    with diary.locked():
+        good = diary.backup([year])
+    year.write_text('{"entries":{"1":')  # damaged: every later backup holds a damaged copy
+    with diary.locked():
+        for _ in range(25):
+            diary.backup([year])
+    names = [b.path for b in diary.backups()]
+    assert len(names) == 21 and names[0] == good, "the one good copy is kept beyond the 20"
