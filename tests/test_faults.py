@@ -290,3 +290,66 @@ def test_pruning_keeps_the_newest_good_copy_of_every_file(diary_dir: Path) -> No
             diary.backup([year])
     names = [b.path for b in diary.backups()]
     assert len(names) == 21 and names[0] == good, "the one good copy is kept beyond the 20"
+
+
+# -- planted files and links, loose modes -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "-o", "{out}"],
+        ["report", "-o", "{out}"],
+        ["config", "set", "week_start", "sunday"],
+    ],
+    ids=["export", "report", "config-set"],
+)
+def test_a_link_or_file_planted_in_a_shared_folder_is_never_written_through(
+    run: Run, tmp_path: Path, cli_env: dict[str, str], command: list[str]
+) -> None:
+    run("add", "5", "-n", "private note")
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    victim = tmp_path / "victim"
+    victim.write_text("keep me")
+    out = shared / "out.html"
+    if command[0] == "config":
+        out = Path(cli_env["FIBROLOG_CONFIG"])
+    # The names the old temporary file took (".<name>.<pid>.tmp"), and the target itself.
+    for pid in {os.getpid(), os.getppid()}:
+        (out.parent / f".{out.name}.{pid}.tmp").symlink_to(victim)
+    planted = out.parent / f".{out.name}.{os.getpid() + 1}.tmp"
+    planted.write_text("someone else's")
+    planted.chmod(0o644)
+    if command[0] != "config":  # (the config file's own folder is private)
+        out.symlink_to(victim)
+    old_umask = os.umask(0)
+    try:
+        result = run(*(part.format(out=out) for part in command))
+    finally:
+        os.umask(old_umask)
+    assert result.exit_code == 0, result.output
+    assert victim.read_text() == "keep me"
+    assert out.is_file() and not out.is_symlink()
+    assert (out.stat().st_mode & 0o777) == 0o600
+    assert planted.read_text() == "someone else's", "another's file is left alone"
+
+
+def test_output_to_a_missing_folder_is_refused_with_its_path(run: Run, tmp_path: Path) -> None:
+    run("add", "5")
+    missing = tmp_path / "no" / "such"
+    for command in ("export", "report"):
+        result = run(command, "-o", str(missing / "out.x"))
+        assert result.exit_code == 1, result.output
+        assert (
+            result.stderr
+            == f"Error: there is no folder {missing}; create it first, or write elsewhere\n"
+        )
+    assert not (tmp_path / "no").exists()
+
+
+def test_an_existing_loose_diary_folder_is_made_private(run: Run, diary_dir: Path) -> None:
+    diary_dir.mkdir()
+    diary_dir.chmod(0o755)
+    assert run("add", "5").exit_code == 0
+    assert diary_dir.stat().st_mode & 0o777 == 0o700
