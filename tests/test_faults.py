@@ -353,3 +353,21 @@ def test_an_existing_loose_diary_folder_is_made_private(run: Run, diary_dir: Pat
     diary_dir.chmod(0o755)
     assert run("add", "5").exit_code == 0
     assert diary_dir.stat().st_mode & 0o777 == 0o700
+
+
+# -- a stale id counter -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("counter", [2, 4], ids=["an-id-in-its-year", "an-id-in-another-year"])
+def test_a_stale_id_counter_never_hands_out_an_id_in_use(
+    run: Run, diary_dir: Path, counter: int
+) -> None:
+    for day in (1, 2, 3):
+        run("add", "5", "--at", f"2026-03-0{day} 10:00")
+    run("add", "5", "--at", "2025-03-01 10:00")  # #4
+    (diary_dir / "meta.json").write_text(f'{{"_meta":{{"1":{{"schema":1,"next_id":{counter}}}}}}}')
+    added = run("add", "6")
+    assert added.exit_code == 0, added.output
+    assert added.stdout.startswith("Logged #5 ")
+    assert run("check").exit_code == 0
+    assert run("add", "7").stdout.startswith("Logged #6 ")
