@@ -120,7 +120,17 @@ def open_diary(ctx: typer.Context, db: Path | None) -> "Diary":
     if folder is None:
         folder = data_folder() / "diary"
     timeout = float(os.environ.get("FIBROLOG_LOCK_TIMEOUT", "10"))
-    return Diary(Path(folder).expanduser(), lock_timeout=timeout)
+    diary = Diary(Path(folder).expanduser(), lock_timeout=timeout)
+    ctx.call_on_close(lambda: warn_set_aside(diary))
+    return diary
+
+
+def warn_set_aside(diary: "Diary") -> None:
+    """One line on stderr for each entry the command left out because it breaks a rule."""
+    from fibrolog.text import printable
+
+    for line in diary.set_aside.values():
+        typer.echo(f"Warning: {printable(line)}", err=True)
 
 
 def chosen_folder(ctx: typer.Context, db: Path | None) -> Path | None:

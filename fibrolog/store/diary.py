@@ -73,7 +73,8 @@ def load_tables(path: Path, expected: str, document: type[Struct] | None = None)
     try:
         return _load_tables(path, expected, document)
     except CorruptDiary as error:
-        raise CorruptDiary(str(error), path) from None
+        error.path = path
+        raise error from None
 
 
 @contextmanager
@@ -127,8 +128,42 @@ def _load_tables(path: Path, expected: str, document: type[Struct] | None) -> Ta
             try:
                 msgspec.convert(body, document)
             except msgspec.ValidationError as error:
-                raise CorruptDiary(f"{path} is damaged: entry #{key}: {explain(error)}") from None
+                raise BadEntry(path, key, str(explain(error))) from None
     return data
+
+
+class BadEntry(CorruptDiary):
+    """One entry of a year file that parses breaks a rule (a value out of range, say). The
+    entry is set aside: views leave it out with a warning, `edit` of it mends it, and other
+    writes to its year wait until then (SPEC §1)."""
+
+    def __init__(self, path: Path, key: str, problem: str) -> None:
+        super().__init__(f"{path} is damaged: entry #{key}: {problem}", path)
+        self.key = key
+        self.problem = problem
+
+    def set_aside(self) -> str:
+        """One line for a view: the entry, what is wrong, how to mend it."""
+        return (
+            f"entry #{self.key} of {self.path.name if self.path else 'the diary'} is left out "
+            f"({self.problem}); mend it with: {self.mend()}"
+        )
+
+    def waiting(self) -> str:
+        """Why a write to its year waits, and how to go on."""
+        return (
+            f"{self.path.name if self.path else 'a year file'} holds entry #{self.key} with a "
+            f"bad value ({self.problem}); it is kept as it is, and changes to that year wait "
+            f"until it is mended: {self.mend()}"
+        )
+
+    def mend(self) -> str:
+        field = self.problem.split(" ", 1)[0]
+        if field in FIELDS and field not in ("id", "uid", "logged"):
+            value = {"at": "WHEN", "note": "TEXT", "flare": ""}.get(field, "N")
+            option = "--flare" if field == "flare" else f"--{field.replace('_', '-')} {value}"
+            return f"fibrolog edit {self.key} {option}".rstrip()
+        return f"fibrolog edit {self.key} with the right value"
 
 
 def _diagnosis(error: msgspec.DecodeError) -> str:
@@ -322,6 +357,9 @@ class Diary:
         self.backups_dir = folder / "backups"
         self._checked = False
         self._holding = False  # whether this instance holds the lock now
+        # Entries left out of what was read because they break a rule: id → one line to warn
+        # with (see BadEntry). The command prints them when it ends.
+        self.set_aside: dict[int, str] = {}
         # The light day facts this instance read, by year, so that a command reading a year
         # twice (a review's windows, say) parses it once. Every change, made under the lock,
         # clears them.
@@ -482,7 +520,11 @@ class Diary:
         return sorted(self.folder / name for name in names if DAMAGED_COPY.fullmatch(name))
 
     def _open_year(
-        self, year: int, adding_only: bool = False, transaction: Transaction | None = None
+        self,
+        year: int,
+        adding_only: bool = False,
+        transaction: Transaction | None = None,
+        mending: Iterable[int] = (),
     ) -> Any:
         """A TinyDB table of one year, already parsed and its shape checked.
 
@@ -495,6 +537,9 @@ class Diary:
         building dicts; they are written back byte for byte. Other writers get dicts, each
         with exactly the entry fields; their values are checked whenever an entry is read,
         and by `fibrolog check`.
+
+        A year holding an entry set aside (see BadEntry) is not written until it is mended:
+        by an edit of that entry, or its delete (`mending`).
         """
         document = StoredEntry if adding_only else None
         db = TinyDB(
@@ -503,15 +548,12 @@ class Diary:
             document=document,
             transaction=transaction,
         )
-        tables = db.storage.read() or {}
-        if adding_only:
-            return db.table(ENTRIES, cache_size=0)
-        for key, document in tables.get(ENTRIES, {}).items():
-            if document.keys() != STORED_FIELDS:
-                self.entry_from(year, key, document)  # names the problem (missing or extra field)
-                raise CorruptDiary(
-                    f"{self.year_path(year)} is damaged: entry #{key} has the wrong fields"
-                )
+        try:
+            tables = db.storage.read() or {}
+        except BadEntry as error:
+            raise CorruptDiary(error.waiting()) from None  # (no path: no backup replaces it)
+        if not adding_only:
+            self._refuse_set_aside(year, tables.get(ENTRIES, {}), mending)
         return db.table(ENTRIES, cache_size=0)
 
     # -- reading -----------------------------------------------------------------------------
@@ -529,15 +571,39 @@ class Diary:
         try:
             entry = Entry.from_dict(document, id=int(key))
         except InvalidEntry as error:
-            raise CorruptDiary(
-                f"{self.year_path(year)} is damaged: entry #{key}: {error}", self.year_path(year)
-            ) from None
+            raise BadEntry(self.year_path(year), key, str(error)) from None
         if entry.at.year != year:
             raise CorruptDiary(
                 f"{self.year_path(year)}: entry #{key} belongs to {entry.at.year}",
                 self.year_path(year),
             )
         return entry
+
+    def _readable(self, year: int, key: str, document: dict[str, Any]) -> Entry | None:
+        """The entry, or None if it breaks a rule: then it is set aside, with a warning."""
+        try:
+            return self.entry_from(year, key, document)
+        except BadEntry as error:
+            self.set_aside.setdefault(int(key), error.set_aside())
+            return None
+
+    def _refuse_set_aside(
+        self, year: int, documents: dict[str, Any], mending: Iterable[int] = ()
+    ) -> None:
+        """A write to a year waits while it holds an entry set aside (but the one it mends or
+        deletes): checked by msgspec in C, then entry by entry only if something is wrong."""
+        try:
+            msgspec.convert(documents, dict[str, StoredEntry])
+            return
+        except msgspec.ValidationError:
+            pass
+        skip = {str(i) for i in mending}
+        for key, document in documents.items():
+            if key not in skip:
+                try:
+                    self.entry_from(year, key, document)
+                except BadEntry as error:
+                    raise CorruptDiary(error.waiting()) from None
 
     def year_entries(
         self, year: int, first: date | None = None, last: date | None = None
@@ -554,7 +620,9 @@ class Diary:
             # Skip only what is surely out of range; anything odd is built, so it is reported.
             if isinstance(at, str) and at[4:5] == at[7:8] == "-" and not low <= at[:10] <= high:
                 continue
-            found.append(self.entry_from(year, key, document))
+            entry = self._readable(year, key, document)
+            if entry is not None:
+                found.append(entry)
         return sorted(found, key=entry_key)
 
     def entries(self, first: date | None = None, last: date | None = None) -> list[Entry]:
@@ -616,7 +684,7 @@ class Diary:
         for key, document in self.year_documents(year).items():
             at = document.get("at")
             if not (isinstance(at, str) and at[4:5] == at[7:8] == "-"):
-                self.entry_from(year, key, document)  # anything odd is built, so it is reported
+                self._readable(year, key, document)  # anything odd is built, so it is reported
                 continue
             if low <= at[:10] <= high:
                 candidates.append((at[:19], key, document))
@@ -631,8 +699,8 @@ class Diary:
                     wall_time = None  # built below, which reports it
                 if wall_time is not None and wall_time + MAX_OFFSET_AHEAD < newest_instants[0]:
                     break
-            entry = self.entry_from(year, key, document)
-            if keep(entry):
+            entry = self._readable(year, key, document)
+            if entry is not None and keep(entry):
                 kept.append(entry)
                 instant = entry.at.astimezone(UTC).replace(tzinfo=None)
                 if len(newest_instants) < limit:
@@ -667,8 +735,10 @@ class Diary:
             return self._parsed["days", year, all_scores]  # type: ignore[no-any-return]
         by_day: dict[str, list[Any]] = {}
         for key, doc in self._entry_facts(year, all_scores).items():
-            if not doc.at[4:5] == doc.at[7:8] == "-":  # not a time: say what is wrong
-                self.entry_from(year, key, self.year_documents(year)[key])
+            if not doc.at[4:5] == doc.at[7:8] == "-" and (  # not a time: set aside
+                self._readable(year, key, self.year_documents(year)[key]) is None
+            ):
+                continue
             by_day.setdefault(doc.at[:10], []).append(doc)
         result = {}
         for day, docs in by_day.items():
@@ -708,11 +778,19 @@ class Diary:
             with _no_collection():
                 return _facts_decoder(all_scores).decode(raw)[ENTRIES]
         except (msgspec.ValidationError, msgspec.DecodeError, KeyError):
-            for key, document in self.year_documents(year).items():  # names the problem
-                self.entry_from(year, key, document)
-            raise CorruptDiary(f"{path} is damaged: an entry has the wrong fields", path) from None
+            pass
+        # An entry breaks a rule (or the file is damaged, which year_documents reports): the
+        # facts of the entries that are whole, the others set aside.
+        documents = self.year_documents(year)
+        whole = {k: d for k, d in documents.items() if self._readable(year, k, d) is not None}
+        kind = EntryFacts if all_scores else PainFacts
+        return msgspec.convert(whole, dict[str, kind])  # type: ignore[valid-type]
 
     def _find(self, entry_id: int) -> tuple[int, Entry]:
+        year, document = self._find_document(entry_id)
+        return year, self.entry_from(year, str(entry_id), document)
+
+    def _find_document(self, entry_id: int) -> tuple[int, dict[str, Any]]:
         """The year file holding an id, and the entry, parsing only that year.
 
         An id's year is not known from the id (an entry may be dated years back), so the
@@ -731,12 +809,25 @@ class Diary:
                 continue
             document = self.year_documents(year).get(str(entry_id))
             if document is not None:
-                return year, self.entry_from(year, str(entry_id), document)
+                return year, document
         raise NotFound(f"there is no entry #{entry_id}; `fibrolog list` shows the ids")
 
-    def get(self, entry_id: int) -> Entry:
+    def get(self, entry_id: int, mending: dict[str, Any] | None = None) -> Entry:
+        """The entry with this id. An entry set aside (see BadEntry) is refused with how to
+        mend it, unless `mending` (the changes an edit is about to make) replaces every bad
+        value: then it is read with those changes made, so that the edit can store it."""
         self.open()
-        return self._find(entry_id)[1]
+        year, document = self._find_document(entry_id)
+        try:
+            return self.entry_from(year, str(entry_id), document)
+        except BadEntry as error:
+            if mending:
+                with contextlib.suppress(InvalidEntry, TypeError):
+                    return Entry.build(**{**document, **mending, "id": entry_id})
+            raise FibrologError(
+                f"entry #{entry_id} has a bad value ({error.problem}), so it is left out "
+                f"until mended; mend it with: {error.mend()}"
+            ) from None
 
     def has_entries_on(self, day: date) -> bool:
         self.open()
@@ -815,14 +906,17 @@ class Diary:
         that moves the entry to another year changes both files in one transaction."""
         with self.transaction() as changes:
             self.open()
-            old_year, _ = self._find(entry.id)
+            old_year, _ = self._find_document(entry.id)
             new_year = entry.at.year
             if not self.year_path(new_year).exists():
                 # A move into a year without a file: make it, empty, so that the backup holds
                 # it as it was, and restoring the backup takes the moved entry out of it again
                 # (else the entry would be in both years after a restore).
                 atomic_write(self.year_path(new_year), dump_tables({ENTRIES: {}}))
-            tables = {year: self._open_year(year, False, changes) for year in {old_year, new_year}}
+            tables = {
+                year: self._open_year(year, False, changes, mending=[entry.id])
+                for year in {old_year, new_year}
+            }
             self.backup([self.year_path(y) for y in tables])
             tables[new_year].upsert(Document(entry_document(entry), doc_id=entry.id))
             if new_year != old_year:
