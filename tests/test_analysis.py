@@ -239,7 +239,7 @@ def test_light_history_reports_a_damaged_document(tmp_path) -> None:  # type: ig
     assert list(diary.day_facts(d("2026-01-01"), d("2026-12-31"))) == [d("2026-03-01")]
     assert "entry #2 of 2026.json is left out (pain must be a whole number" in diary.set_aside[2]
     path.write_text("{")
-    with pytest.raises(CorruptDiary, match="2026.json is damaged"):
+    with pytest.raises(CorruptDiary, match=r"2026\.json is damaged"):
         Diary(tmp_path / "d").day_facts(d("2026-01-01"), d("2026-12-31"))
 
 

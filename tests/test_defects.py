@@ -266,7 +266,7 @@ def test_a_damaged_year_without_backups_has_a_way_out_that_keeps_the_damaged_fil
     assert failed.exit_code == 1
     said = flat(failed.stderr)
     assert f"Error: {year} is damaged: it is cut off (truncated). No backup holds" in said
-    way_out = re.search(r"save what can still be read with: (fibrolog .*?) \(the", said)
+    way_out = re.search(r"salvage keeps 2 of the 3 entries .*?: `(fibrolog [^`]*)`", said)
     assert way_out, said
     checked = run("check")
     assert "salvage 2026.json" in flat(checked.stderr) and "fibrolog backups" not in checked.stderr

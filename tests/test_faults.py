@@ -371,3 +371,87 @@ def test_a_stale_id_counter_never_hands_out_an_id_in_use(
     assert added.stdout.startswith("Logged #5 ")
     assert run("check").exit_code == 0
     assert run("add", "7").stdout.startswith("Logged #6 ")
+
+
+# -- the way back from a damaged file ---------------------------------------------------------
+
+
+def hundred_and_twenty(run: Run, diary_dir: Path) -> None:
+    """120 entries, of which the daily backup (made by the second add) holds one."""
+    from fibrolog.models import Entry
+    from fibrolog.store.diary import Diary
+
+    run("add", "5", "--at", "2026-01-01 10:00")
+    diary = Diary(diary_dir)
+    made = [
+        Entry.build(
+            uid=f"{i:032x}",
+            at=f"2026-02-{i % 28 + 1:02}T{i % 24:02}:00:00+01:00",
+            logged="2026-11-23T09:00:00+01:00",
+            pain=i % 11,
+        )
+        for i in range(1, 120)
+    ]
+    diary.add_many(made)
+
+
+def test_one_bad_value_sets_aside_one_entry_and_edit_mends_it(run: Run, diary_dir: Path) -> None:
+    hundred_and_twenty(run, diary_dir)
+    year = diary_dir / "2026.json"
+    data = json.loads(year.read_text())
+    data["entries"]["50"]["pain"] = 42
+    year.write_text(json.dumps(data))
+    listed = run("list", "-n", "0", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert len(json.loads(listed.stdout)) == 119
+    warning = (
+        "Warning: entry #50 of 2026.json is left out (pain must be a whole number from 0 to "
+        "10); mend it with: fibrolog edit 50 --pain N\n"
+    )
+    assert listed.stderr == warning
+    assert run("summary", "--week", "2026-02-10").stderr == warning
+    before = snapshot(diary_dir)
+    refused = run("add", "3", "--at", "2026-03-01 10:00")
+    assert refused.exit_code == 1
+    assert "holds entry #50 with a bad value" in refused.stderr
+    assert "wait until it is mended: fibrolog edit 50 --pain N" in flat(refused.stderr)
+    assert snapshot(diary_dir) == before
+    checked = run("check")
+    assert checked.exit_code == 1
+    assert "entry #50: pain must be a whole number from 0 to 10" in flat(checked.stdout)
+    assert "Mend it with: `fibrolog edit 50 --pain N`" in flat(checked.stderr)
+    assert "set aside" not in run("show", "50").stdout
+    assert "mend it with: fibrolog edit 50 --pain N" in run("show", "50").stderr
+    assert run("edit", "50", "--note", "x").exit_code == 1, "a mend gives the bad value"
+    mended = run("edit", "50", "--pain", "4")
+    assert mended.exit_code == 0, mended.output
+    assert run("check").exit_code == 0
+    assert len(json.loads(run("list", "-n", "0", "--json").stdout)) == 120
+
+
+def test_the_advice_compares_the_ways_out_and_leads_with_the_one_that_keeps_most(
+    run: Run, diary_dir: Path
+) -> None:
+    hundred_and_twenty(run, diary_dir)
+    backups = json.loads(run("backups", "--json").stdout)
+    assert [b["entries"] for b in backups] == [1]
+    year = diary_dir / "2026.json"
+    year.write_bytes(year.read_bytes().replace(b'"60":{"uid":', b'"60":{"uid"::'))
+    failed = run("list")
+    assert failed.exit_code == 1
+    said = flat(failed.stderr)
+    name = backups[0]["name"]
+    made = backups[0]["made"][:16].replace("T", " ")
+    assert (
+        "it is not valid JSON" in said
+        and "Salvage keeps 119 of the 120 entries it finds in the damaged file (which is kept): "
+        f"`fibrolog --db {diary_dir} salvage 2026.json`. Or: the newest good backup, {name} "
+        f"(from {made}), holds 1 entry; restore it with: "
+        f"`fibrolog --db {diary_dir} restore {name} --file 2026.json`."
+        in said
+    ), said
+    asked = run("restore", "latest", "--file", "2026.json", input="n\n")
+    assert (
+        "(entries: 2026.json: 1 in the backup, damaged now, where salvage would keep 119)"
+        in flat(asked.output)
+    )

@@ -10,7 +10,6 @@ import stat
 import subprocess
 import sys
 import textwrap
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -102,7 +101,7 @@ def test_following_the_printed_advice_gets_every_entry_of_the_last_backup(
     year.write_bytes(year.read_bytes()[: len(year.read_bytes()) // 2])
     failed = run("list")
     assert failed.exit_code == 1
-    advice = re.search(r"restore it with: (fibrolog .*)$", failed.stderr.strip())
+    advice = re.search(r"restore it with: `(fibrolog [^`]*)`", failed.stderr)
     assert advice, failed.stderr
     args = [*shlex.split(advice.group(1))[1:], "--yes"]
     assert run(*args).exit_code == 0
@@ -117,7 +116,7 @@ def test_restore_repairs_a_damaged_meta_file(run: Run, diary_dir: Path) -> None:
     run("add", "6")
     (diary_dir / "meta.json").write_text("{")
     advice = run("list").stderr
-    assert advice.rstrip().endswith("--file meta.json"), advice
+    assert advice.rstrip().endswith("--file meta.json`"), advice
     assert run("restore", "latest", "--file", "meta.json", "--yes").exit_code == 0
     assert run("check").exit_code == 0
     assert [e["id"] for e in json.loads(run("list", "--json").stdout)] == [1, 2], "2026.json kept"

@@ -314,14 +314,16 @@ def restore(
       fibrolog restore 20261123T091500
       fibrolog restore latest --file 2026.json
     """
-    from fibrolog.store.recovery import find_backup, restore_backup
+    from fibrolog.store.recovery import find_backup, restore_backup, restore_counts
 
     diary = open_diary(ctx, db)
     backup = find_backup(diary, name, file or ())
     files = ", ".join(file or [f.name for f in backup.files])
     if not yes:
+        counts = restore_counts(diary, backup, file or ())
         typer.confirm(
-            f"Replace {files} in {diary.folder} with the copies from {backup.path.name}? "
+            f"Replace {files} in {diary.folder} with the copies from {backup.path.name}"
+            f"{f' (entries: {counts})' if counts else ''}? "
             "(the current files are backed up first)",
             abort=True,
         )

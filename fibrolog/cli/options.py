@@ -204,24 +204,10 @@ def ask(label: str, parse: Callable[[str], T]) -> T | None:
 
 
 def recovery_advice(diary: "Diary", path: Path) -> str:
-    """The way out for a damaged file: the newest backup with a good copy and the command
-    that restores it; else the command that saves what can still be read."""
-    import shlex
+    """The way out for a damaged file: the ways compared, with counts (store/recovery.py)."""
+    from fibrolog.store.recovery import way_out
 
-    from fibrolog.store.recovery import good_backup_of
-
-    where = shlex.quote(str(diary.folder))
-    backup = good_backup_of(diary, path)
-    if backup is None:
-        return (
-            f"No backup holds a good copy of {path.name}; save what can still be read with: "
-            f"fibrolog --db {where} salvage {path.name} (the damaged file is kept)."
-        )
-    return (
-        f"The newest good copy of {path.name} is in backup {backup.path.name} "
-        f"({backup.made:%Y-%m-%d %H:%M}); restore it with: "
-        f"fibrolog --db {where} restore {backup.path.name} --file {path.name}"
-    )
+    return way_out(diary, path)
 
 
 def read_reviews(

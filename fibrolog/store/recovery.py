@@ -6,8 +6,10 @@ under the diary's lock, after backing up what it replaces; a damaged file is nev
 overwritten: `salvage` first keeps it beside the diary.
 """
 
+import contextlib
 import json
 import re
+import shlex
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +25,7 @@ from fibrolog.store.diary import (
     ENTRIES,
     META,
     STORED_FIELDS,
+    BadEntry,
     Diary,
     Meta,
     Tables,
@@ -280,6 +283,108 @@ def _refuse_a_half_undone_move(diary: Diary, backup: Backup, files: list[Path]) 
             )
 
 
+def _keepable(name: str, found: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Of the documents read from a damaged file, those that pass the rules, as stored."""
+    kept: dict[str, Any] = {}
+    for key, body in found.items():
+        if name == "assessments.json":
+            if isinstance(body.get("kind"), str) and isinstance(body.get("at"), str):
+                kept[key] = body
+        elif name == "treatments.json":
+            with contextlib.suppress(InvalidEntry):
+                kept[key] = course_document(Course.from_dict(body, id=int(key)))
+        elif name != "meta.json":
+            try:
+                entry = Entry.from_dict(body, id=int(key))
+            except InvalidEntry:
+                continue
+            if entry.at.year == int(name[:4]):
+                kept[key] = entry_document(entry)
+    return kept
+
+
+def _documents_of(name: str) -> str:
+    return {"assessments.json": "assessments", "treatments.json": "courses"}.get(name, "entries")
+
+
+def way_out(diary: Diary, path: Path) -> str:
+    """The advice after a damaged file: the ways out compared, with counts, the one that
+    keeps the most first. For a year file that parses but holds entries that break a rule,
+    how to mend them."""
+    where = shlex.quote(str(diary.folder))
+    name = path.name
+    salvage = f"`fibrolog --db {where} salvage {name}`"
+    backup = good_backup_of(diary, path)
+    restore = f"`fibrolog --db {where} restore {backup.path.name} --file {name}`" if backup else ""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = b""
+    if name == "meta.json":
+        advice = f"Rebuild it with: {salvage} (no entry is lost; ids are never reused)."
+        if backup:
+            advice += f" Or put back the copy in backup {backup.path.name}: {restore}"
+        return advice
+    mends = _mends(diary, path)
+    if mends:
+        return f"Mend {'it' if len(mends) == 1 else 'them'} with: {'; '.join(mends)}."
+    found, broken = readable_documents(raw)
+    kept = len(_keepable(name, found))
+    kind = _documents_of(name)
+    keeps = (
+        f"salvage keeps {kept} of the {len(found) + broken} {kind} it finds in the damaged "
+        f"file (which is kept): {salvage}"
+    )
+    if backup is None:
+        return f"No backup holds a good copy of {name}; {keeps}."
+    held = len((load_tables(backup.path / name, table_of(name)) or {}).get(table_of(name), {}))
+    holds = (
+        f"the newest good backup, {backup.path.name} (from {backup.made:%Y-%m-%d %H:%M}), "
+        f"holds {held} {kind if held != 1 else kind.removesuffix('s').replace('entrie', 'entry')}"
+        f"; restore it with: {restore}"
+    )
+    first, then = (keeps, holds) if kept >= held else (holds, keeps)
+    return f"{first[0].upper()}{first[1:]}. Or: {then}."
+
+
+def restore_counts(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> str:
+    """What a restore would swap, counted, for its question: "2026.json: 1 entry in the
+    backup, 120 now"; a damaged current file says what salvage would keep instead."""
+    wanted = set(only)
+    parts = []
+    for copy in backup.files:
+        if not copy.name[:4].isdigit() or (wanted and copy.name not in wanted):
+            continue
+        held = len((load_tables(copy, ENTRIES) or {}).get(ENTRIES, {}))
+        current = diary.folder / copy.name
+        try:
+            now = f"{len((load_tables(current, ENTRIES) or {}).get(ENTRIES, {}))} now"
+        except CorruptDiary:
+            found, _ = readable_documents(current.read_bytes())
+            now = f"damaged now, where salvage would keep {len(_keepable(copy.name, found))}"
+        parts.append(f"{copy.name}: {held} in the backup, {now}")
+    return "; ".join(parts)
+
+
+def _mends(diary: Diary, path: Path) -> list[str]:
+    """The edits that mend the entries of a year file that parses but breaks a rule."""
+    if not path.name[:4].isdigit():
+        return []
+    try:
+        documents = load_tables(path, ENTRIES) or {}
+    except CorruptDiary:
+        return []
+    mends = []
+    for key, document in documents.get(ENTRIES, {}).items():
+        try:
+            diary.entry_from(int(path.name[:4]), key, document)
+        except BadEntry as error:
+            mends.append(f"`{error.mend()}`")
+        except CorruptDiary:
+            continue
+    return mends
+
+
 def salvage_file(diary: Diary, name: str) -> Salvaged:
     """Save what can still be read of a damaged diary file.
 
@@ -306,23 +411,7 @@ def salvage_file(diary: Diary, name: str) -> Salvaged:
         aside = diary.folder / f"{name}.damaged-{datetime.now():%Y%m%dT%H%M%S}"
         atomic_write(aside, raw)  # first: whatever happens next, the damaged file is kept
         found, broken = readable_documents(raw)
-        kept: dict[str, Any] = {}
-        for key, body in found.items():
-            if name == "assessments.json":
-                if isinstance(body.get("kind"), str) and isinstance(body.get("at"), str):
-                    kept[key] = body
-            elif name == "treatments.json":
-                try:
-                    kept[key] = course_document(Course.from_dict(body, id=int(key)))
-                except InvalidEntry:
-                    continue
-            elif name != "meta.json":
-                try:
-                    entry = Entry.from_dict(body, id=int(key))
-                except InvalidEntry:
-                    continue
-                if entry.at.year == int(name[:4]):
-                    kept[key] = entry_document(entry)
+        kept = _keepable(name, found)
         if name != "meta.json":
             tables: Tables = {table_of(name): kept}
             if name == "treatments.json":  # course numbers are never handed out twice either
