@@ -302,7 +302,7 @@ def test_a_damaged_backup_is_marked_and_latest_passes_over_it(
     assert "The entries are the same as before." in again.stdout
     run("delete", "1", "--yes")
     back = run("restore", "latest", "--yes")
-    assert "It brings back 1 entry deleted or changed since that backup." in back.stdout
+    assert "It brings back 1 entry (#1) deleted since then." in back.stdout
     assert [e["id"] for e in run_json("list")] == [1, 2]
 
 

@@ -455,3 +455,36 @@ def test_the_advice_compares_the_ways_out_and_leads_with_the_one_that_keeps_most
         "(entries: 2026.json: 1 in the backup, damaged now, where salvage would keep 119)"
         in flat(asked.output)
     )
+
+
+# -- what restore and salvage say -------------------------------------------------------------
+
+
+def test_restore_names_the_entries_it_brings_back_undoes_and_leaves_out(
+    run: Run, diary_dir: Path
+) -> None:
+    for day in (1, 2, 3):
+        run("add", "5", "--at", f"2026-03-0{day} 10:00")
+    run("delete", "3", "--yes")  # the backup: #1, #2, #3
+    backup = json.loads(run("backups", "--json").stdout)[0]["name"]
+    run("edit", "2", "--pain", "9")
+    run("add", "6", "--at", "2026-03-04 10:00")  # #4
+    done = run("restore", backup, "--file", "2026.json", "--yes")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines()[1:4] == [
+        "It brings back 1 entry (#3) deleted since then.",
+        "It undoes the changes made since then to 1 entry (#2).",
+        "It leaves out 1 entry (#4) added since then (kept in the copy below).",
+    ]
+    same = run("restore", backup, "--file", "2026.json", "--yes")
+    assert "The entries are the same as before." in same.stdout
+
+
+def test_salvage_of_a_whole_file_says_so_and_changes_nothing(run: Run, diary_dir: Path) -> None:
+    run("add", "5")
+    before = snapshot(diary_dir)
+    result = run("salvage", "2026.json", "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "2026.json is whole: there is nothing to salvage.\n"
+    assert snapshot(diary_dir) == before
+    assert "damaged files set aside" not in run("check").stdout

@@ -330,22 +330,25 @@ def restore(
     done = restore_backup(diary, backup, file or ())
     lines = [f"Restored {files} from {backup.path.name}."]
     if done.brought_back:
-        lines.append(
-            f"It brings back {plural(done.brought_back, 'entry', 'entries')} "
-            "deleted or changed since that backup."
-        )
+        lines.append(f"It brings back {_entries(done.brought_back)} deleted since then.")
+    if done.reverted:
+        lines.append(f"It undoes the changes made since then to {_entries(done.reverted)}.")
     if done.left_out:
         lines.append(
-            f"{plural(done.left_out, 'entry', 'entries')} added or changed since then "
-            f"{'is' if done.left_out == 1 else 'are'} not in it: see the copy below."
+            f"It leaves out {_entries(done.left_out)} added since then (kept in the copy below)."
         )
     if done.unreadable:
         lines.append(f"The damaged {', '.join(done.unreadable)} it replaced could not be counted.")
-    if not (done.brought_back or done.left_out or done.unreadable):
+    if not (done.brought_back or done.reverted or done.left_out or done.unreadable):
         lines.append("The entries are the same as before.")
     if done.safety:
         lines.append(f"The files it replaced are in {done.safety}.")
     typer.echo("\n".join(lines))
+
+
+def _entries(ids: tuple[int, ...]) -> str:
+    """'1 entry (#7)', '3 entries (#2, #5, #9)'."""
+    return f"{plural(len(ids), 'entry', 'entries')} ({', '.join(f'#{i}' for i in ids)})"
 
 
 @commands.command()
@@ -367,14 +370,21 @@ def salvage(
     Example:
       fibrolog salvage 2026.json
     """
-    from fibrolog.store.recovery import salvage_file
+    from fibrolog.store.recovery import is_whole, salvage_file
 
     diary = open_diary(ctx, db)
+    whole = f"{file} is whole: there is nothing to salvage."
+    if file in {p.name for p in diary.data_files()} and is_whole(diary, file):
+        typer.echo(whole)
+        return
     if not yes:
         typer.confirm(
             f"Move the damaged {file} aside and save what can still be read of it?", abort=True
         )
     done = salvage_file(diary, file)
+    if done.damaged_copy is None:  # made whole meanwhile
+        typer.echo(whole)
+        return
     if file == "meta.json":
         said = f"Rebuilt meta.json: the next entry will be #{done.next_id}."
     else:

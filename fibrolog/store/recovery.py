@@ -42,13 +42,15 @@ COURSE_COUNTER = re.compile(rb'"_meta"\s*:\s*\{\s*"1"\s*:\s*\{\s*"next_id"\s*:\s
 
 
 class Restored(Struct, frozen=True):
-    """What a restore did: the files put back, the backup made of what they replaced, the
-    entries brought back and left out, and the replaced files too damaged to count."""
+    """What a restore did: the files put back, the backup made of what they replaced, the ids
+    of the entries it brings back (deleted since), undoes the changes of (edited since) and
+    leaves out (added since), and the replaced files too damaged to count."""
 
     files: tuple[str, ...]
     safety: Path | None
-    brought_back: int
-    left_out: int
+    brought_back: tuple[int, ...]
+    reverted: tuple[int, ...]
+    left_out: tuple[int, ...]
     unreadable: tuple[str, ...]
 
 
@@ -59,7 +61,7 @@ class Salvaged(Struct, frozen=True):
     file: str
     kept: int
     lost: int
-    damaged_copy: Path
+    damaged_copy: Path | None  # None: the file was whole, and nothing was done
     next_id: int
 
 
@@ -86,13 +88,14 @@ def readable_documents(raw: bytes) -> tuple[dict[str, dict[str, Any]], int]:
     return found, len(broken - found.keys())
 
 
-def _uids(path: Path) -> set[str] | None:
-    """The uids of the entries in a year file; None if it does not parse, empty if missing."""
+def _by_uid(path: Path) -> dict[str, tuple[int, Any]] | None:
+    """The entries of a year file by uid, as (id, document); None if it does not parse."""
     try:
         tables = load_tables(path, ENTRIES)
     except CorruptDiary:
         return None
-    return {str(doc.get("uid")) for doc in (tables or {}).get(ENTRIES, {}).values()}
+    documents = (tables or {}).get(ENTRIES, {}).items()
+    return {str(doc.get("uid")): (int(key), doc) for key, doc in documents}
 
 
 def problems(diary: Diary) -> list[tuple[str, Path | None]]:
@@ -227,18 +230,23 @@ def restore_backup(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> Re
     with diary.transaction() as changes:
         _refuse_a_half_undone_move(diary, backup, files)
         replaced = {diary.folder / copy.name for copy in files} | {diary.meta_path}
-        brought_back = left_out = 0
+        now: dict[str, tuple[int, Any]] = {}  # over all the year files put back: an entry
+        then: dict[str, tuple[int, Any]] = {}  # moved between two of them is one entry
         unreadable = []
         for copy in files:
             if not copy.name[:4].isdigit():
                 continue
-            current = _uids(diary.folder / copy.name)
-            kept = _uids(copy) or set()
+            current = _by_uid(diary.folder / copy.name)
+            then.update(_by_uid(copy) or {})
             if current is None:
                 unreadable.append(copy.name)
             else:
-                brought_back += len(kept - current)
-                left_out += len(current - kept)
+                now.update(current)
+        brought_back = tuple(sorted(then[u][0] for u in then.keys() - now.keys()))
+        left_out = tuple(sorted(now[u][0] for u in now.keys() - then.keys()))
+        reverted = tuple(sorted(then[u][0] for u in then.keys() & now.keys() if then[u] != now[u]))
+        if unreadable:  # what the damaged files held cannot be told apart
+            brought_back = left_out = reverted = ()
         safety = diary.backup(sorted(replaced), keeping=backup.path)
         known_ids = diary.ids_in_year_files()  # ids of the files about to be replaced count
         for copy in files:
@@ -252,7 +260,7 @@ def restore_backup(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> Re
             changes.write(diary.folder / copy.name, data)
         diary.settle_counter(known_ids, changes)
         names = tuple(f.name for f in files)
-        return Restored(names, safety, brought_back, left_out, tuple(unreadable))
+        return Restored(names, safety, brought_back, reverted, left_out, tuple(unreadable))
 
 
 def _refuse_a_half_undone_move(diary: Diary, backup: Backup, files: list[Path]) -> None:
@@ -385,6 +393,25 @@ def _mends(diary: Diary, path: Path) -> list[str]:
     return mends
 
 
+def is_whole(diary: Diary, name: str) -> bool:
+    """Whether a diary file parses and every document in it passes the rules: then salvage
+    has nothing to do (and must not leave a damaged copy that `check` would report)."""
+    path = diary.folder / name
+    try:
+        if name == "meta.json":
+            diary.read_meta()
+        elif name == "treatments.json":
+            diary.courses()
+        elif name == "assessments.json":
+            diary.assessments()
+        else:
+            for key, document in diary.year_documents(int(name[:4])).items():
+                diary.entry_from(int(name[:4]), key, document)
+    except CorruptDiary:
+        return False
+    return path.exists()
+
+
 def salvage_file(diary: Diary, name: str) -> Salvaged:
     """Save what can still be read of a damaged diary file.
 
@@ -408,6 +435,8 @@ def salvage_file(diary: Diary, name: str) -> Salvaged:
             raw = path.read_bytes()
         except FileNotFoundError:  # gone since
             raise missing from None
+        if is_whole(diary, name):
+            return Salvaged(name, 0, 0, None, diary.read_meta().next_id)
         aside = diary.folder / f"{name}.damaged-{datetime.now():%Y%m%dT%H%M%S}"
         atomic_write(aside, raw)  # first: whatever happens next, the damaged file is kept
         found, broken = readable_documents(raw)
