@@ -2,6 +2,7 @@
 meets it through the command line."""
 
 import json
+import os
 import re
 import shlex
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_stale_temp_files_are_reported_then_removed_and_nothing_else_is(
 def test_the_report_gives_the_wpi_of_the_last_7_days_and_the_weekly_series(
     run: Run, tmp_path: Path
 ) -> None:
-    assert run("demo", "--days", "120").exit_code == 0
+    assert run("--db", os.environ["FIBROLOG_DB"], "demo", "--days", "120").exit_code == 0
     page = tmp_path / "report.html"
     assert run("report", "--weeks", "12", "-o", str(page)).exit_code == 0
     text = re.sub(r"<[^>]+>", "", page.read_text())

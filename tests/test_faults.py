@@ -488,3 +488,14 @@ def test_salvage_of_a_whole_file_says_so_and_changes_nothing(run: Run, diary_dir
     assert result.stdout == "2026.json is whole: there is nothing to salvage.\n"
     assert snapshot(diary_dir) == before
     assert "damaged files set aside" not in run("check").stdout
+
+
+def test_demo_never_writes_to_the_diary_fibrolog_db_names(
+    run: Run, diary_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    diary_dir.mkdir()  # an empty folder: the user's diary before its first entry
+    result = run("demo", "--days", "3")
+    assert result.exit_code == 0, result.output
+    assert list(diary_dir.iterdir()) == []
+    assert (tmp_path / "data" / "fibrolog" / "demo" / "meta.json").exists()

@@ -1,6 +1,7 @@
 """`fibrolog treatment` through the command line: every command, every refusal (issue 14)."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -255,7 +256,7 @@ def test_the_summary_names_the_courses_running_that_week(run: Run, courses: None
 
 
 def test_the_demo_prints_a_review(run: Run) -> None:
-    result = run("demo")
+    result = run("--db", os.environ["FIBROLOG_DB"], "demo")
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
     assert "and 3 treatment courses" in text
@@ -292,7 +293,7 @@ def test_insights_review_the_courses_of_the_period_instead_of_their_meds(
     run: Run,
     run_json,  # type: ignore[no-untyped-def]
 ) -> None:
-    assert run("demo").exit_code == 0
+    assert run("--db", os.environ["FIBROLOG_DB"], "demo").exit_code == 0
     found = run_json("insights")
     reviewed = [r["course"]["name"] for r in found["treatments"]]
     assert reviewed == ["duloxetine", "walking programme"], "started in the last 90 days"
