@@ -499,3 +499,18 @@ def test_demo_never_writes_to_the_diary_fibrolog_db_names(
     assert result.exit_code == 0, result.output
     assert list(diary_dir.iterdir()) == []
     assert (tmp_path / "data" / "fibrolog" / "demo" / "meta.json").exists()
+
+
+def test_treatment_edit_never_gives_two_running_courses_one_name(run: Run, diary_dir: Path) -> None:
+    run("treatment", "start", "duloxetine", "--on", "2026-10-01")  # #1
+    run("treatment", "start", "pregabalin", "--on", "2026-10-02")  # #2
+    run("treatment", "start", "yoga", "--kind", "exercise", "--on", "2026-09-01")  # #3
+    run("treatment", "stop", "yoga", "--on", "2026-09-20")
+    assert run("treatment", "edit", "3", "--name", "pregabalin").exit_code == 0, "stopped: fine"
+    before = snapshot(diary_dir)
+    for course, change in (("2", ["--name", "Duloxetine"]), ("3", ["--running"])):
+        refused = run("treatment", "edit", course, *change)
+        assert refused.exit_code == 1, refused.output
+        assert "is already running as course #" in refused.stderr
+        assert snapshot(diary_dir) == before
+    assert run("treatment", "change", "duloxetine", "--dose", "60mg").exit_code == 0

@@ -415,6 +415,13 @@ def edit_course(
         new = course.replace(**changes)
     except InvalidEntry as error:
         raise UsageProblem(str(error)) from None
+    for other in found.values():  # as `start` refuses: rate, change and stop go by name
+        if new.running and other.running and other.id != new.id and other.key == new.key:
+            raise FibrologError(
+                f"{other.name} is already running as course #{other.id} (since {other.start}); "
+                "two running courses of one name could not be told apart. Choose another "
+                f"name, or stop #{other.id} first"
+            )
     diary.update_course(new)
     stopped = f", stopped {new.stop}" if new.stop else ", running"
     typer.echo(f"Updated course #{new.id}: {new.name}, from {new.start}{stopped}.")
