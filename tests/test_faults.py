@@ -514,3 +514,28 @@ def test_treatment_edit_never_gives_two_running_courses_one_name(run: Run, diary
         assert "is already running as course #" in refused.stderr
         assert snapshot(diary_dir) == before
     assert run("treatment", "change", "duloxetine", "--dose", "60mg").exit_code == 0
+
+
+def test_an_import_whose_uid_is_here_with_other_content_is_a_conflict(
+    run: Run, diary_dir: Path, tmp_path: Path
+) -> None:
+    run("add", "5", "-n", "mine")
+    run("add", "6", "--at", "2026-11-20 10:00")
+    exported = tmp_path / "export.json"
+    run("export", "-o", str(exported))
+    again = run("import", str(exported))
+    assert again.stdout == "Imported 0 entries; 2 entries were already in the diary.\n"
+    data = json.loads(exported.read_text())
+    data["entries"][1]["pain"] = 9  # the same uid, other content
+    data["entries"].append(dict(data["entries"][0], uid="f" * 32, id=99))  # and a new one
+    exported.write_text(json.dumps(data))
+    before = snapshot(diary_dir)
+    refused = run("import", str(exported))
+    assert refused.exit_code == 1
+    uid = data["entries"][1]["uid"]
+    assert refused.stderr == (
+        f"Error: entry #{data['entries'][1]['id']} of the diary and an entry of the file share "
+        f"uid {uid} but differ in pain; nothing was imported. Import a file without that entry, "
+        f"or delete #{data['entries'][1]['id']} first to take the file's.\n"
+    )
+    assert snapshot(diary_dir) == before

@@ -342,7 +342,7 @@ class ImportConflict(FibrologError):
         super().__init__(
             f"entry #{entry_id} of the diary and an entry of the file share uid "
             f"{incoming.uid} but differ in {', '.join(differ)}; nothing was imported. "
-            f"Import a file without it, or delete #{entry_id} first to take the file's"
+            f"Import a file without that entry, or delete #{entry_id} first to take the file's."
         )
 
 
