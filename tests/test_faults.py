@@ -539,3 +539,47 @@ def test_an_import_whose_uid_is_here_with_other_content_is_a_conflict(
         f"or delete #{data['entries'][1]['id']} first to take the file's.\n"
     )
     assert snapshot(diary_dir) == before
+
+
+# -- hostile text -----------------------------------------------------------------------------
+
+HOSTILE = "\x1b]0;pwned\x07\x1b[2J"  # a window title change, then a screen clear
+
+
+def test_control_sequences_never_reach_the_terminal_whatever_prints_them(
+    run: Run, diary_dir: Path, tmp_path: Path
+) -> None:
+    other = ["--db", str(tmp_path / "other")]
+    run(*other, "add", "5", "-n", f"note{HOSTILE}", "-m", f"pill{HOSTILE} 5mg")
+    run(
+        *other,
+        "treatment",
+        "start",
+        f"evil{HOSTILE}",
+        "--dose",
+        f"30mg{HOSTILE}",
+        "--on",
+        "2026-10-01",
+    )
+    run(*other, "treatment", "stop", f"evil{HOSTILE}", "--reason", f"why{HOSTILE}")
+    exported = tmp_path / "hostile.json"
+    run(*other, "export", "-o", str(exported))
+    imported = run("import", str(exported))  # a file carries them in
+    assert imported.exit_code == 0, imported.output
+    outputs = [
+        run("treatment", "list", "--all"),
+        run("treatment", "review", "--all"),
+        run("treatment", "edit", "1", "--running"),
+        run("treatment", "change", f"evil{HOSTILE}", "--dose", f"60mg{HOSTILE}"),
+        run("list"),
+        run("show", "1"),
+        run("insights"),
+        run("add", "5", "--at", f"noon{HOSTILE}"),  # a usage error echoes what was typed
+        run("edit", "1", "--at", f"x{HOSTILE}"),
+        run("show", f"1{HOSTILE}"),
+    ]
+    for result in outputs:
+        for text in (result.stdout, result.stderr):
+            assert "\x1b" not in text and "\x07" not in text, (result.output, text)
+    assert "evil�]0;pwned��[2J" in outputs[0].stdout
+    assert "noon�]0;pwned��[2J" in outputs[7].stderr

@@ -18,7 +18,7 @@ import typer.main
 
 # typer 0.28 vendors click (pinned in pyproject)
 from typer._click.core import Command, Context
-from typer._click.exceptions import NoSuchOption, UsageError
+from typer._click.exceptions import ClickException, NoSuchOption, UsageError
 from typer.core import TyperGroup
 
 from fibrolog import __version__
@@ -122,10 +122,18 @@ class LazyGroup(TyperGroup):
             interrupted = isinstance(error.__context__, KeyboardInterrupt | EOFError)
             typer.echo(("\n" if interrupted else "") + "Cancelled: nothing was changed.", err=True)
             raise typer.Exit(1) from None
+        except ClickException as error:
+            # click's own usage errors, which echo what was typed (`--at`): made printable
+            from fibrolog.text import printable
+
+            error.message = printable(error.message)
+            raise
         except (typer.TyperException, typer.Exit):
-            raise  # click's own usage errors and exits
+            raise  # click's own exits
         except FibrologError as error:
-            typer.echo(_error_line(error), err=True)
+            from fibrolog.text import printable  # a name or value from a file, made printable
+
+            typer.echo(printable(_error_line(error)), err=True)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             # The reader went away (`fibrolog list | head`): stop quietly, and send what is
@@ -138,6 +146,9 @@ class LazyGroup(TyperGroup):
             # no permission): say which path and why. Every write is atomic, so nothing is
             # half written.
             where = f"cannot use {error.filename}: " if error.filename else ""
+            from fibrolog.text import printable
+
+            where = printable(where)
             typer.echo(f"Error: {where}{error.strerror or type(error).__name__}", err=True)
             raise typer.Exit(1) from None
         except Exception as error:
