@@ -133,7 +133,7 @@ class LazyGroup(TyperGroup):
         except FibrologError as error:
             from fibrolog.text import printable  # a name or value from a file, made printable
 
-            typer.echo(printable(_error_line(error)), err=True)
+            typer.echo(printable(_error_line(error), keep_lines=True), err=True)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             # The reader went away (`fibrolog list | head`): stop quietly, and send what is
