@@ -9,6 +9,7 @@ failures repeated twenty times never push the last way back out.
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from fibrolog.store.safefile import FILE_MODE, ensure_private_dir, fsync_dir
 
 KEEP_BACKUPS = 20
 PARTIAL = ".partial-"  # a backup being built (or one a crash interrupted)
+STAMP = re.compile(r"\d{8}T\d{6}(?:-\d+)?", re.ASCII)  # a backup's name
 
 
 class Backup(Struct, frozen=True):
@@ -61,14 +63,16 @@ def list_backups(folder: Path) -> list[Backup]:
     return [backup for _, backup in sorted(found, key=lambda item: item[0])]
 
 
-def newest_backup_time(folder: Path) -> datetime | None:
-    """When the newest backup was made, from the folder names alone (cheap enough for add)."""
+def made_since(folder: Path, moment: datetime) -> bool:
+    """Whether a backup was made after `moment`, from the folder names alone: a stamp
+    (YYYYMMDDTHHMMSS) sorts as the time it names, so no name is parsed (strptime's module
+    would cost an add ~2 ms to load)."""
     try:
         names = os.listdir(folder)
     except FileNotFoundError:
-        return None
-    stamps = [stamp for stamp in map(_backup_stamp, names) if stamp is not None]
-    return max(stamps)[0] if stamps else None
+        return False
+    after = moment.strftime("%Y%m%dT%H%M%S")
+    return any(STAMP.fullmatch(name) and name[:15] > after for name in names)
 
 
 def make_backup(

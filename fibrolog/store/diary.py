@@ -38,7 +38,7 @@ from fibrolog.models import (
     explain,
 )
 from fibrolog.store import journal
-from fibrolog.store.backups import Backup, list_backups, make_backup, newest_backup_time
+from fibrolog.store.backups import Backup, list_backups, made_since, make_backup
 from fibrolog.store.journal import Transaction
 from fibrolog.store.safefile import atomic_write, exclusive_lock, make_private
 
@@ -51,7 +51,7 @@ MAX_OFFSET_AHEAD = timedelta(hours=12)  # UTC offsets run from -12:00 to +14:00
 Tables = dict[str, dict[str, Any]]
 # The diary's own files; a temporary copy of one or of the journal (see safefile.stage) is
 # ".<name>.<random>.tmp", and a damaged one that `salvage` moved aside "<name>.damaged-<time>".
-DIARY_FILE = r"(?:meta|assessments|treatments|\d{4})\.json"
+DIARY_FILE = journal.TARGET  # meta.json, assessments.json, treatments.json, YYYY.json
 TEMP_FILE = re.compile(rf"\.(?:{DIARY_FILE}|journal\.json)\.\w+\.tmp")
 DAMAGED_COPY = re.compile(rf"{DIARY_FILE}\.damaged-\d{{8}}T\d{{6}}")
 
@@ -1003,10 +1003,8 @@ class Diary:
     def _daily_snapshot(self, files: list[Path]) -> None:
         """Back up the files an add will change when the newest backup is over a day old,
         so that a diary that only ever grows still has a way back from a damaged file."""
-        newest = newest_backup_time(self.backups_dir)
-        if newest is not None and datetime.now() - newest < timedelta(days=1):
-            return
-        self.backup(files)
+        if not made_since(self.backups_dir, datetime.now() - timedelta(days=1)):
+            self.backup(files)
 
     # -- self-assessments ---------------------------------------------------------------------
 

@@ -11,18 +11,20 @@ and the diary holds the new set. A change of one file needs no journal.
 """
 
 import contextlib
-import json
 import os
 import re
 from pathlib import Path
+
+import msgspec
 
 from fibrolog.errors import CorruptDiary
 from fibrolog.store.safefile import atomic_write, fsync_dir, stage
 
 JOURNAL = "journal.json"
-# What a journal may name: the diary's own files, and temporary files beside them.
-TARGET = re.compile(r"(?:meta|assessments|treatments|\d{4})\.json")
-STAGED = re.compile(r"\.(?:meta|assessments|treatments|\d{4})\.json\.\w+\.tmp")
+# What a journal may name: the diary's own files, and temporary files beside them. (Patterns
+# compiled when a journal is read, which an add never does.)
+TARGET = r"(?:meta|assessments|treatments|\d{4})\.json"
+STAGED = rf"\.{TARGET}\.\w+\.tmp"
 
 
 class Transaction:
@@ -57,7 +59,7 @@ class Transaction:
             for path, data in changes.items():
                 staged[path.name] = None if data is None else stage(path, data).name
             record = {"files": staged}
-            atomic_write(self.folder / JOURNAL, json.dumps(record).encode())
+            atomic_write(self.folder / JOURNAL, msgspec.json.encode(record))
         except BaseException:
             for name in staged.values():
                 if name:
@@ -89,13 +91,13 @@ def complete(folder: Path) -> bool:
 def _read(path: Path, raw: bytes) -> dict[str, str | None]:
     """The journal's record, checked: only the diary's own files, by name."""
     try:
-        files = json.loads(raw)["files"]
-    except (ValueError, KeyError, TypeError):
+        files = msgspec.json.decode(raw)["files"]
+    except (msgspec.DecodeError, KeyError, TypeError):
         files = None
     if not isinstance(files, dict) or not all(
         isinstance(target, str)
-        and TARGET.fullmatch(target)
-        and (staged is None or (isinstance(staged, str) and STAGED.fullmatch(staged)))
+        and re.fullmatch(TARGET, target, re.ASCII)
+        and (staged is None or (isinstance(staged, str) and re.fullmatch(STAGED, staged)))
         for target, staged in files.items()
     ):
         raise CorruptDiary(f"{path} is damaged: it is not a journal fibrolog wrote", path)
