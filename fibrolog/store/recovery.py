@@ -36,6 +36,7 @@ from fibrolog.store.diary import (
     table_of,
 )
 from fibrolog.store.safefile import atomic_write
+from fibrolog.text import plural
 
 # treatments.json's course counter as it is written, found in the text of a damaged file
 COURSE_COUNTER = re.compile(rb'"_meta"\s*:\s*\{\s*"1"\s*:\s*\{\s*"next_id"\s*:\s*(\d+)')
@@ -311,8 +312,10 @@ def _keepable(name: str, found: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return kept
 
 
-def _documents_of(name: str) -> str:
-    return {"assessments.json": "assessments", "treatments.json": "courses"}.get(name, "entries")
+def _counted(count: int, name: str) -> str:
+    """'1 entry', '120 entries', '3 courses': the documents of a diary file, counted."""
+    kinds = {"assessments.json": ("assessment", None), "treatments.json": ("course", None)}
+    return plural(count, *kinds.get(name, ("entry", "entries")))
 
 
 def way_out(diary: Diary, path: Path) -> str:
@@ -338,18 +341,16 @@ def way_out(diary: Diary, path: Path) -> str:
         return f"Mend {'it' if len(mends) == 1 else 'them'} with: {'; '.join(mends)}."
     found, broken = readable_documents(raw)
     kept = len(_keepable(name, found))
-    kind = _documents_of(name)
     keeps = (
-        f"salvage keeps {kept} of the {len(found) + broken} {kind} it finds in the damaged "
-        f"file (which is kept): {salvage}"
+        f"salvage keeps {kept} of the {_counted(len(found) + broken, name)} it finds in the "
+        f"damaged file (which is kept): {salvage}"
     )
     if backup is None:
         return f"No backup holds a good copy of {name}; {keeps}."
     held = len((load_tables(backup.path / name, table_of(name)) or {}).get(table_of(name), {}))
     holds = (
         f"the newest good backup, {backup.path.name} (from {backup.made:%Y-%m-%d %H:%M}), "
-        f"holds {held} {kind if held != 1 else kind.removesuffix('s').replace('entrie', 'entry')}"
-        f"; restore it with: {restore}"
+        f"holds {_counted(held, name)}; restore it with: {restore}"
     )
     first, then = (keeps, holds) if kept >= held else (holds, keeps)
     return f"{first[0].upper()}{first[1:]}. Or: {then}."
