@@ -158,11 +158,20 @@ class BadEntry(CorruptDiary):
         )
 
     def mend(self) -> str:
+        """The edit that gives the bad field a value (an edit replaces a list it is given)."""
         field = self.problem.split(" ", 1)[0]
+        options = {
+            "at": "--at WHEN",
+            "note": "--note TEXT",
+            "flare": "--flare",
+            "regions": "--where AREA",
+            "tags": "--tag TAG",
+            "meds": '--med "NAME DOSE"',
+            "symptoms": "--symptom NAME=N",
+        }
         if field in FIELDS and field not in ("id", "uid", "logged"):
-            value = {"at": "WHEN", "note": "TEXT", "flare": ""}.get(field, "N")
-            option = "--flare" if field == "flare" else f"--{field.replace('_', '-')} {value}"
-            return f"fibrolog edit {self.key} {option}".rstrip()
+            option = options.get(field, f"--{field.replace('_', '-')} N")
+            return f"fibrolog edit {self.key} {option}"
         return f"fibrolog edit {self.key} with the right value"
 
 
