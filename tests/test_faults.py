@@ -196,11 +196,18 @@ def test_a_journal_naming_files_outside_the_diary_is_refused(run: Run, diary_dir
     run("add", "5")
     outside = diary_dir.parent / "victim.txt"
     outside.write_text("keep me")
-    (diary_dir / "journal.json").write_text(json.dumps({"files": {"../victim.txt": None}}))
-    result = run("list")
-    assert result.exit_code == 1
-    assert "journal.json is damaged: it is not a journal fibrolog wrote" in result.stderr
-    assert outside.read_text() == "keep me"
+    for planted in ({"files": {"../victim.txt": None}}, {"files": {"2026.json": "../x"}, "1": {}}):
+        (diary_dir / "journal.json").write_text(json.dumps(planted))
+        result = run("list")
+        assert result.exit_code == 1
+        assert flat(result.stderr) == (
+            f"Error: {diary_dir / 'journal.json'} is damaged: it is not a journal fibrolog "
+            f"wrote. fibrolog did not write this journal.json; move it out of {diary_dir} and "
+            "the diary's own files, untouched, are read again"
+        )
+        assert outside.read_text() == "keep me"
+    (diary_dir / "journal.json").unlink()
+    assert run("check").exit_code == 0
 
 
 # -- a full disk ------------------------------------------------------------------------------

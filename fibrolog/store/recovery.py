@@ -324,6 +324,11 @@ def way_out(diary: Diary, path: Path) -> str:
     how to mend them."""
     where = shlex.quote(str(diary.folder))
     name = path.name
+    if not re.fullmatch(DIARY_FILE, name):  # journal.json: fibrolog writes it whole or not
+        return (
+            f"fibrolog did not write this {name}; move it out of {where} and the diary's "
+            "own files, untouched, are read again"
+        )
     salvage = f"`fibrolog --db {where} salvage {name}`"
     backup = good_backup_of(diary, path)
     restore = f"`fibrolog --db {where} restore {backup.path.name} --file {name}`" if backup else ""
