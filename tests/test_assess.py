@@ -1,6 +1,7 @@
 """ACR 2016 and FIQR scoring against hand computation; insights on diaries with known answers."""
 
 import json
+import os
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -253,7 +254,8 @@ def test_thin_data_says_what_is_missing() -> None:
 
 
 def test_insights_command(run: Run) -> None:
-    assert run("demo", "--days", "120", "--seed", "3").exit_code == 0
+    made = run("--db", os.environ["FIBROLOG_DB"], "demo", "--days", "120", "--seed", "3")
+    assert made.exit_code == 0, made.output  # demo writes only to an explicit --db
     result = run("insights", "--last", "90d", "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)

@@ -10,7 +10,16 @@ from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 from fibrolog.cli.app import COMMANDS
-from fibrolog.cli.lazy import Command, Context, LazyGroup, NoSuchOption, UsageError, load_command
+from fibrolog.cli.lazy import (
+    ClickException,
+    Command,
+    Context,
+    LazyGroup,
+    NoSuchOption,
+    ParameterSource,
+    UsageError,
+    load_command,
+)
 
 
 def family() -> typer.Typer:
@@ -74,6 +83,20 @@ def test_click_errors_are_the_vendored_classes_typer_raises() -> None:
     assert isinstance(raised.value, UsageError) and isinstance(raised.value, typer.TyperException)
     assert isinstance(raised.value.ctx, Context)
     assert raised.value.possibilities == ["--name"]
+    assert isinstance(raised.value, ClickException)
+
+
+def test_a_context_says_where_a_value_came_from() -> None:
+    app = typer.Typer()
+    seen: list[object] = []
+
+    @app.command()
+    def hello(ctx: typer.Context, name: str = typer.Option("you", envvar="HELLO_NAME")) -> None:
+        seen.append(ctx.get_parameter_source("name"))
+
+    CliRunner().invoke(app, ["--name", "x"])
+    CliRunner().invoke(app, [], env={"HELLO_NAME": "y"})
+    assert seen == [ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT]
 
 
 def test_the_lazy_group_suggests_the_command_meant() -> None:

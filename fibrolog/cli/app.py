@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from fibrolog import __version__
-from fibrolog.cli.lazy import Context, LazyGroup, NoSuchOption
+from fibrolog.cli.lazy import ClickException, Context, LazyGroup, NoSuchOption
 from fibrolog.cli.options import RootDbOpt, recovery_advice
 from fibrolog.errors import CorruptDiary, FibrologError
 
@@ -78,10 +78,18 @@ class FibrologGroup(LazyGroup):
             interrupted = isinstance(error.__context__, KeyboardInterrupt | EOFError)
             typer.echo(("\n" if interrupted else "") + "Cancelled: nothing was changed.", err=True)
             raise typer.Exit(1) from None
+        except ClickException as error:
+            # click's own usage errors, which echo what was typed (`--at`): made printable
+            from fibrolog.text import printable
+
+            error.message = printable(error.message)
+            raise
         except (typer.TyperException, typer.Exit):
-            raise  # click's own usage errors and exits
+            raise  # click's own exits
         except FibrologError as error:
-            typer.echo(_error_line(error), err=True)
+            from fibrolog.text import printable  # a name or value from a file, made printable
+
+            typer.echo(printable(_error_line(error), keep_lines=True), err=True)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             # The reader went away (`fibrolog list | head`): stop quietly, and send what is
@@ -94,6 +102,9 @@ class FibrologGroup(LazyGroup):
             # no permission): say which path and why. Every write is atomic, so nothing is
             # half written.
             where = f"cannot use {error.filename}: " if error.filename else ""
+            from fibrolog.text import printable
+
+            where = printable(where)
             typer.echo(f"Error: {where}{error.strerror or type(error).__name__}", err=True)
             raise typer.Exit(1) from None
         except Exception as error:

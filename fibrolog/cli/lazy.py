@@ -4,9 +4,10 @@ The app knows each command's name and the module of `fibrolog.cli` that defines 
 is imported, and that one command turned into a click command, only when it runs (the pattern of
 click's documentation, "Lazily Loading Subcommands"). `--help` loads them all.
 
-Typer vendors click (since 0.26) and re-exports neither `UsageError` nor `NoSuchOption`
-(fastapi/typer#1867); this is the one module that takes them from `typer._click`, and
-tests/test_typer_seam.py fails loudly if an upgrade moves anything relied on here.
+Typer vendors click (since 0.26) and re-exports neither `ClickException`, `UsageError`,
+`NoSuchOption` nor `ParameterSource` (fastapi/typer#1867): this is the one module that takes
+them from `typer._click`, and tests/test_typer_seam.py fails loudly if an upgrade moves
+anything relied on here.
 """
 
 import functools
@@ -15,11 +16,20 @@ from importlib import import_module
 
 import typer
 import typer.main
-from typer._click.core import Command, Context
-from typer._click.exceptions import NoSuchOption, UsageError
+from typer._click.core import Command, Context, ParameterSource
+from typer._click.exceptions import ClickException, NoSuchOption, UsageError
 from typer.core import TyperGroup
 
-__all__ = ["Command", "Context", "LazyGroup", "NoSuchOption", "UsageError", "load_command"]
+__all__ = [
+    "ClickException",
+    "Command",
+    "Context",
+    "LazyGroup",
+    "NoSuchOption",
+    "ParameterSource",
+    "UsageError",
+    "load_command",
+]
 
 
 def load_command(module: str, name: str) -> Command:

@@ -130,7 +130,28 @@ def open_diary(ctx: typer.Context, db: Path | None) -> "Diary":
 
     folder = chosen_folder(ctx, db) or data_folder() / "diary"
     timeout = float(os.environ.get("FIBROLOG_LOCK_TIMEOUT", "10"))
-    return Diary(folder, lock_timeout=timeout)
+    diary = Diary(folder, lock_timeout=timeout)
+    ctx.call_on_close(lambda: warn_set_aside(diary))
+    return diary
+
+
+def warn_set_aside(diary: "Diary") -> None:
+    """One line on stderr for each entry the command left out because it breaks a rule."""
+    from fibrolog.text import printable
+
+    for line in diary.set_aside.values():
+        typer.echo(f"Warning: {printable(line)}", err=True)
+
+
+def named_folder(ctx: typer.Context, db: Path | None) -> Path | None:
+    """The diary folder named by --db on the command line (after or before the command), if
+    any; not the one $FIBROLOG_DB names."""
+    from fibrolog.cli.lazy import ParameterSource
+
+    root = ctx.find_root()
+    if db is None and root.get_parameter_source("db") == ParameterSource.COMMANDLINE:
+        db = root.params["db"]
+    return Path(db).expanduser() if db else None
 
 
 def chosen_folder(ctx: typer.Context, db: Path | None) -> Path | None:
@@ -204,24 +225,10 @@ def ask(label: str, parse: Callable[[str], T]) -> T | None:
 
 
 def recovery_advice(diary: "Diary", path: Path) -> str:
-    """The way out for a damaged file: the newest backup with a good copy and the command
-    that restores it; else the command that saves what can still be read."""
-    import shlex
+    """The way out for a damaged file: the ways compared, with counts (store/recovery.py)."""
+    from fibrolog.store.recovery import way_out
 
-    from fibrolog.store.recovery import good_backup_of
-
-    where = shlex.quote(str(diary.folder))
-    backup = good_backup_of(diary, path)
-    if backup is None:
-        return (
-            f"No backup holds a good copy of {path.name}; save what can still be read with: "
-            f"fibrolog --db {where} salvage {path.name} (the damaged file is kept)."
-        )
-    return (
-        f"The newest good copy of {path.name} is in backup {backup.path.name} "
-        f"({backup.made:%Y-%m-%d %H:%M}); restore it with: "
-        f"fibrolog --db {where} restore {backup.path.name} --file {path.name}"
-    )
+    return way_out(diary, path)
 
 
 def read_reviews(

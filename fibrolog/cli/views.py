@@ -238,7 +238,7 @@ def report(
 
     from fibrolog.dates import week_start_of
     from fibrolog.formats.report import build, has_entries, reads_from
-    from fibrolog.store.safefile import atomic_write
+    from fibrolog.store.safefile import write_output
 
     now = clock()
     settings = load_settings()
@@ -268,5 +268,5 @@ def report(
         [r.to_json() for r in reviews],
     )
     target = output or Path(f"fibrolog-report-{first}-{last}.html")
-    atomic_write(target.expanduser().absolute(), page.encode())
+    write_output(target, page.encode())
     typer.echo(str(target))
