@@ -8,13 +8,12 @@ from typing import Any
 from msgspec import Struct
 
 from fibrolog.errors import FibrologError, UsageProblem
+from fibrolog.models import DAILY_SCORES
 
+# The questions `add` can ask: one per declared score (sleep quality with the hours slept,
+# as "sleep"), then the rest of an entry.
 PROMPT_FIELDS = (
-    "pain",
-    "fatigue",
-    "fog",
-    "stiffness",
-    "sleep",
+    *dict.fromkeys(score.asked_with for score in DAILY_SCORES),
     "where",
     "tags",
     "meds",
@@ -22,6 +21,7 @@ PROMPT_FIELDS = (
     "flare",
     "note",
 )
+# Exertion is asked only when chosen: every default question is one more for every entry.
 DEFAULT_PROMPTS = ("pain", "fatigue", "fog", "sleep", "where", "tags", "meds", "note")
 
 

@@ -218,14 +218,14 @@ def test_export_formats(run: Run, tmp_path: Path) -> None:
     run("add", "5", "-n", '=HYPERLINK("x") | pipe\nnext', "-m", "ibuprofen 400mg")
     csv_text = run("export", "--format", "csv").stdout
     assert csv_text.splitlines()[0] == (
-        "id,uid,at,logged,pain,fatigue,fog,stiffness,sleep_hours,sleep_quality,"
+        "id,uid,at,logged,pain,fatigue,fog,stiffness,sleep_hours,sleep_quality,exertion,"
         "regions,tags,meds,flare,note"
     )
     assert "'=HYPERLINK" in csv_text
     md = run("export", "--format", "md").stdout
     assert "\\| pipe<br>next" in md
     document = json.loads(run("export").stdout)
-    assert document["format"] == "fibrolog" and document["schema"] == 1
+    assert document["format"] == "fibrolog" and document["schema"] == 2
     out = tmp_path / "out.json"
     result = run("export", "-o", str(out))
     assert result.exit_code == 0 and "Exported 1 entry" in result.stdout

@@ -3,9 +3,10 @@
 `add`, `edit` and `delete` answer with one plain line and never load Rich.
 """
 
+import inspect
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer._click.core import Context  # typer 0.28 vendors click; pinned in pyproject
@@ -32,12 +33,13 @@ from fibrolog.cli.options import (
     whole,
 )
 from fibrolog.errors import UsageProblem
-from fibrolog.models import read_hours, read_score
+from fibrolog.models import DAILY_SCORES, DailyScore, read_hours, read_score
 
 if TYPE_CHECKING:
     from fibrolog.models import Entry, Med
 
 commands = command_family()
+Command = TypeVar("Command", bound=Callable[..., None])
 
 
 class ScoresByName(TyperCommand):
@@ -56,37 +58,69 @@ class ScoresByName(TyperCommand):
             raise
 
 
+def _named(scores: Sequence[str]) -> str:
+    """'-f N (fatigue), --fog N, …': how to give each of `scores` by name."""
+    return ", ".join(
+        f"{s.short} N ({s.label})" if s.short else f"{s.option} N"
+        for s in DAILY_SCORES
+        if s.name in scores
+    )
+
+
 class AddCommand(ScoresByName):
-    naming = (
-        ". Only pain goes without a name; give the others theirs: "
-        "-f N (fatigue), --fog N, -s N (stiffness), --sleep-quality N"
+    naming = ". Only pain goes without a name; give the others theirs: " + _named(
+        ("fatigue", "fog", "stiffness", "sleep_quality", "exertion")
     )
 
 
 class EditCommand(ScoresByName):
-    naming = (
-        ". Give the entry's number, then what changes by name: "
-        "-p N (pain), -f N (fatigue), --fog N, -s N (stiffness)"
+    naming = ". Give the entry's number, then what changes by name: " + _named(
+        ("pain", "fatigue", "fog", "stiffness")
     )
 
 
 # Scores and hours are read by the models' own parsers, so a flag and a prompt accept the same
 # text ('7,5' hours too) and refuse it in the same words.
 SCORE = {"parser": typed(read_score), "metavar": "<0-10>"}
-PainOpt = Annotated[
-    int | None, typer.Option("--pain", "-p", help="Overall pain, 0 none … 10 worst.", **SCORE)
-]
-FatigueOpt = Annotated[
-    int | None,
-    typer.Option("--fatigue", "-f", help="Fatigue 0–10, higher is worse.", **SCORE),
-]
-FogOpt = Annotated[
-    int | None, typer.Option("--fog", help="Fibro fog 0–10, higher is worse.", **SCORE)
-]
-StiffnessOpt = Annotated[
-    int | None,
-    typer.Option("--stiffness", "-s", help="Stiffness 0–10, higher is worse.", **SCORE),
-]
+
+
+def with_score_options(after: str) -> Callable[[Command], Command]:
+    """Give a command that takes `**scores` one option per declared score (models.DAILY_SCORES),
+    placed after its parameter `after`: a new score reaches add, edit and again by itself.
+
+    Typer reads a command's parameters from its signature, so the signature is rewritten;
+    the scores then arrive in `**scores` by name (None when not given).
+    """
+
+    def decorate(command: Command) -> Command:
+        signature = inspect.signature(command)
+        params = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        at = next(i for i, p in enumerate(params) if p.name == after) + 1
+        options = [
+            inspect.Parameter(
+                s.name,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=None,
+                annotation=Annotated[
+                    int | None,
+                    typer.Option(
+                        *([s.option, s.short] if s.short else [s.option]),
+                        help=s.help,
+                        parser=typed(read_score),
+                        metavar="<0-10>",
+                    ),
+                ],
+            )
+            for s in DAILY_SCORES
+        ]
+        command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[*params[:at], *options, *params[at:]]
+        )
+        return command
+
+    return decorate
+
+
 SleepHoursOpt = Annotated[
     float | None,
     typer.Option(
@@ -167,13 +201,9 @@ def read_note(note: str | None) -> str | None:
 
 
 def collect(
+    scores: Mapping[str, int | None],
     *,
-    pain: int | None,
-    fatigue: int | None,
-    fog: int | None,
-    stiffness: int | None,
     sleep_hours: float | None,
-    sleep_quality: int | None,
     where: list[str] | None,
     tag: list[str] | None,
     med: list[str] | None,
@@ -184,18 +214,9 @@ def collect(
     """The entry fields the user gave, checked; fields not given are absent."""
     from fibrolog.regions import parse_areas
 
-    given: dict[str, Any] = {
-        name: value
-        for name, value in (
-            ("pain", pain),
-            ("fatigue", fatigue),
-            ("fog", fog),
-            ("stiffness", stiffness),
-            ("sleep_quality", sleep_quality),
-            ("flare", flare),
-        )
-        if value is not None
-    }
+    given: dict[str, Any] = {name: value for name, value in scores.items() if value is not None}
+    if flare is not None:
+        given["flare"] = flare
     if sleep_hours is not None:
         given["sleep_hours"] = sleep_hours
     if where:
@@ -224,12 +245,10 @@ def with_note_tags(fields: dict[str, Any]) -> dict[str, Any]:
 # -- interactive prompts ----------------------------------------------------------------------
 
 
-SCORE_LABELS = {
-    "pain": "Pain 0–10",
-    "fatigue": "Fatigue 0–10",
-    "fog": "Fibro fog 0–10",
-    "stiffness": "Stiffness 0–10",
-}
+# The scores each prompt name asks (sleep quality is asked with the hours slept, under "sleep").
+SCORES_ASKED: dict[str, list[DailyScore]] = {}
+for _score in DAILY_SCORES:
+    SCORES_ASKED.setdefault(_score.asked_with, []).append(_score)
 
 
 def prompt_fields(prompts: Sequence[str], first_of_day: bool) -> dict[str, Any]:
@@ -240,17 +259,14 @@ def prompt_fields(prompts: Sequence[str], first_of_day: bool) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for prompt in prompts:
         answer: Any = None
-        if prompt in SCORE_LABELS:
-            answer = ask(SCORE_LABELS[prompt], read_score)
-        elif prompt == "sleep":
-            if first_of_day:
-                hours = ask("Hours slept last night", read_hours)
-                quality = ask("Sleep quality 0–10 (10 = best)", read_score)
-                if hours is not None:
-                    fields["sleep_hours"] = hours
-                if quality is not None:
-                    fields["sleep_quality"] = quality
+        if prompt == "sleep" and not first_of_day:
             continue
+        if prompt == "sleep" and (hours := ask("Hours slept last night", read_hours)) is not None:
+            fields["sleep_hours"] = hours
+        if prompt in SCORES_ASKED:  # (sleep quality is asked after the hours slept)
+            for score in SCORES_ASKED[prompt]:
+                if (value := ask(score.question, read_score)) is not None:
+                    fields[score.name] = value
         elif prompt == "where":
             answer = ask(
                 "Painful areas (e.g. neck, lower-back, shoulders)", lambda t: parse_areas([t])
@@ -277,6 +293,7 @@ def prompt_fields(prompts: Sequence[str], first_of_day: bool) -> dict[str, Any]:
 
 
 @commands.command(cls=AddCommand)
+@with_score_options(after="pain_arg")
 def add(
     ctx: typer.Context,
     pain_arg: Annotated[
@@ -285,12 +302,7 @@ def add(
             metavar="[PAIN]", help="Pain 0–10.", show_default=False, parser=typed(read_score)
         ),
     ] = None,
-    pain: PainOpt = None,
-    fatigue: FatigueOpt = None,
-    fog: FogOpt = None,
-    stiffness: StiffnessOpt = None,
     sleep_hours: SleepHoursOpt = None,
-    sleep_quality: SleepQualityOpt = None,
     where: WhereOpt = None,
     tag: TagOpt = None,
     med: MedOpt = None,
@@ -300,6 +312,7 @@ def add(
     at: AtOpt = None,
     json_: JsonOpt = False,
     db: DbOpt = None,
+    **scores: int | None,
 ) -> None:
     """Record how you feel now (or --at another time). With no values, asks on a terminal.
 
@@ -317,17 +330,14 @@ def add(
     from fibrolog.dates import parse_at
     from fibrolog.models import Entry, InvalidEntry
 
+    pain = scores["pain"]
     if pain_arg is not None and pain is not None and pain_arg != pain:
         usage(f"pain given twice ({pain_arg} and --pain {pain}); give it once")
     now = clock()
     moment = checked("--at", lambda: parse_at(at, now)) if at is not None else now
     fields = collect(
-        pain=pain if pain is not None else pain_arg,
-        fatigue=fatigue,
-        fog=fog,
-        stiffness=stiffness,
+        scores | {"pain": pain if pain is not None else pain_arg},
         sleep_hours=sleep_hours,
-        sleep_quality=sleep_quality,
         where=where,
         tag=tag,
         med=med,
@@ -454,15 +464,11 @@ def show(ctx: typer.Context, entry_id: EntryId, json_: JsonOpt = False, db: DbOp
 
 
 @commands.command(cls=EditCommand)
+@with_score_options(after="entry_id")
 def edit(
     ctx: typer.Context,
     entry_id: EntryId,
-    pain: PainOpt = None,
-    fatigue: FatigueOpt = None,
-    fog: FogOpt = None,
-    stiffness: StiffnessOpt = None,
     sleep_hours: SleepHoursOpt = None,
-    sleep_quality: SleepQualityOpt = None,
     where: WhereOpt = None,
     tag: TagOpt = None,
     med: MedOpt = None,
@@ -479,6 +485,7 @@ def edit(
     clear_note: Annotated[bool, typer.Option("--clear-note", help="Remove the note.")] = False,
     json_: JsonOpt = False,
     db: DbOpt = None,
+    **scores: int | None,
 ) -> None:
     """Change an entry: only what you give changes (a list you give replaces the old one).
 
@@ -492,12 +499,8 @@ def edit(
 
     now = clock()
     changes = collect(
-        pain=pain,
-        fatigue=fatigue,
-        fog=fog,
-        stiffness=stiffness,
+        scores,
         sleep_hours=sleep_hours,
-        sleep_quality=sleep_quality,
         where=where,
         tag=tag,
         med=med,

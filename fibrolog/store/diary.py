@@ -53,9 +53,27 @@ DIARY_FILE = r"(?:meta|assessments|treatments|\d{4})\.json"
 TEMP_FILE = re.compile(rf"\.{DIARY_FILE}\.\d+\.tmp")
 DAMAGED_COPY = re.compile(rf"{DIARY_FILE}\.damaged-\d{{8}}T\d{{6}}")
 
+
+def add_exertion(folder: Path) -> None:
+    """Schema 1 → 2: every stored entry gains `exertion` (null: not given), after its sleep
+    quality. A year file keeps exactly the entry fields, so without this an entry from before
+    would read as damaged; and an older fibrolog refuses schema 2 instead of calling the new
+    key damage."""
+    for year_file in sorted(folder.glob("[0-9][0-9][0-9][0-9].json")):
+        tables = load_tables(year_file, ENTRIES)
+        if tables is None:
+            continue
+        for key, document in tables[ENTRIES].items():
+            if "exertion" not in document:
+                fields = list(document.items())
+                at = next((i + 1 for i, (k, _) in enumerate(fields) if k == "sleep_quality"), 0)
+                tables[ENTRIES][key] = dict([*fields[:at], ("exertion", None), *fields[at:]])
+        atomic_write(year_file, dump_tables(tables))
+
+
 # Ordered migrations: MIGRATIONS[i] takes a diary folder from schema i + 1 to schema i + 2.
 # Each is a small function of the folder, run under the lock after a full backup.
-MIGRATIONS: list[Callable[[Path], None]] = []
+MIGRATIONS: list[Callable[[Path], None]] = [add_exertion]
 
 
 def current_schema() -> int:
@@ -206,6 +224,7 @@ class StoredEntry(Struct, forbid_unknown_fields=True, gc=False):
     stiffness: Score | None
     sleep_hours: Hours | None
     sleep_quality: Score | None
+    exertion: Score | None
     regions: list[str]
     tags: list[str]
     meds: list[StoredMed]
@@ -321,6 +340,7 @@ class Diary:
         self.lock_path = folder / ".lock"
         self.backups_dir = folder / "backups"
         self._checked = False
+        self._holding = False  # this instance holds the lock (flock does not nest)
         # The light day facts this instance read, by year, so that a command reading a year
         # twice (a review's windows, say) parses it once. Every change, made under the lock,
         # clears them.
@@ -427,14 +447,19 @@ class Diary:
         A temporary file is only ever written under this lock, so one found while holding it
         belongs to a writer that was killed mid-save (it may hold part of a year's entries).
         """
+        if self._holding:  # a writer that opens the diary may migrate it, under its own lock
+            yield
+            return
         with exclusive_lock(self.lock_path, self.lock_timeout):
             for path in self.stale_temp_files():
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
             self._parsed.clear()  # what was read before the lock may be out of date
+            self._holding = True
             try:
                 yield
             finally:
+                self._holding = False
                 self._parsed.clear()
 
     def stale_temp_files(self) -> list[Path]:
