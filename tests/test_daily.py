@@ -2,7 +2,12 @@
 new user, as a user meets them through the command line."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from .conftest import Run, lines
 
@@ -100,3 +105,75 @@ def test_summary_areas_most_days_first_as_many_as_fit(run: Run, cli_env: dict[st
     assert lines(run("summary", "--week", "2026-W47").stdout)[-3] == (
         "            jaw-left 3 days · +2 more"
     )
+
+
+# -- status: a line for a shell prompt ------------------------------------------------------
+
+STATUS_PROBE = """
+import sys
+from fibrolog.__main__ import main
+sys.argv = ["fibrolog", *sys.argv[1:]]
+code = 0
+try:
+    main()
+except SystemExit as stop:
+    code = stop.code
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("typer", "rich", "tinydb", "click"))
+print("loaded:", heavy, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def status_fast(cli_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`fibrolog status …` as a shell prompt runs it: a new process, through __main__."""
+    return subprocess.run(
+        [sys.executable, "-c", STATUS_PROBE, "status", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **cli_env, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+
+
+def test_status_before_and_after_the_days_entries(run: Run, cli_env: dict[str, str]) -> None:
+    assert run("status").stdout == "not logged today\n"
+    assert status_fast(cli_env).stdout == "not logged today\n"
+    assert status_fast(cli_env, "--prompt").stdout == "fl:–\n"
+    run("add", "7", "--at", "yesterday 20:00")
+    run("add", "-t", "stress", "--at", "07:00")
+    assert status_fast(cli_env, "--prompt").stdout == "fl:✓\n"  # logged, no pain given
+    run("add", "5", "--at", "08:00")
+    run("add", "3", "--at", "06:00")  # logged later, but earlier in the day
+    fast = status_fast(cli_env)
+    assert fast.stdout == "logged today 3× · pain 5\n"
+    assert "loaded: []" in fast.stderr, "no Typer, Rich or TinyDB on its path"
+    assert status_fast(cli_env, "--prompt").stdout == "fl:5\n"
+    # The Typer command says the same (it answers `--db` before `status`, and --help).
+    assert run("status").stdout == "logged today 3× · pain 5\n"
+    assert run("status", "--prompt").stdout == "fl:5\n"
+    assert "fibrolog status --prompt" in run("status", "--help").stdout
+
+
+def test_status_of_a_damaged_diary_says_so_in_one_line(
+    run: Run, cli_env: dict[str, str], diary_dir: Path
+) -> None:
+    run("add", "5")
+    (diary_dir / "2026.json").write_text('{"entries": {"1": {"at": 5}}}')
+    fast = status_fast(cli_env)
+    assert fast.returncode == 1 and fast.stdout == ""
+    assert fast.stderr.splitlines()[0] == (
+        f"Error: {diary_dir / '2026.json'} is damaged; `fibrolog check` says how"
+    )
+    prompt = status_fast(cli_env, "--prompt")
+    assert (prompt.returncode, prompt.stdout) == (1, "fl:!\n")
+    assert prompt.stderr.startswith("loaded:"), "a prompt stays one line"
+
+
+def test_status_finds_the_diary_where_the_other_commands_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from fibrolog.cli.options import data_folder
+    from fibrolog.cli.status import diary_folder
+
+    monkeypatch.delenv("FIBROLOG_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert diary_folder() == data_folder() / "diary" == tmp_path / "fibrolog" / "diary"
