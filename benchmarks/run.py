@@ -37,7 +37,9 @@ RICH_FLOOR = "typer app + Rich table (floor of the views)"
 FLOOR_NAMES = {BARE_FLOOR: "python", TYPER_FLOOR: "typer", RICH_FLOOR: "typer+rich"}
 # command label → (the floor it is held to, the largest allowed ratio to that floor)
 BUDGETS = {
-    **{f"add @{size}": (TYPER_FLOOR, 1.2) for size in ("20k", "100k")},
+    **{
+        f"{add} @{size}": (TYPER_FLOOR, 1.2) for add in ("add", "again") for size in ("20k", "100k")
+    },
     # A shell prompt runs `status --prompt` before every line (issue 20).
     **{f"status --prompt @{size}": (BARE_FLOOR, 2.0) for size in ("20k", "100k")},
     **{
@@ -211,6 +213,7 @@ def measure(
         tag = f"@{size // 1000}k"
         timings += [
             Timing(f"add {tag}", [*fib, "add", "5", "-n", "benchmark"], db),
+            Timing(f"again {tag}", [*fib, "again", "-p", "5"], db),
             Timing(f"status --prompt {tag}", [*fib, "status", "--prompt"], db),
             Timing(f"list {tag}", [*fib, "list"], db),
             Timing(f"summary {tag}", [*fib, "summary"], db),
@@ -275,7 +278,9 @@ def report(
             verdict = f"≤ {limit}× {FLOOR_NAMES[floor]} "
             verdict += "✓" if passed else "✗"
         mib = t.peak_kib / 1024
-        if t.label.startswith(("--", "add", "status", "list", "summary", "flares", "treatment")):
+        if t.label.startswith(
+            ("--", "add", "again", "status", "list", "summary", "flares", "treatment")
+        ):
             ok &= mib < MEMORY_BUDGET_MIB
         counted = ""
         if t.instructions and bare_instructions:

@@ -177,3 +177,65 @@ def test_status_finds_the_diary_where_the_other_commands_do(
     monkeypatch.delenv("FIBROLOG_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert diary_folder() == data_folder() / "diary" == tmp_path / "fibrolog" / "diary"
+
+
+# -- again: the usual entry in one word --------------------------------------------------------
+
+
+def test_again_repeats_what_stays_the_same_and_not_the_moment(run: Run, run_json) -> None:  # type: ignore[no-untyped-def]
+    first = ["6", "-f", "7", "-w", "neck,hips", "-t", "stress", "-m", "pregabalin 75mg"]
+    run("add", *first, "--symptom", "headache=3", "-n", "private", "--flare", "--at", "07:00")
+    again = run("again")
+    assert again.exit_code == 0, again.output
+    assert again.stdout == (
+        "Logged #2 · Mon 23 Nov 09:15 · 3 areas · @stress · pregabalin 75mg · headache 3\n"
+    )
+    copy = run_json("show", "2")
+    assert (copy["pain"], copy["fatigue"], copy["flare"], copy["note"]) == (None, None, False, "")
+    # Options replace their field; an id picks the entry to repeat.
+    run("add", "2", "-t", "rest", "--at", "08:00")
+    changed = run_json("again", "1", "-p", "4", "-t", "walk", "-e", "8")
+    assert (changed["pain"], changed["tags"], changed["exertion"]) == (4, ["walk"], 8)
+    assert changed["meds"] == [{"name": "pregabalin", "dose": "75mg"}]
+
+
+def test_again_with_nothing_to_repeat_says_what_to_do(run: Run) -> None:
+    nothing = run("again")
+    assert nothing.exit_code == 2
+    assert "Error: nothing to repeat yet: log your first entry with `fibrolog add`" in (
+        nothing.stderr
+    )
+    run("add", "5")
+    bare = run("again")
+    assert bare.exit_code == 2
+    assert "entry #1 has no areas, tags, meds or symptoms to repeat" in bare.stderr
+    assert run("again", "-p", "4").exit_code == 0
+    missing = run("again", "99")
+    assert missing.exit_code == 1 and "there is no entry #99" in missing.stderr
+
+
+def test_again_on_a_terminal_asks_only_for_pain(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    env = dict(
+        os.environ,
+        FIBROLOG_DB=str(tmp_path / "diary"),
+        FIBROLOG_CONFIG=str(tmp_path / "c.toml"),
+        FIBROLOG_NOW="2026-11-23T09:15:00",
+        TZ="Europe/Berlin",
+        NO_COLOR="1",
+    )
+    fibrolog = [sys.executable, "-m", "fibrolog"]
+    subprocess.run([*fibrolog, "add", "5", "-w", "neck"], env=env, check=True, capture_output=True)
+    child = pexpect.spawn(fibrolog[0], [*fibrolog[1:], "again"], env=env, encoding="utf-8")
+    child.expect_exact("Pain 0–10 [5]: ")
+    child.sendline("")  # Enter keeps the usual pain
+    child.expect_exact("Logged #2 · Mon 23 Nov 09:15 · pain 5 · 1 area")
+    child.expect(pexpect.EOF)
+    child = pexpect.spawn(fibrolog[0], [*fibrolog[1:], "again"], env=env, encoding="utf-8")
+    child.expect_exact("Pain 0–10 [5]: ")
+    child.sendline("eleven")
+    child.expect_exact("'eleven' is not a whole number from 0 to 10 (Enter keeps 5)")
+    child.sendline("7")
+    child.expect_exact("Logged #3 · Mon 23 Nov 09:15 · pain 7 · 1 area")
+    child.expect(pexpect.EOF)
+    assert "Fatigue" not in (child.before or "")

@@ -33,6 +33,7 @@ COMMANDS = {
     "show": "entries",
     "edit": "entries",
     "delete": "entries",
+    "again": "daily",
     "status": "daily",
     "summary": "views",
     "flares": "views",

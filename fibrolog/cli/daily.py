@@ -5,7 +5,30 @@ from typing import Annotated
 
 import typer
 
-from fibrolog.cli.options import DbOpt, chosen_folder, command_family
+from fibrolog.cli.entries import (
+    FlareOpt,
+    MedOpt,
+    NoteOpt,
+    SleepHoursOpt,
+    SymptomOpt,
+    TagOpt,
+    WhereOpt,
+    with_score_options,
+)
+from fibrolog.cli.options import (
+    AtOpt,
+    DbOpt,
+    JsonOpt,
+    checked,
+    chosen_folder,
+    clock,
+    command_family,
+    open_diary,
+    print_json,
+    usage,
+    whole,
+)
+from fibrolog.errors import UsageProblem
 
 commands = command_family()
 
@@ -35,3 +58,110 @@ def status(
     from fibrolog.cli.status import diary_folder, status_line
 
     typer.echo(status_line(diary_folder(chosen_folder(ctx, db)), prompt))
+
+
+# What `again` copies from the entry it repeats: what stays the same from day to day. Scores,
+# the note and the flare mark are about that moment, so they are not copied.
+REPEATED = ("regions", "tags", "meds", "symptoms")
+
+
+def ask_pain(usual: int | None) -> int | None:
+    """'Pain 0–10 [5]: ' — Enter keeps the usual pain (or, with none, skips)."""
+    from fibrolog.cli.options import ask
+    from fibrolog.errors import UsageProblem
+    from fibrolog.models import read_score
+
+    if usual is None:
+        return ask("Pain 0–10", read_score)
+    while True:
+        text = typer.prompt("Pain 0–10", default=str(usual), prompt_suffix=": ")
+        try:
+            return read_score(text)
+        except (UsageProblem, ValueError) as error:
+            typer.echo(f"  {error} (Enter keeps {usual})", err=True)
+
+
+@commands.command()
+@with_score_options(after="template")
+def again(
+    ctx: typer.Context,
+    template: Annotated[
+        int | None,
+        typer.Argument(
+            metavar="[ID]",
+            parser=whole(1),
+            help="The entry to repeat (default: your latest).",
+            show_default=False,
+        ),
+    ] = None,
+    sleep_hours: SleepHoursOpt = None,
+    where: WhereOpt = None,
+    tag: TagOpt = None,
+    med: MedOpt = None,
+    symptom: SymptomOpt = None,
+    flare: FlareOpt = None,
+    note: NoteOpt = None,
+    at: AtOpt = None,
+    json_: JsonOpt = False,
+    db: DbOpt = None,
+    **scores: int | None,
+) -> None:
+    """Log the usual entry in one word: the areas, tags, meds and other symptoms of your
+    latest entry (or entry ID), now. Scores, the note and the flare mark are not copied; on a
+    terminal it asks only for pain. Any option you give replaces that field.
+
+    \b
+    Examples:
+      fibrolog again               (asks "Pain 0–10 [5]:", Enter keeps 5)
+      fibrolog again 57 -p 4       (like entry #57, with pain 4)
+      fibrolog again -p 6 -t walk  (the latest again, tagged walk instead)
+    """
+    import sys
+    import uuid
+
+    from fibrolog.cli.entries import collect, with_note_tags
+    from fibrolog.dates import parse_at
+    from fibrolog.models import Entry, InvalidEntry
+    from fibrolog.text import headline
+
+    now = clock()
+    moment = checked("--at", lambda: parse_at(at, now)) if at is not None else now
+    given = collect(
+        scores,
+        sleep_hours=sleep_hours,
+        where=where,
+        tag=tag,
+        med=med,
+        symptom=symptom,
+        flare=flare,
+        note=note,
+    )
+    if given.get("flare") is False:
+        del given["flare"]
+    diary = open_diary(ctx, db)
+    if template is not None:
+        usual = diary.get(template)
+    else:
+        latest = diary.newest(1)
+        if not latest:
+            usage("nothing to repeat yet: log your first entry with `fibrolog add`")
+        usual = latest[0]
+    fields = {name: getattr(usual, name) for name in REPEATED} | given
+    if "pain" not in given and sys.stdin.isatty():
+        pain = ask_pain(usual.pain)
+        if pain is not None:
+            fields["pain"] = pain
+    if not any(fields.values()) and "flare" not in fields:
+        usage(
+            f"entry #{usual.id} has no areas, tags, meds or symptoms to repeat: "
+            "give a value, e.g. `fibrolog again -p 5`"
+        )
+    try:
+        entry = Entry.build(uid=uuid.uuid4().hex, at=moment, logged=now, **with_note_tags(fields))
+    except InvalidEntry as error:
+        raise UsageProblem(str(error)) from None
+    stored = diary.add(entry)
+    if json_:
+        print_json(stored.to_dict())
+    else:
+        typer.echo(f"Logged {headline(stored, now.year)}")
