@@ -202,14 +202,19 @@ def test_again_repeats_what_stays_the_same_and_not_the_moment(run: Run, run_json
 def test_again_with_nothing_to_repeat_says_what_to_do(run: Run) -> None:
     nothing = run("again")
     assert nothing.exit_code == 2
-    assert "Error: nothing to repeat yet: log your first entry with `fibrolog add`" in (
+    assert "Error: nothing to repeat yet: no entry has areas, tags, meds or symptoms" in (
         nothing.stderr
     )
     run("add", "5")
-    bare = run("again")
+    assert run("again").exit_code == 2
+    bare = run("again", "1")
     assert bare.exit_code == 2
     assert "entry #1 has no areas, tags, meds or symptoms to repeat" in bare.stderr
-    assert run("again", "-p", "4").exit_code == 0
+    assert run("again", "1", "-p", "4").exit_code == 0
+    # A quick pain-only check-in is not the usual entry: the latest with something is.
+    run("add", "3", "-t", "walk", "--at", "07:00")
+    run("add", "6", "--at", "08:00")
+    assert run("again").stdout.endswith("· @walk\n")
     missing = run("again", "99")
     assert missing.exit_code == 1 and "there is no entry #99" in missing.stderr
 
@@ -239,3 +244,19 @@ def test_again_on_a_terminal_asks_only_for_pain(tmp_path: Path) -> None:
     child.expect_exact("Logged #3 · Mon 23 Nov 09:15 · pain 7 · 1 area")
     child.expect(pexpect.EOF)
     assert "Fatigue" not in (child.before or "")
+
+
+# -- what tripped a new user -------------------------------------------------------------------
+
+
+def test_edit_clears_then_sets_as_the_readme_shows(run: Run, run_json) -> None:  # type: ignore[no-untyped-def]
+    run("add", "6", "-t", "stress", "-t", "gluten", "-w", "neck", "--flare")
+    edited = run("edit", "1", "--pain", "5", "--no-flare", "--clear-tags", "-t", "weather")
+    assert edited.exit_code == 0, edited.output
+    entry = run_json("show", "1")
+    assert (entry["pain"], entry["flare"], entry["tags"]) == (5, False, ["weather"])
+    assert run_json("edit", "1", "--clear-where", "-w", "hips")["regions"] == [
+        "hip-left",
+        "hip-right",
+    ]
+    assert run_json("edit", "1", "--clear-tags")["tags"] == []

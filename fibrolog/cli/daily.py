@@ -107,7 +107,7 @@ def again(
     **scores: int | None,
 ) -> None:
     """Log the usual entry in one word: the areas, tags, meds and other symptoms of your
-    latest entry (or entry ID), now. Scores, the note and the flare mark are not copied; on a
+    latest entry that has some (or of entry ID), now. Scores, the note and the flare mark are not copied; on a
     terminal it asks only for pain. Any option you give replaces that field.
 
     \b
@@ -141,10 +141,13 @@ def again(
     diary = open_diary(ctx, db)
     if template is not None:
         usual = diary.get(template)
-    else:
-        latest = diary.newest(1)
+    else:  # the latest entry with something to repeat (not a quick pain-only check-in)
+        latest = diary.newest(1, lambda entry: any(getattr(entry, n) for n in REPEATED))
         if not latest:
-            usage("nothing to repeat yet: log your first entry with `fibrolog add`")
+            usage(
+                "nothing to repeat yet: no entry has areas, tags, meds or symptoms; "
+                "log one with `fibrolog add`"
+            )
         usual = latest[0]
     fields = {name: getattr(usual, name) for name in REPEATED} | given
     if "pain" not in given and sys.stdin.isatty():

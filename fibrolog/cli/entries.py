@@ -517,9 +517,8 @@ def edit(
         (clear_symptoms, "symptoms", {}),
         (clear_note, "note", ""),
     ):
-        if wanted:
-            if name in changes:
-                usage(f"--clear-{name if name != 'regions' else 'where'} and a new value together")
+        # Clearing and giving new values (`--clear-tags -t weather`) means: these instead.
+        if wanted and name not in changes:
             changes[name] = empty
     if not changes:
         usage("nothing to change: give a value such as --pain 5 or --clear-note")
