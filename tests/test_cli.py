@@ -89,7 +89,6 @@ def test_note_from_stdin(run: Run, run_json) -> None:  # type: ignore[no-untyped
         (["edit", "99", "--pain", "3"], 1, "no entry #99"),
         (["edit", "1"], 2, "nothing to change"),
         (["edit", "1", "--pain", "12"], 2, "--pain"),
-        (["edit", "1", "--clear-note", "-n", "x"], 2, "together"),
         (["delete", "99", "--yes"], 1, "no entry #99"),
         (["delete", "1"], 1, "Cancelled: nothing was changed."),
         (["export", "--format", "xml"], 2, "xml"),

@@ -107,8 +107,8 @@ def again(
     **scores: int | None,
 ) -> None:
     """Log the usual entry in one word: the areas, tags, meds and other symptoms of your
-    latest entry that has some (or of entry ID), now. Scores, the note and the flare mark are not copied; on a
-    terminal it asks only for pain. Any option you give replaces that field.
+    latest entry that has some (or of entry ID), now. Scores, the note and the flare mark are
+    not copied; on a terminal it asks only for pain. Any option you give replaces that field.
 
     \b
     Examples:
