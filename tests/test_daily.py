@@ -260,3 +260,37 @@ def test_edit_clears_then_sets_as_the_readme_shows(run: Run, run_json) -> None: 
         "hip-right",
     ]
     assert run_json("edit", "1", "--clear-tags")["tags"] == []
+
+
+def test_names_with_spaces_are_hyphenated_and_said_so(run: Run, run_json) -> None:  # type: ignore[no-untyped-def]
+    added = run("add", "-t", "bad sleep", "-t", "stress,weather", "--symptom", "pins and needles=4")
+    assert added.exit_code == 0, added.output
+    assert added.stderr == (
+        "Note: tag 'bad sleep' is kept as 'bad-sleep' (no spaces).\n"
+        "Note: symptom 'pins and needles' is kept as 'pins-and-needles' (no spaces).\n"
+    )
+    entry = run_json("show", "1")
+    assert entry["tags"] == ["bad-sleep", "stress", "weather"]
+    assert entry["symptoms"] == {"pins-and-needles": 4}
+    both = run_json("add", "--symptom", "headache=6 ibs=3, brain zaps = 2")
+    assert both["symptoms"] == {"brain-zaps": 2, "headache": 6, "ibs": 3}
+    bad = run("add", "--symptom", "headache 6")
+    assert bad.exit_code == 2 and "'headache 6' should be NAME=SCORE, like headache=6" in bad.stderr
+
+
+def test_the_tags_prompt_splits_at_spaces_unless_commas_are_used() -> None:
+    from fibrolog.cli.entries import parse_tags
+
+    assert parse_tags(["stress weather"], spaces_separate=True) == ["stress", "weather"]
+    assert parse_tags(["stress, bad sleep"], spaces_separate=True) == ["stress", "bad-sleep"]
+
+
+def test_an_unknown_area_gets_the_suggestion_alone(run: Run) -> None:
+    wrong = run("add", "5", "-w", "nek")
+    assert wrong.exit_code == 2
+    assert wrong.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--where': unknown body area 'nek'. Did you mean 'neck'? "
+        "`fibrolog add --help` lists them all."
+    )
+    listed = run("add", "--help").stdout
+    assert "upper-leg-right" in listed and "everywhere" in listed  # names whole, not broken

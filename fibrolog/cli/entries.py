@@ -34,6 +34,7 @@ from fibrolog.cli.options import (
 )
 from fibrolog.errors import UsageProblem
 from fibrolog.models import DAILY_SCORES, DailyScore, read_hours, read_score
+from fibrolog.regions import areas_help
 
 if TYPE_CHECKING:
     from fibrolog.models import Entry, Med
@@ -165,10 +166,27 @@ EntryId = Annotated[
 # -- what the user typed → entry fields ---------------------------------------------------------
 
 
-def parse_tags(values: Sequence[str]) -> list[str]:
+def hyphenated(kind: str, text: str) -> str:
+    """A tag or symptom name typed with spaces ('bad sleep') as the name it can be
+    ('bad-sleep'), saying so on stderr; names have no spaces."""
+    words = text.split()
+    if len(words) > 1:
+        name = "-".join(words).lower()
+        typer.echo(f"Note: {kind} '{' '.join(words)}' is kept as '{name}' (no spaces).", err=True)
+        return name
+    return text.strip()
+
+
+def parse_tags(values: Sequence[str], spaces_separate: bool = False) -> list[str]:
+    """Tags as typed: commas separate them, and 'bad sleep' is the one tag bad-sleep. At the
+    prompt (`spaces_separate`) a line without commas is split at spaces: 'stress weather'."""
     from fibrolog.models import normalise_tag
 
-    return [normalise_tag(t) for v in values for t in v.replace(",", " ").split()]
+    tags = []
+    for value in values:
+        items = value.split() if spaces_separate and "," not in value else value.split(",")
+        tags += [normalise_tag(hyphenated("tag", item)) for item in items if item.strip()]
+    return tags
 
 
 def parse_meds(values: Sequence[str]) -> tuple["Med", ...]:
@@ -182,15 +200,22 @@ def parse_meds(values: Sequence[str]) -> tuple["Med", ...]:
 
 
 def parse_symptoms(values: Sequence[str]) -> dict[str, int]:
+    """'headache=6', 'headache=6 ibs=3', 'headache=6, pins and needles=4' (the symptom
+    pins-and-needles, said so)."""
+    import re
+
     from fibrolog.models import InvalidEntry, check_score, check_slug
 
     symptoms = {}
-    for value in values:
-        for item in value.replace(",", " ").split():
-            name, sep, score = item.partition("=")
-            if not sep or not score.strip().isdigit():
-                raise InvalidEntry(f"'{item}' should be NAME=SCORE, like headache=6")
-            symptoms[check_slug("symptom", name.strip().lower())] = check_score(name, int(score))
+    for chunk in (c for value in values for c in value.split(",")):
+        rest = chunk.strip()
+        while rest:
+            pair = re.match(r"([^=]+?)\s*=\s*(\S*)\s*", rest)
+            if not pair or not pair[2].isdigit():
+                raise InvalidEntry(f"'{rest}' should be NAME=SCORE, like headache=6")
+            name = hyphenated("symptom", pair[1]).lower()
+            symptoms[check_slug("symptom", name)] = check_score(name, int(pair[2]))
+            rest = rest[pair.end() :]
     return symptoms
 
 
@@ -273,7 +298,9 @@ def prompt_fields(prompts: Sequence[str], first_of_day: bool) -> dict[str, Any]:
             )
             prompt = "regions"
         elif prompt == "tags":
-            answer = ask("Tags (e.g. stress weather)", lambda t: parse_tags([t]))
+            answer = ask(
+                "Tags (e.g. stress weather)", lambda t: parse_tags([t], spaces_separate=True)
+            )
         elif prompt == "meds":
             answer = ask(
                 "Meds taken (e.g. pregabalin 75mg, ibuprofen)", lambda t: parse_meds(t.split(","))
@@ -292,7 +319,7 @@ def prompt_fields(prompts: Sequence[str], first_of_day: bool) -> dict[str, Any]:
 # -- commands ---------------------------------------------------------------------------------
 
 
-@commands.command(cls=AddCommand)
+@commands.command(cls=AddCommand, epilog="\b\n" + areas_help())
 @with_score_options(after="pain_arg")
 def add(
     ctx: typer.Context,
