@@ -234,7 +234,7 @@ def test_export_formats(run: Run, tmp_path: Path) -> None:
 def test_import_round_trip_and_idempotence(
     run: Run, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
-    run("add", "5", "-t", "stress", "--at", "2025-06-01 10:00")
+    run("add", "5", "-t", "stress", "--at", "2025-06-01 10:00", "--yes")
     run("add", "7", "--flare", "-n", "x")
     dump = tmp_path / "dump.csv"
     run("export", "--format", "csv", "-o", str(dump))
@@ -301,7 +301,7 @@ def test_db_option_before_or_after_the_command(run: Run, tmp_path: Path) -> None
 
 
 def test_info_and_version(run: Run, diary_dir: Path) -> None:
-    run("add", "3", "--at", "2025-03-01 10:00")
+    run("add", "3", "--at", "2025-03-01 10:00", "--yes")
     run("add", "4")
     text = run("info").stdout
     shown = lines(text)

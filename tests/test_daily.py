@@ -294,3 +294,22 @@ def test_an_unknown_area_gets_the_suggestion_alone(run: Run) -> None:
     )
     listed = run("add", "--help").stdout
     assert "upper-leg-right" in listed and "everywhere" in listed  # names whole, not broken
+
+
+def test_a_mistyped_year_is_refused_and_a_year_back_needs_yes(run: Run, diary_dir: Path) -> None:
+    typo = run("add", "5", "--at", "1026-11-20")
+    assert typo.exit_code == 2 and "in the year 1026; give a date from 1900 on" in typo.stderr
+    assert not diary_dir.exists(), "nothing changed"
+    far = run("add", "5", "--at", "2024-11-20")
+    assert far.exit_code == 2
+    assert "--at '2024-11-20' is Wed 20 Nov 2024 12:00, 2 years ago; add --yes" in far.stderr
+    assert run("add", "5", "--at", "2024-11-20", "--yes").exit_code == 0
+    assert run("add", "5", "--at", "2025-11-24").exit_code == 0  # within the year: no question
+    assert run("edit", "1", "--at", "2023-01-01").exit_code == 2
+
+
+def test_a_sunday_week_is_titled_with_the_week_asked_for(run: Run) -> None:
+    assert run("config", "set", "week_start", "sunday").exit_code == 0
+    run("add", "5", "--at", "2026-11-16 09:00")
+    title = run("summary", "--week", "W47").stdout.splitlines()[0]
+    assert title == "Week 47 · Sun 15 Nov – Sat 21 Nov 2026"

@@ -13,13 +13,13 @@ from fibrolog.cli.entries import (
     SymptomOpt,
     TagOpt,
     WhereOpt,
+    YesOpt,
     with_score_options,
 )
 from fibrolog.cli.options import (
     AtOpt,
     DbOpt,
     JsonOpt,
-    checked,
     chosen_folder,
     clock,
     command_family,
@@ -102,6 +102,7 @@ def again(
     flare: FlareOpt = None,
     note: NoteOpt = None,
     at: AtOpt = None,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
     db: DbOpt = None,
     **scores: int | None,
@@ -119,13 +120,12 @@ def again(
     import sys
     import uuid
 
-    from fibrolog.cli.entries import collect, with_note_tags
-    from fibrolog.dates import parse_at
+    from fibrolog.cli.entries import collect, entry_moment, with_note_tags
     from fibrolog.models import Entry, InvalidEntry
     from fibrolog.text import headline
 
     now = clock()
-    moment = checked("--at", lambda: parse_at(at, now)) if at is not None else now
+    moment = entry_moment(at, now, yes) if at is not None else now
     given = collect(
         scores,
         sleep_hours=sleep_hours,

@@ -37,6 +37,8 @@ from fibrolog.models import DAILY_SCORES, DailyScore, read_hours, read_score
 from fibrolog.regions import areas_help
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from fibrolog.models import Entry, Med
 
 commands = command_family()
@@ -161,6 +163,26 @@ EntryId = Annotated[
     int,
     typer.Argument(parser=whole(1), metavar="ID", help="The entry's number, as `list` shows it."),
 ]
+
+
+YesOpt = Annotated[
+    bool, typer.Option("--yes", "-y", help="Log a time more than a year back without asking.")
+]
+
+
+def entry_moment(at: str, now: "datetime", yes: bool) -> "datetime":
+    """--at as a moment. One more than a year back is asked about first (or needs --yes):
+    a mistyped year is the usual slip, and it would file the entry far from the rest."""
+    from fibrolog.dates import far_back, parse_at
+
+    moment = checked("--at", lambda: parse_at(at, now))
+    ago = far_back(moment, now)
+    if ago and not yes:
+        shown = f"{moment:%a %d %b %Y %H:%M}"
+        if not sys.stdin.isatty():
+            usage(f"--at '{at}' is {shown}, {ago}; add --yes if you mean it")
+        typer.confirm(f"'{at}' is {shown}, {ago}. Log it then?", abort=True)
+    return moment
 
 
 # -- what the user typed → entry fields ---------------------------------------------------------
@@ -337,6 +359,7 @@ def add(
     flare: FlareOpt = None,
     note: NoteOpt = None,
     at: AtOpt = None,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
     db: DbOpt = None,
     **scores: int | None,
@@ -354,14 +377,13 @@ def add(
     """
     import uuid
 
-    from fibrolog.dates import parse_at
     from fibrolog.models import Entry, InvalidEntry
 
     pain = scores["pain"]
     if pain_arg is not None and pain is not None and pain_arg != pain:
         usage(f"pain given twice ({pain_arg} and --pain {pain}); give it once")
     now = clock()
-    moment = checked("--at", lambda: parse_at(at, now)) if at is not None else now
+    moment = entry_moment(at, now, yes) if at is not None else now
     fields = collect(
         scores | {"pain": pain if pain is not None else pain_arg},
         sleep_hours=sleep_hours,
@@ -510,6 +532,7 @@ def edit(
         bool, typer.Option("--clear-symptoms", help="Remove all other symptoms.")
     ] = False,
     clear_note: Annotated[bool, typer.Option("--clear-note", help="Remove the note.")] = False,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
     db: DbOpt = None,
     **scores: int | None,
@@ -521,7 +544,6 @@ def edit(
       fibrolog edit 57 --pain 5 --no-flare
       fibrolog edit 57 --clear-tags -t weather --at "yesterday 21:00"
     """
-    from fibrolog.dates import parse_at
     from fibrolog.models import InvalidEntry, tags_in_note
 
     now = clock()
@@ -536,7 +558,7 @@ def edit(
         note=note,
     )
     if at is not None:
-        changes["at"] = checked("--at", lambda: parse_at(at, now))
+        changes["at"] = entry_moment(at, now, yes)
     for wanted, name, empty in (
         (clear_where, "regions", ()),
         (clear_tags, "tags", ()),

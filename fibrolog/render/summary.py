@@ -11,6 +11,7 @@ from rich.text import Text
 from fibrolog.analysis.days import HIGHER_IS_BETTER, HIGHER_IS_WORSE, round_half_up
 from fibrolog.analysis.flares import Flares
 from fibrolog.analysis.summary import Summary
+from fibrolog.dates import week_number
 from fibrolog.models import DAILY_SCORES, Course
 from fibrolog.render.console import (
     NOTHING,
@@ -80,7 +81,7 @@ def period_title(summary: Summary) -> str:
     first, last = summary.first, summary.last
     span = f"{first:%a %d %b} – {last:%a %d %b %Y}"
     if summary.days == 7:
-        return f"Week {first.isocalendar().week} · {span}"
+        return f"Week {week_number(first)} · {span}"
     return span
 
 
@@ -221,7 +222,7 @@ def weeks_view(summaries: Sequence[Summary], width: int) -> RenderableType:
     """A row a week: days logged, the weekly means, flare days and a sparkline of pain."""
     rows = [
         [
-            Text(f"W{s.first.isocalendar()[1]:02d}"),
+            Text(f"W{week_number(s.first):02d}"),
             Text(f"{s.first:%d %b}"),
             Text(f"{s.days_logged}/{s.days}"),
             _mean(s.metrics["pain"].mean),
