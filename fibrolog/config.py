@@ -65,6 +65,8 @@ def _baseline_days(value: Any) -> int:
 def _prompts(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"must be a list drawn from {', '.join(PROMPT_FIELDS)}")
+    if not value:  # `add` would then ask nothing and log nothing
+        raise ValueError(f"needs at least one question, e.g. {','.join(DEFAULT_PROMPTS[:3])}")
     unknown = [v for v in value if v not in PROMPT_FIELDS]
     if unknown:
         raise ValueError(f"'{unknown[0]}' is not a prompt; choose from {', '.join(PROMPT_FIELDS)}")

@@ -219,16 +219,22 @@ def test_again_with_nothing_to_repeat_says_what_to_do(run: Run) -> None:
     assert missing.exit_code == 1 and "there is no entry #99" in missing.stderr
 
 
-def test_again_on_a_terminal_asks_only_for_pain(tmp_path: Path) -> None:
-    pexpect = pytest.importorskip("pexpect")
-    env = dict(
+def terminal_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a command run on a terminal (pexpect) in the test's diary."""
+    return dict(
         os.environ,
         FIBROLOG_DB=str(tmp_path / "diary"),
         FIBROLOG_CONFIG=str(tmp_path / "c.toml"),
         FIBROLOG_NOW="2026-11-23T09:15:00",
         TZ="Europe/Berlin",
         NO_COLOR="1",
+        PYTHONPATH=str(Path(__file__).parent.parent),
     )
+
+
+def test_again_on_a_terminal_asks_only_for_pain(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    env = terminal_env(tmp_path)
     fibrolog = [sys.executable, "-m", "fibrolog"]
     subprocess.run([*fibrolog, "add", "5", "-w", "neck"], env=env, check=True, capture_output=True)
     child = pexpect.spawn(fibrolog[0], [*fibrolog[1:], "again"], env=env, encoding="utf-8")
@@ -313,3 +319,45 @@ def test_a_sunday_week_is_titled_with_the_week_asked_for(run: Run) -> None:
     run("add", "5", "--at", "2026-11-16 09:00")
     title = run("summary", "--week", "W47").stdout.splitlines()[0]
     assert title == "Week 47 · Sun 15 Nov – Sat 21 Nov 2026"
+
+
+def test_config_refuses_an_empty_list_of_prompts(run: Run) -> None:
+    empty = run("config", "set", "prompts", "")
+    assert empty.exit_code == 2
+    assert "config key 'prompts' needs at least one question, e.g. pain,fatigue,fog" in (
+        empty.stderr
+    )
+    assert run("config", "get", "prompts").stdout.startswith('["pain"')
+
+
+def test_assess_says_what_to_type_for_a_yes_or_no(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    answered = ["--areas", "neck", "--fatigue", "2", "--unrefreshed", "2", "--cognitive", "1"]
+    answered += ["--no-abdominal", "--no-depression", "--three-months"]
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "fibrolog", "assess", *answered],
+        env=terminal_env(tmp_path),
+        encoding="utf-8",
+    )
+    child.expect_exact("Headaches in the past 6 months? [y/N]: ")
+    child.sendline("maybe")
+    child.expect_exact("'maybe' is not an answer here: type y (yes) or n (no); Enter means no.")
+    child.expect_exact("Headaches in the past 6 months? [y/N]: ")
+    child.sendline("y")
+    child.expect("Widespread Pain Index")
+    child.expect(pexpect.EOF)
+    assert "invalid input" not in (child.before or "")
+
+
+def test_the_demo_logs_exertion_and_its_courses_start_with_its_data(run: Run, run_json) -> None:  # type: ignore[no-untyped-def]
+    assert run("demo").exit_code == 0
+    entries = run_json("list", "-n", "0")
+    first_day = entries[0]["at"][:10]
+    efforts = [e["exertion"] for e in entries if e["exertion"] is not None]
+    # one a day, in its last entry (at 09:15 today's is still to come); some days high
+    assert len(efforts) == 83 and max(efforts) >= 7
+    courses = run_json("treatment", "list")
+    assert min(c["start"] for c in courses) >= first_day
+    summary = run("summary").stdout
+    assert "ibuprofen 400mg (week 13)" in summary
