@@ -145,6 +145,11 @@ def _gap_message(wall: datetime, zone: tzinfo) -> str:
     )
 
 
+def parse_clock(text: str) -> time | None:
+    """A time of day as typed ('21:00', '9pm', '7:30am', 'noon'); None if it is not one."""
+    return _parse_clock(text)
+
+
 def _parse_clock(text: str) -> time | None:
     if text in ("noon", "midday"):
         return NOON

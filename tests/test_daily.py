@@ -3,8 +3,10 @@ new user, as a user meets them through the command line."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -361,3 +363,129 @@ def test_the_demo_logs_exertion_and_its_courses_start_with_its_data(run: Run, ru
     assert min(c["start"] for c in courses) >= first_day
     summary = run("summary").stdout
     assert "ibuprofen 400mg (week 13)" in summary
+
+
+# -- remind: a daily nudge -------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_home(tmp_path: Path, cli_env: dict[str, str]) -> Path:
+    """A temporary HOME, and a PATH holding only stand-ins that record how they were called."""
+    home, tools = tmp_path / "home", tmp_path / "bin"
+    home.mkdir()
+    tools.mkdir()
+    for tool in ("systemctl", "launchctl", "notify-send"):
+        script = tools / tool
+        script.write_text(f'#!/bin/sh\necho "{tool} $*" >> "{tmp_path}/calls"\n')
+        script.chmod(0o755)
+    cli_env.update(HOME=str(home), XDG_CONFIG_HOME="", PATH=str(tools))
+    return home
+
+
+def calls(tmp_path: Path) -> list[str]:
+    path = tmp_path / "calls"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_remind_installs_a_systemd_timer_and_removes_it(
+    run: Run, fake_home: Path, tmp_path: Path, diary_dir: Path
+) -> None:
+    done = run("remind", "install", "--at", "8pm", "--kind", "systemd")
+    assert done.exit_code == 0, done.output
+    units = fake_home / ".config" / "systemd" / "user"
+    command = f"{sys.executable} -m fibrolog --db {diary_dir} remind now"
+    assert (units / "fibrolog-remind.service").read_text() == (
+        "[Unit]\n"
+        "Description=fibrolog: a nudge to log, if nothing is logged today\n"
+        "\n"
+        "[Service]\n"
+        "Type=oneshot\n"
+        f"ExecStart={command}\n"
+    )
+    assert (units / "fibrolog-remind.timer").read_text() == (
+        "[Unit]\n"
+        "Description=fibrolog: a daily nudge to log at 20:00\n"
+        "\n"
+        "[Timer]\n"
+        "OnCalendar=*-*-* 20:00:00\n"
+        "# A nudge missed while the computer was off is not made up later.\n"
+        "Persistent=false\n"
+        "\n"
+        "[Install]\n"
+        "WantedBy=timers.target\n"
+    )
+    assert calls(tmp_path) == [
+        "systemctl --user daemon-reload",
+        "systemctl --user enable --now fibrolog-remind.timer",
+    ]
+    assert done.stdout.splitlines()[-1] == "To stop: fibrolog remind remove"
+    assert run("remind", "status").stdout.startswith("A reminder at 20:00 each day")
+    assert run("remind", "remove").exit_code == 0
+    assert not list(units.iterdir())
+    assert calls(tmp_path)[2:] == [
+        "systemctl --user disable --now fibrolog-remind.timer",
+        "systemctl --user daemon-reload",
+    ]
+    assert run("remind", "status").stdout.startswith("No reminder is installed.")
+
+
+def test_the_systemd_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
+    from fibrolog.cli.remind import systemd_units
+
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed here")
+    command = [sys.executable, "-m", "fibrolog", "--db", "/tmp/100% mine", "remind", "now"]
+    for name, text in systemd_units(time(7, 30), command).items():
+        (tmp_path / name).write_text(text)
+    checked = subprocess.run(
+        [analyze, "verify", str(tmp_path / "fibrolog-remind.timer")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert (checked.returncode, checked.stderr) == (0, "")
+
+
+def test_remind_on_macos_is_a_launchd_agent(run: Run, fake_home: Path, tmp_path: Path) -> None:
+    import plistlib
+
+    assert run("remind", "install", "--at", "07:30", "--kind", "launchd").exit_code == 0
+    agent = fake_home / "Library" / "LaunchAgents" / "org.fibrolog.remind.plist"
+    assert plistlib.loads(agent.read_bytes()) == {
+        "Label": "org.fibrolog.remind",
+        "ProgramArguments": [
+            sys.executable, "-m", "fibrolog", "--db", str(tmp_path / "diary"), "remind", "now"
+        ],
+        "StartCalendarInterval": {"Hour": 7, "Minute": 30},
+    }  # fmt: skip
+    assert calls(tmp_path) == [f"launchctl load -w {agent}"]
+    assert run("remind", "remove").exit_code == 0 and not agent.exists()
+
+
+def test_remind_without_systemd_or_launchd_prints_the_crontab_line(
+    run: Run, fake_home: Path, tmp_path: Path
+) -> None:
+    done = run("remind", "install", "--at", "21:05", "--kind", "cron")
+    assert done.stdout.splitlines()[-1] == (
+        f"5 21 * * * {sys.executable} -m fibrolog --db {tmp_path / 'diary'} remind now"
+    )
+    assert calls(tmp_path) == [] and not list(fake_home.iterdir()), "nothing installed"
+    assert run("remind", "install", "--at", "soon").exit_code == 2
+
+
+def test_remind_now_is_silent_once_something_is_logged(
+    run: Run, fake_home: Path, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    assert run("remind", "now").stdout == ""
+    assert calls(tmp_path) == [
+        "notify-send --app-name=fibrolog fibrolog Nothing logged today yet. A word is enough: "
+        "fibrolog add 5 (or fibrolog again)"
+    ]
+    (tmp_path / "bin" / "notify-send").unlink()  # no desktop: one printed line instead
+    assert run("remind", "now").stdout == (
+        "Nothing logged today yet. A word is enough: fibrolog add 5 (or fibrolog again)\n"
+    )
+    run("add", "4")
+    assert run("remind", "now").stdout == ""
+    assert len(calls(tmp_path)) == 1

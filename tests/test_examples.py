@@ -69,6 +69,13 @@ def demo_diary(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 def test_every_example_runs(
     run: Run, demo_diary: Path, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
+    # `remind` installs into this HOME and calls stand-ins, never the real systemctl.
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("systemctl", "launchctl", "notify-send"):
+        (tools / tool).write_text("#!/bin/sh\n")
+        (tools / tool).chmod(0o755)
+    cli_env.update(HOME=str(tmp_path), XDG_CONFIG_HOME="", PATH=str(tools))
     examples = list(dict.fromkeys(readme_examples() + help_examples()))
     assert len(examples) > 60
     failed = []

@@ -35,6 +35,7 @@ COMMANDS = {
     "delete": "entries",
     "again": "daily",
     "status": "daily",
+    "remind": "remind",
     "summary": "views",
     "flares": "views",
     "insights": "views",
