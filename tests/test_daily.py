@@ -489,3 +489,23 @@ def test_remind_now_is_silent_once_something_is_logged(
     run("add", "4")
     assert run("remind", "now").stdout == ""
     assert len(calls(tmp_path)) == 1
+
+
+def test_again_with_a_preset(run: Run, run_json) -> None:  # type: ignore[no-untyped-def]
+    made = run("config", "set", "preset.morning", "-m 'pregabalin 75mg' -t rest")
+    assert made.stdout == "preset.morning = \"-m 'pregabalin 75mg' -t rest\"\n"
+    run("add", "5", "-w", "neck", "-t", "stress")  # the latest entry is not used by a preset
+    entry = run_json("again", "morning", "-p", "4")
+    assert (entry["pain"], entry["tags"], entry["regions"]) == (4, ["rest"], [])
+    assert entry["meds"] == [{"name": "pregabalin", "dose": "75mg"}]
+    assert run_json("again", "morning", "-t", "walk")["tags"] == ["walk"]  # options win
+    unknown = run("again", "evening")
+    assert unknown.exit_code == 2
+    assert "'evening' is neither an entry number nor a preset; presets: morning" in (unknown.stderr)
+    run("config", "set", "preset.odd", "--pian 5")
+    wrong = run("again", "odd")
+    assert wrong.exit_code == 2 and "preset 'odd' (--pian 5): No such option" in wrong.stderr
+    assert run("config", "set", "preset.morning", "").stdout == "preset.morning removed\n"
+    assert run("again", "morning").exit_code == 2
+    refused = run("config", "set", "preset.walk", "rest")
+    assert refused.exit_code == 2 and "must start with an option" in refused.stderr

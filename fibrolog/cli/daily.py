@@ -1,7 +1,7 @@
 """Commands of the daily habit: `status` (a line for a shell prompt), `again` (the usual
 entry in one word) and `remind` (a nudge at a set time when nothing was logged)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -23,10 +23,10 @@ from fibrolog.cli.options import (
     chosen_folder,
     clock,
     command_family,
+    load_settings,
     open_diary,
     print_json,
     usage,
-    whole,
 )
 from fibrolog.errors import UsageProblem
 
@@ -81,16 +81,48 @@ def ask_pain(usual: int | None) -> int | None:
             typer.echo(f"  {error} (Enter keeps {usual})", err=True)
 
 
+def given_fields(params: dict[str, Any]) -> dict[str, Any]:
+    """The entry fields a command's options gave (add's, edit's and again's options)."""
+    from fibrolog.cli.entries import collect
+    from fibrolog.models import SCORES
+
+    given = collect(
+        {name: params.get(name) for name in SCORES},
+        sleep_hours=params.get("sleep_hours"),
+        where=params.get("where"),
+        tag=params.get("tag"),
+        med=params.get("med"),
+        symptom=params.get("symptom"),
+        flare=params.get("flare"),
+        note=params.get("note"),
+    )
+    if given.get("flare") is False:
+        del given["flare"]  # --no-flare on a new entry is the default
+    return given
+
+
+def preset_fields(ctx: typer.Context, name: str, options: str) -> dict[str, Any]:
+    """The fields of a preset: its options read as `again` reads its own."""
+    import shlex
+
+    from typer._click.exceptions import UsageError  # typer 0.28 vendors click
+
+    try:
+        preset = ctx.command.make_context(ctx.info_name, shlex.split(options), parent=ctx.parent)
+    except UsageError as error:
+        raise UsageProblem(f"preset '{name}' ({options}): {error.message}") from None
+    return given_fields(preset.params)
+
+
 @commands.command()
 @with_score_options(after="template")
 def again(
     ctx: typer.Context,
     template: Annotated[
-        int | None,
+        str | None,
         typer.Argument(
-            metavar="[ID]",
-            parser=whole(1),
-            help="The entry to repeat (default: your latest).",
+            metavar="[ID|PRESET]",
+            help="The entry to repeat (default: your latest), or a preset's name.",
             show_default=False,
         ),
     ] = None,
@@ -110,53 +142,57 @@ def again(
     """Log the usual entry in one word: the areas, tags, meds and other symptoms of your
     latest entry that has some (or of entry ID), now. Scores, the note and the flare mark are
     not copied; on a terminal it asks only for pain. Any option you give replaces that field.
+    A preset is a named set of options: `fibrolog config set preset.NAME "OPTIONS"`.
 
     \b
     Examples:
       fibrolog again               (asks "Pain 0–10 [5]:", Enter keeps 5)
       fibrolog again 57 -p 4       (like entry #57, with pain 4)
       fibrolog again -p 6 -t walk  (the latest again, tagged walk instead)
+      fibrolog again morning       (a preset: config set preset.morning "-t rest")
     """
     import sys
     import uuid
 
-    from fibrolog.cli.entries import collect, entry_moment, with_note_tags
+    from fibrolog.cli.entries import entry_moment, with_note_tags
     from fibrolog.models import Entry, InvalidEntry
     from fibrolog.text import headline
 
     now = clock()
     moment = entry_moment(at, now, yes) if at is not None else now
-    given = collect(
-        scores,
-        sleep_hours=sleep_hours,
-        where=where,
-        tag=tag,
-        med=med,
-        symptom=symptom,
-        flare=flare,
-        note=note,
-    )
-    if given.get("flare") is False:
-        del given["flare"]
+    given = given_fields(ctx.params)
     diary = open_diary(ctx, db)
-    if template is not None:
-        usual = diary.get(template)
-    else:  # the latest entry with something to repeat (not a quick pain-only check-in)
-        latest = diary.newest(1, lambda entry: any(getattr(entry, n) for n in REPEATED))
-        if not latest:
-            usage(
-                "nothing to repeat yet: no entry has areas, tags, meds or symptoms; "
-                "log one with `fibrolog add`"
-            )
-        usual = latest[0]
-    fields = {name: getattr(usual, name) for name in REPEATED} | given
+    presets = load_settings().presets
+    usual_pain: int | None = None
+    if template is not None and template in presets:
+        fields = preset_fields(ctx, template, presets[template]) | given
+        source = f"preset '{template}'"
+    else:
+        if template is not None:
+            if not template.isdigit() or int(template) < 1:
+                named = f"; presets: {', '.join(presets)}" if presets else ""
+                usage(
+                    f"'{template}' is neither an entry number nor a preset{named} "
+                    '(make one with `fibrolog config set preset.NAME "-t rest"`)'
+                )
+            usual = diary.get(int(template))
+        else:  # the latest entry with something to repeat (not a quick pain-only check-in)
+            latest = diary.newest(1, lambda entry: any(getattr(entry, n) for n in REPEATED))
+            if not latest:
+                usage(
+                    "nothing to repeat yet: no entry has areas, tags, meds or symptoms; "
+                    "log one with `fibrolog add`"
+                )
+            usual = latest[0]
+        fields = {name: getattr(usual, name) for name in REPEATED} | given
+        usual_pain, source = usual.pain, f"entry #{usual.id}"
     if "pain" not in given and sys.stdin.isatty():
-        pain = ask_pain(usual.pain)
+        pain = ask_pain(usual_pain)
         if pain is not None:
             fields["pain"] = pain
     if not any(fields.values()) and "flare" not in fields:
         usage(
-            f"entry #{usual.id} has no areas, tags, meds or symptoms to repeat: "
+            f"{source} has no areas, tags, meds or symptoms to repeat: "
             "give a value, e.g. `fibrolog again -p 5`"
         )
     try:
