@@ -58,9 +58,18 @@ def test_the_summary_shows_effort_and_still_fits_40_columns(
     assert narrow[4].split() == ["day", "entries", "pain", "max", "effort"]
 
 
-def test_exertion_is_asked_when_chosen(run: Run) -> None:
-    assert run("config", "set", "prompts", "pain,exertion").exit_code == 0
-    assert run("config", "get", "prompts").stdout.strip() == '["pain", "exertion"]'
+def test_exertion_is_asked_when_chosen(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    env = terminal_env(tmp_path)
+    fibrolog = [sys.executable, "-m", "fibrolog"]
+    subprocess.run([*fibrolog, "config", "set", "prompts", "pain,exertion"], env=env, check=True)
+    child = pexpect.spawn(fibrolog[0], [*fibrolog[1:], "add"], env=env, encoding="utf-8")
+    child.expect_exact("Pain 0–10: ")
+    child.sendline("5")
+    child.expect_exact("Exertion today 0–10 (body and mind, 10 = most): ")
+    child.sendline("8")
+    child.expect_exact("Logged #1 · Mon 23 Nov 09:15 · pain 5 · exertion 8")
+    child.expect(pexpect.EOF)
 
 
 # -- what tripped a new user: the summary ----------------------------------------------------
