@@ -1,7 +1,7 @@
 """Commands of the daily habit: `status` (a line for a shell prompt), `again` (the usual
 entry in one word) and `remind` (a nudge at a set time when nothing was logged)."""
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,6 +29,9 @@ from fibrolog.cli.options import (
     usage,
 )
 from fibrolog.errors import UsageProblem
+
+if TYPE_CHECKING:
+    from fibrolog.store.diary import Diary
 
 commands = command_family()
 
@@ -114,6 +117,35 @@ def preset_fields(ctx: typer.Context, name: str, options: str) -> dict[str, Any]
     return given_fields(preset.params)
 
 
+def usual_entry(
+    ctx: typer.Context, diary: "Diary", template: str | None
+) -> tuple[dict[str, Any], int | None, str]:
+    """What `again` repeats: the fields of the preset named `template`, of entry #template, or
+    of the latest entry with something to repeat; with that entry's pain (the default of the
+    pain question) and words naming where the fields came from."""
+    presets = load_settings().presets
+    if template is not None and template in presets:
+        return preset_fields(ctx, template, presets[template]), None, f"preset '{template}'"
+    if template is not None:
+        if not template.isdigit() or int(template) < 1:
+            named = f"; presets: {', '.join(presets)}" if presets else ""
+            usage(
+                f"'{template}' is neither an entry number nor a preset{named} "
+                '(make one with `fibrolog config set preset.NAME "-t rest"`)'
+            )
+        usual = diary.get(int(template))
+    else:  # the latest entry with something to repeat (not a quick pain-only check-in)
+        latest = diary.newest(1, lambda entry: any(getattr(entry, n) for n in REPEATED))
+        if not latest:
+            usage(
+                "nothing to repeat yet: no entry has areas, tags, meds or symptoms; "
+                "log one with `fibrolog add`"
+            )
+        usual = latest[0]
+    fields = {name: getattr(usual, name) for name in REPEATED}
+    return fields, usual.pain, f"entry #{usual.id}"
+
+
 @commands.command()
 @with_score_options(after="template")
 def again(
@@ -160,32 +192,10 @@ def again(
 
     now = clock()
     moment = entry_moment(at, now, yes) if at is not None else now
-    given = given_fields(ctx.params)
+    given = given_fields(ctx.params)  # the options above, read as add and a preset read them
     diary = open_diary(ctx, db)
-    presets = load_settings().presets
-    usual_pain: int | None = None
-    if template is not None and template in presets:
-        fields = preset_fields(ctx, template, presets[template]) | given
-        source = f"preset '{template}'"
-    else:
-        if template is not None:
-            if not template.isdigit() or int(template) < 1:
-                named = f"; presets: {', '.join(presets)}" if presets else ""
-                usage(
-                    f"'{template}' is neither an entry number nor a preset{named} "
-                    '(make one with `fibrolog config set preset.NAME "-t rest"`)'
-                )
-            usual = diary.get(int(template))
-        else:  # the latest entry with something to repeat (not a quick pain-only check-in)
-            latest = diary.newest(1, lambda entry: any(getattr(entry, n) for n in REPEATED))
-            if not latest:
-                usage(
-                    "nothing to repeat yet: no entry has areas, tags, meds or symptoms; "
-                    "log one with `fibrolog add`"
-                )
-            usual = latest[0]
-        fields = {name: getattr(usual, name) for name in REPEATED} | given
-        usual_pain, source = usual.pain, f"entry #{usual.id}"
+    fields, usual_pain, source = usual_entry(ctx, diary, template)
+    fields |= given
     if "pain" not in given and sys.stdin.isatty():
         pain = ask_pain(usual_pain)
         if pain is not None:
