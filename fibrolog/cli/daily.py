@@ -49,7 +49,7 @@ def status(
     ] = False,
     db: DbOpt = None,
 ) -> None:
-    """One line: whether you have logged today, and your latest pain.
+    """One line: have you logged today, and your latest pain.
 
     Made for a shell prompt or a status bar: it is the quickest command there is.
 
@@ -171,10 +171,12 @@ def again(
     db: DbOpt = None,
     **scores: int | None,
 ) -> None:
-    """Log the usual entry in one word: the areas, tags, meds and other symptoms of your
-    latest entry that has some (or of entry ID), now. Scores, the note and the flare mark are
-    not copied; on a terminal it asks only for pain. Any option you give replaces that field.
-    A preset is a named set of options: `fibrolog config set preset.NAME "OPTIONS"`.
+    """Log your usual entry again, in one word.
+
+    It copies the areas, tags, meds and other symptoms of your latest entry that has some
+    (or of entry ID), now. Scores, the note and the flare mark are not copied; on a terminal
+    it asks only for pain. Any option you give replaces that field. A preset is a named set
+    of options: `fibrolog config set preset.NAME "OPTIONS"`.
 
     \b
     Examples:
