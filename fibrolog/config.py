@@ -8,13 +8,12 @@ from typing import Any
 from msgspec import Struct
 
 from fibrolog.errors import FibrologError, UsageProblem
+from fibrolog.models import DAILY_SCORES
 
+# The questions `add` can ask: one per declared score (sleep quality with the hours slept,
+# as "sleep"), then the rest of an entry.
 PROMPT_FIELDS = (
-    "pain",
-    "fatigue",
-    "fog",
-    "stiffness",
-    "sleep",
+    *dict.fromkeys(score.asked_with for score in DAILY_SCORES),
     "where",
     "tags",
     "meds",
@@ -22,6 +21,7 @@ PROMPT_FIELDS = (
     "flare",
     "note",
 )
+# Exertion is asked only when chosen: every default question is one more for every entry.
 DEFAULT_PROMPTS = ("pain", "fatigue", "fog", "sleep", "where", "tags", "meds", "note")
 
 
@@ -35,6 +35,7 @@ class Settings(Struct, frozen=True):
     week_start: str = "monday"
     flare: FlareSettings = FlareSettings()
     prompts: tuple[str, ...] = DEFAULT_PROMPTS
+    presets: dict[str, str] = {}  # name → the options of `fibrolog again NAME`
 
 
 def _week_start(value: Any) -> str:
@@ -65,10 +66,39 @@ def _baseline_days(value: Any) -> int:
 def _prompts(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"must be a list drawn from {', '.join(PROMPT_FIELDS)}")
+    if not value:  # `add` would then ask nothing and log nothing
+        raise ValueError(f"needs at least one question, e.g. {','.join(DEFAULT_PROMPTS[:3])}")
     unknown = [v for v in value if v not in PROMPT_FIELDS]
     if unknown:
         raise ValueError(f"'{unknown[0]}' is not a prompt; choose from {', '.join(PROMPT_FIELDS)}")
     return tuple(dict.fromkeys(value))
+
+
+def _preset(value: Any) -> str:
+    """A preset: the options `again` takes, as one would type them ('-m "pregabalin 75mg"
+    -t rest'); they are checked as options when the preset is used."""
+    import shlex
+
+    if not isinstance(value, str):
+        raise ValueError('must be the options of `fibrolog again`, e.g. "-t rest -w neck"')
+    try:
+        words = shlex.split(value)
+    except ValueError as error:
+        raise ValueError(f"cannot be read as options ({error})") from None
+    if words and not words[0].startswith("-"):
+        raise ValueError(f"must start with an option such as -t or -m, not '{words[0]}'")
+    return value
+
+
+PRESET = "preset."  # `preset.NAME` keys: one per preset
+
+
+def validator(key: str) -> Callable[[Any], Any] | None:
+    """The check of a setting's value; None if `key` is no setting."""
+    if key.startswith(PRESET):
+        name = key.removeprefix(PRESET)
+        return _preset if name and name.replace("-", "").isalnum() and name.islower() else None
+    return KEYS.get(key)
 
 
 # key → (validator, how to read it from `config set` text)
@@ -113,10 +143,11 @@ def _read_flat(path: Path) -> dict[str, Any]:
         raise FibrologError(f"config file {path} is not valid TOML: {error}") from None
     flat = _flatten(data)
     for key, value in flat.items():
-        if key not in KEYS:
+        check = validator(key)
+        if check is None:
             raise FibrologError(f"config file {path}: unknown key '{key}'")
         try:
-            flat[key] = KEYS[key](value)
+            flat[key] = check(value)
         except ValueError as error:
             raise FibrologError(f"config file {path}: '{key}' {error}") from None
     return flat
@@ -132,6 +163,7 @@ def _settings(flat: dict[str, Any]) -> Settings:
             baseline_days=flat.get("flare.baseline_days", defaults.flare.baseline_days),
         ),
         prompts=flat.get("prompts", defaults.prompts),
+        presets={k.removeprefix(PRESET): v for k, v in flat.items() if k.startswith(PRESET)},
     )
 
 
@@ -146,17 +178,20 @@ def as_flat(settings: Settings) -> dict[str, Any]:
         "flare.delta": settings.flare.delta,
         "flare.baseline_days": settings.flare.baseline_days,
         "prompts": list(settings.prompts),
+        **{PRESET + name: text for name, text in settings.presets.items()},
     }
 
 
 def known(key: str) -> str:
     """`key` if it is a setting; else UsageProblem naming the closest one and all of them."""
-    if key not in KEYS:
+    if validator(key) is None:
         import difflib
 
         close = difflib.get_close_matches(key, KEYS, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise UsageProblem(f"unknown config key '{key}'.{hint} Keys: {', '.join(KEYS)}")
+        raise UsageProblem(
+            f"unknown config key '{key}'.{hint} Keys: {', '.join(KEYS)}, {PRESET}NAME"
+        )
     return key
 
 
@@ -171,12 +206,15 @@ def parse_value(key: str, text: str) -> Any:
 
     raw: Any = text
     try:
-        raw = tomllib.loads(f"v = {text}")["v"]
+        if not key.startswith(PRESET):  # a preset is taken as typed
+            raw = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         if key == "prompts":
             raw = [part.strip() for part in text.split(",") if part.strip()]
+    check = validator(key)
+    assert check is not None  # known(key) said so
     try:
-        return KEYS[key](raw)
+        return check(raw)
     except ValueError as error:
         raise UsageProblem(f"config key '{key}' {error}") from None
 
@@ -191,6 +229,8 @@ def set_value(key: str, text: str, path: Path | None = None) -> Any:
     value = parse_value(key, text)
     flat = _read_flat(path)
     flat[key] = list(value) if isinstance(value, tuple) else value
+    if key.startswith(PRESET) and not value.strip():
+        del flat[key]  # `config set preset.NAME ''` removes it
     nested: dict[str, Any] = {}
     for name, item in flat.items():
         *parents, leaf = name.split(".")
