@@ -123,7 +123,7 @@ def usual_entry(
     """What `again` repeats: the fields of the preset named `template`, of entry #template, or
     of the latest entry with something to repeat; with that entry's pain (the default of the
     pain question) and words naming where the fields came from."""
-    presets = load_settings().presets
+    presets = load_settings().preset
     if template is not None and template in presets:
         return preset_fields(ctx, template, presets[template]), None, f"preset '{template}'"
     if template is not None:
