@@ -19,6 +19,9 @@ from fibrolog.models import Course, DayFacts, Entry
 if TYPE_CHECKING:
     from fibrolog.analysis.days import Day, PainDay
     from fibrolog.analysis.flares import Flares
+    from fibrolog.analysis.insights import Insights
+    from fibrolog.analysis.pacing import Pacing
+    from fibrolog.analysis.review import Review
     from fibrolog.analysis.summary import Summary
     from fibrolog.config import FlareSettings, Settings
     from fibrolog.formats.report import Report
@@ -138,9 +141,10 @@ def reviews(
     settings: FlareSettings,
     baseline: int = 28,
     skip: int = 14,
-) -> list[dict[str, Any]]:
-    """The reviews of the `chosen` courses (their JSON forms), reading from the diary only
-    the days each one looks at, as light `DayFacts`."""
+) -> list[Review]:
+    """The reviews of the `chosen` courses, reading from the diary only the days each one
+    looks at, as light `DayFacts`."""
+    from fibrolog.analysis.assess import read_assessments
     from fibrolog.analysis.review import reads, review
 
     days = {
@@ -149,23 +153,30 @@ def reviews(
         for first, last in reads(course, today, baseline, skip)
         for day, facts in diary.day_facts(first, last, all_scores=True).items()
     }
-    assessments = diary.assessments() if chosen else []
+    assessments = read_assessments(diary.assessments()) if chosen else []
     return [
         review(course, courses, days, assessments, today, settings, baseline, skip)
         for course in chosen
     ]
 
 
-def insights(diary: Diary, first: date, today: date, rules: FlareSettings) -> dict[str, Any]:
-    """Patterns of [first, today], with the reviews of the courses that began or ended in it."""
+def insights(
+    diary: Diary, first: date, today: date, rules: FlareSettings
+) -> tuple[Insights, Pacing]:
+    """Patterns of [first, today], with the reviews of the courses that began or ended in it,
+    and the pacing of effort (one reading of the entries for both)."""
     from fibrolog.analysis.insights import insights as find_insights
     from fibrolog.analysis.insights import reads_from
+    from fibrolog.analysis.pacing import pacing_of
 
     read = entries(diary, reads_from(first), today)
     courses = diary.courses()
     changed = [c for c in courses if first <= c.start <= today or (c.stop and first <= c.stop)]
     found = reviews(diary, changed, courses, today, rules)
-    return find_insights(read, first, today, {c.key for c in courses}, found)
+    return (
+        find_insights(read, first, today, {c.key for c in courses}, found),
+        pacing_of(read, first, today, rules),
+    )
 
 
 def report(
@@ -194,8 +205,10 @@ def report(
     courses = diary.courses()
     running = [c for c in courses if c.start <= last and (c.stop is None or c.stop > first)]
     found = reviews(diary, running, courses, made.date(), settings.flare)
+    # The report still reads the reviews' JSON form until it takes the typed `Review`.
+    forms = [r.to_json() for r in found]
     return report_of(
-        whole, judged, first, last, settings, made, name, diary.assessments(), courses, found, read
+        whole, judged, first, last, settings, made, name, diary.assessments(), courses, forms, read
     )
 
 

@@ -59,12 +59,14 @@ def test_a_week_with_gaps_weighs_each_logged_day_the_same() -> None:
         "stiffness_mean": None,
         "sleep_hours": None,
         "sleep_quality": None,
+        "exertion_mean": None,
         "flare": False,
         "tags": [],
     }
     assert out["daily"][6]["flare"] is True  # Sunday: pain mean 8 ≥ threshold 7
     assert out["flare_days"] == 1
-    assert out["regions"] == {"jaw-left": 1, "hip-left": 1, "neck": 1}  # days, canonical order
+    # days, most first, then by name
+    assert list(out["regions"].items()) == [("hip-left", 1), ("jaw-left", 1), ("neck", 1)]
     assert out["wpi"] == 3
     assert out["generalized_regions"] == 2  # left lower + axial; jaw does not count
     assert out["tags"] == {"stress": 1}
@@ -235,8 +237,12 @@ def test_light_history_reports_a_damaged_document(tmp_path) -> None:  # type: ig
     data = json.loads(path.read_text())
     data["entries"]["2"]["pain"] = "five"
     path.write_text(json.dumps(data))
-    with pytest.raises(CorruptDiary, match="entry #2: pain must be a whole number"):
-        diary.day_facts(d("2026-01-01"), d("2026-12-31"))
+    # One bad value sets that entry aside (SPEC §1): the others are read, the bad one named.
+    assert list(diary.day_facts(d("2026-01-01"), d("2026-12-31"))) == [d("2026-03-01")]
+    assert "entry #2 of 2026.json is left out (pain must be a whole number" in diary.set_aside[2]
+    path.write_text("{")
+    with pytest.raises(CorruptDiary, match=r"2026\.json is damaged"):
+        Diary(tmp_path / "d").day_facts(d("2026-01-01"), d("2026-12-31"))
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,6 +1,7 @@
 """ACR 2016 and FIQR scoring against hand computation; insights on diaries with known answers."""
 
 import json
+import os
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -202,19 +203,19 @@ def test_a_tag_that_adds_two_points_and_sleep_that_lowers_pain() -> None:
                 sleep_hours=float(10 - pain),
             )
         )
-    result = insights(diary, start, start + timedelta(days=59))
+    result = insights(diary, start, start + timedelta(days=59)).to_json()
     (tag,) = result["tags"]
     same = tag["same_day"]
     assert tag["tag"] == "stress" and (same["n_with"], same["n_without"]) == (15, 45)
     assert same["difference"] == pytest.approx(2.0, abs=0.01)
     low, high = same["ci95"]
-    assert 0 < low <= 2 <= high
+    assert 0 < low <= 2 <= high and same["clear"] is True
     assert result["sleep"]["hours"]["rho"] == -1.0 and result["sleep"]["hours"]["n"] == 60
     assert (
         result["sleep"]["quality"]["rho"] is None
         and "needs 10 days" in result["sleep"]["quality"]["missing"]
     )
-    assert insights(diary, start, start + timedelta(days=59)) == result, "reproducible"
+    assert insights(diary, start, start + timedelta(days=59)).to_json() == result, "reproducible"
 
 
 def test_a_med_after_which_pain_falls() -> None:
@@ -224,7 +225,7 @@ def test_a_med_after_which_pain_falls() -> None:
         day_entry(start + timedelta(days=20 + i), 4, meds=(Med("duloxetine", "30mg"),))
         for i in range(20)
     ]
-    result = insights(diary, start + timedelta(days=10), start + timedelta(days=39))
+    result = insights(diary, start + timedelta(days=10), start + timedelta(days=39)).to_json()
     (med,) = result["meds"]
     assert (
         med["med"],
@@ -234,6 +235,7 @@ def test_a_med_after_which_pain_falls() -> None:
         med["difference"],
     ) == ("duloxetine", "2026-08-21", 6.0, 4.0, -2.0)
     assert (med["n_before"], med["n_after"]) == (20, 20)
+    assert med["ci95"] == [-2.0, -2.0] and med["clear"] is True
 
 
 def test_thin_data_says_what_is_missing() -> None:
@@ -242,17 +244,19 @@ def test_thin_data_says_what_is_missing() -> None:
         day_entry(start + timedelta(days=i), 5, tags=("rain",), meds=(Med("x", None),))
         for i in range(4)
     ]
-    result = insights(diary, start, start + timedelta(days=10))
+    result = insights(diary, start, start + timedelta(days=10)).to_json()
     assert result["days_logged"] == 4
     assert result["tags"] == []  # seen on 4 days but never absent on 3
     assert "needs 10 days" in result["sleep"]["hours"]["missing"]
-    assert "needs 7 days" in result["meds"][0]["missing"]
+    assert result["meds"] == []  # "x" was taken from the diary's first day: not new
+    assert result["meds_from_start"] == ["x"] and result["diary_began"] == "2026-11-01"
     monday = result["weekdays"][0]
     assert monday["weekday"] == "Monday" and monday["n"] == 1  # 2 Nov 2026
 
 
 def test_insights_command(run: Run) -> None:
-    assert run("demo", "--days", "120", "--seed", "3").exit_code == 0
+    made = run("--db", os.environ["FIBROLOG_DB"], "demo", "--days", "120", "--seed", "3")
+    assert made.exit_code == 0, made.output  # demo writes only to an explicit --db
     result = run("insights", "--last", "90d", "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
@@ -265,7 +269,10 @@ def test_insights_command(run: Run) -> None:
         "treatments",
         "meds",
         "meds_as_needed",
+        "diary_began",
+        "meds_from_start",
         "weekdays",
+        "pacing",
     }
     assert out["days_logged"] == 90 and out["sleep"]["hours"]["rho"] < 0
     text = run("insights").stdout
@@ -279,3 +286,49 @@ def test_insights_print_a_med_name_literally(run: Run) -> None:
     result = run("insights", "--last", "30d")
     assert result.exit_code == 0, result.output
     assert "[/x] [bold]pill (from 2026-11-11)" in result.stdout
+
+
+def test_insights_say_a_med_taken_from_the_first_day_was_already_taken(
+    run: Run, cli_env: dict[str, str]
+) -> None:
+    from .conftest import lines
+
+    for day in range(1, 21):  # the diary begins on 1 Nov with pregabalin; duloxetine from 11 Nov
+        meds = ["--med", "pregabalin 75mg"] + (["--med", "duloxetine 30mg"] if day > 10 else [])
+        pain = "6" if day <= 10 else "4"
+        assert run("add", pain, "--at", f"2026-11-{day:02d} 09:00", *meds).exit_code == 0
+    cli_env["COLUMNS"] = "80"
+    shown = lines(run("insights", "--last", "30d").stdout)
+    at = shown.index("Meds first taken in this period, with no course recorded")
+    assert shown[at + 1 : at + 6] == [
+        "  duloxetine (from 2026-11-11): pain 6.0 in the 28 days before vs 4.0 after",
+        "  (-2.00, 95% CI -2.00 to -2.00: a clear difference; n 10/10 days)",
+        "  pregabalin: already being taken when the diary began (2026-11-01), so there",
+        "  are no days before to compare with",
+        "",
+    ]
+    found = json.loads(run("insights", "--last", "30d", "--json").stdout)
+    assert [m["med"] for m in found["meds"]] == ["duloxetine"]
+    assert found["meds_from_start"] == ["pregabalin"]
+
+
+def test_insights_never_print_none_for_an_as_needed_course_not_yet_taken(
+    run: Run, cli_env: dict[str, str]
+) -> None:
+    from .conftest import flat
+
+    for day in range(1, 21):
+        run("add", "5", "--at", f"2026-11-{day:02d} 09:00")
+    started = run("treatment", "start", "ibuprofen", "--as-needed", "--on", "2026-11-10")
+    assert started.exit_code == 0, started.output
+    cli_env["COLUMNS"] = "80"
+    text = flat(run("insights", "--last", "30d").stdout)
+    assert "ibuprofen (from 2026-11-10): taken as needed, not yet on a day with pain logged" in text
+    assert "None" not in text
+    for day in (12, 15):
+        run("add", "8", "--at", f"2026-11-{day:02d} 21:00", "--med", "ibuprofen 400mg")
+    text = flat(run("insights", "--last", "30d").stdout)
+    # Each day's pain is the mean of its entries: (5 + 8) / 2 on the two days it was taken.
+    assert "ibuprofen (from 2026-11-10): taken as needed on 2 days; pain 6.5 on them vs 5.0 on" in (
+        text
+    )

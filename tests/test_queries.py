@@ -22,7 +22,7 @@ SETTINGS = Settings()
 @pytest.fixture
 def diary(run: Run, diary_dir: Path) -> Diary:
     """Three years of demo entries, two a day, ending today."""
-    assert run("demo", "--days", "1100", "--seed", "7").exit_code == 0
+    assert run("--db", str(diary_dir), "demo", "--days", "1100", "--seed", "7").exit_code == 0
     return Diary(diary_dir)
 
 

@@ -130,7 +130,8 @@ def test_a_real_browser_renders_and_prints_it(run: Run, tmp_path: Path) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail("Chromium is missing in CI: .ci/run must install Debian's chromium package")
         pytest.skip("Chromium is not installed (apt-get install chromium); CI runs this test")
-    assert run("demo", "--days", "90", "--seed", "2").exit_code == 0
+    made = run("--db", os.environ["FIBROLOG_DB"], "demo", "--days", "90", "--seed", "2")
+    assert made.exit_code == 0, made.output  # demo writes only to an explicit --db
     make_report(run, tmp_path, "--weeks", "12")
     page = tmp_path / "report.html"
     flags = [
@@ -178,8 +179,10 @@ def test_a_real_browser_renders_and_prints_it(run: Run, tmp_path: Path) -> None:
     assert "<title>bars:3 ticks:1</title>" in dom, dom[:500]
 
 
-def test_a_report_of_years_is_monthly_and_still_fits(run: Run, tmp_path: Path) -> None:
-    assert run("demo", "--days", "900", "--seed", "3").exit_code == 0
+def test_a_report_of_years_is_monthly_and_still_fits(
+    run: Run, tmp_path: Path, diary_dir: Path
+) -> None:
+    assert run("--db", str(diary_dir), "demo", "--days", "900", "--seed", "3").exit_code == 0
     html = make_report(run, tmp_path, "--weeks", "130")
     assert "<h2>Monthly averages</h2>" in html
     assert "The last 12 months (24 Nov 2025 – 23 Nov 2026)" in html

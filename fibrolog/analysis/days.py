@@ -7,42 +7,40 @@ rounded (2 decimals).
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from statistics import fmean
 from typing import Protocol
 
 from msgspec import Struct
 
-from fibrolog.models import Entry
+from fibrolog.models import DAILY_SCORES, FIELDS, SCORES, Entry
 
-METRICS = ("pain", "fatigue", "fog", "stiffness", "sleep_hours", "sleep_quality")
-# Higher is better for these; for every other metric, lower is better.
-HIGHER_IS_BETTER = frozenset({"sleep_hours", "sleep_quality"})
+# The numbers of an entry, in its field order: the declared scores and the hours slept.
+METRICS = tuple(name for name in FIELDS if name in SCORES or name == "sleep_hours")
+# Higher is better for these; for every other metric, lower is better (or neither, as for
+# exertion: HIGHER_IS_WORSE says which).
+HIGHER_IS_BETTER = frozenset(
+    {"sleep_hours", *(s.name for s in DAILY_SCORES if s.higher == "better")}
+)
+HIGHER_IS_WORSE = frozenset(s.name for s in DAILY_SCORES if s.higher == "worse")
 HISTORY_DAYS = 365
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+def round_half_up(value: float | None, digits: int = 2) -> float | None:
+    """`value` to `digits` decimals, a half rounded up (3.125 → 3.13, 2.875 → 2.88), as people
+    round; Python's round() goes to even (3.12) and a change would then differ from the
+    difference of the shown means. (The inner round() removes binary noise: 1.005 × 100 is
+    100.49999999999999.)"""
+    if value is None:
+        return None
+    scale = 10.0**digits
+    return math.floor(round(value * scale, 6) + 0.5) / scale
+
+
+_round = round_half_up  # the name the analysis modules round their JSON with
 
 
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
-
-
-# The two statistics the views need, as the statistics module computes them (it costs ~4 ms
-# to import, with fractions and decimal, on every summary and flares).
-def fmean(values: Sequence[float]) -> float:
-    return math.fsum(values) / len(values)
-
-
-def median(values: Sequence[float]) -> float:
-    return _middle(sorted(values))
-
-
-def _middle(ordered: Sequence[float]) -> float:
-    """The median of values already in order."""
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 class Day(Struct, frozen=True):

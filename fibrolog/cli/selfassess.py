@@ -34,6 +34,20 @@ def _ask_severity(label: str) -> int:
         typer.echo("  Please answer 0, 1, 2 or 3.", err=True)
 
 
+def _yes_no(question: str) -> bool:
+    """A yes/no question; Enter is no. An answer such as "maybe" gets a sentence saying what
+    to type (click's confirm says only "Error: invalid input")."""
+    while True:
+        answer = typer.prompt(f"{question} [y/N]", default="", show_default=False)
+        word = answer.strip().lower()
+        if word in ("y", "yes", "n", "no", ""):
+            return word in ("y", "yes")
+        typer.echo(
+            f"  '{answer.strip()}' is not an answer here: type y (yes) or n (no); Enter means no.",
+            err=True,
+        )
+
+
 @commands.command()
 def assess(
     ctx: typer.Context,
@@ -125,22 +139,23 @@ def assess(
         else _ask_severity("Thinking or memory problems"),
         headaches=headaches
         if headaches is not None
-        else typer.confirm("Headaches in the past 6 months?"),
+        else _yes_no("Headaches in the past 6 months?"),
         abdominal=abdominal
         if abdominal is not None
-        else typer.confirm("Pain or cramps in the lower belly in the past 6 months?"),
+        else _yes_no("Pain or cramps in the lower belly in the past 6 months?"),
         depression=depression
         if depression is not None
-        else typer.confirm("Depression in the past 6 months?"),
+        else _yes_no("Depression in the past 6 months?"),
         three_months=three_months
         if three_months is not None
-        else typer.confirm("Have the symptoms been at a similar level for at least 3 months?"),
+        else _yes_no("Have the symptoms been at a similar level for at least 3 months?"),
     )
     result = AcrResult(answers)
-    record = diary.add_assessment(result.to_dict(0, moment))
+    stored = diary.add_assessment(result.to_dict(0, moment))
     if json_:
-        print_json({k: v for k, v in record.items() if k != "answers"})
+        print_json({k: v for k, v in stored.items() if k != "answers"})
     else:
+        record = result.record(stored["id"], moment)
         from fibrolog.render.assess import acr_view
         from fibrolog.render.console import make_console
 
@@ -193,10 +208,12 @@ def fiqr(
         if all(value is None for value in values):
             typer.echo("No question was answered, so nothing was saved.")
             return
-    record = open_diary(ctx, db).add_assessment(FiqrResult(values).to_dict(0, moment))
+    result = FiqrResult(values)
+    stored = open_diary(ctx, db).add_assessment(result.to_dict(0, moment))
     if json_:
-        print_json(record)
+        print_json(stored)
     else:
+        record = result.record(stored["id"], moment)
         from fibrolog.render.assess import fiqr_view
         from fibrolog.render.console import make_console
 
@@ -222,9 +239,11 @@ def assessments(
       fibrolog assessments
       fibrolog assessments --kind fiqr --json
     """
-    records = open_diary(ctx, db).assessments(kind.value if kind else None)
+    from fibrolog.analysis.assess import read_assessments, record_json
+
+    records = read_assessments(open_diary(ctx, db).assessments(kind.value if kind else None))
     if json_:
-        print_json(records)
+        print_json([record_json(r) for r in records])
     else:
         from fibrolog.render.assess import assessments_view
         from fibrolog.render.console import make_console

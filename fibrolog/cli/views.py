@@ -187,15 +187,17 @@ def insights(
 
     now = clock()
     first = checked("--last", lambda: parse_span(last, now.date()))
-    result = queries.insights(open_diary(ctx, db), first, now.date(), load_settings().flare)
+    result, paced = queries.insights(open_diary(ctx, db), first, now.date(), load_settings().flare)
     if json_:
-        print_json(result)
+        print_json(result.to_json() | {"pacing": paced.to_dict()})
     else:
         from fibrolog.render.console import make_console
         from fibrolog.render.insights import insights_view
+        from fibrolog.render.pacing import pacing_view
 
         console = make_console()
         console.print(insights_view(result, console.width))
+        console.print(pacing_view(paced, console.width))
 
 
 @commands.command()
@@ -232,7 +234,7 @@ def report(
     from fibrolog import queries
     from fibrolog.dates import week_start_of
     from fibrolog.formats.report import render
-    from fibrolog.store.safefile import atomic_write
+    from fibrolog.store.safefile import write_output
 
     now = clock()
     settings = load_settings()
@@ -246,5 +248,5 @@ def report(
         typer.echo(f"No entries between {first} and {last}, so there is nothing to report yet.")
         return
     target = output or Path(f"fibrolog-report-{first}-{last}.html")
-    atomic_write(target.expanduser().absolute(), render(found).encode())
+    write_output(target, render(found).encode())
     typer.echo(str(target))

@@ -14,11 +14,12 @@ calendar shows the last 12 months (the cards, body map and tables cover the whol
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
+from statistics import fmean, median
 from typing import Any
 
 from msgspec import Struct
 
-from fibrolog.analysis.days import METRICS, Day, days_between, fmean, median
+from fibrolog.analysis.days import METRICS, Day, days_between
 from fibrolog.analysis.flares import Episode, FlareDay, Flares, episodes_of
 from fibrolog.analysis.summary import MeanDay, MedUsage, Summary, med_usage, summary_of
 from fibrolog.config import Settings
