@@ -27,7 +27,8 @@ def diary(run: Run, diary_dir: Path) -> Diary:
 
 
 def test_the_store_reads_the_same_entries_either_way(diary: Diary) -> None:
-    for first, last in ((None, None), (date(2025, 2, 3), date(2026, 1, 9))):
+    spans = ((None, None), (date(2025, 2, 3), date(2026, 1, 9)), (date(2026, 11, 16), TODAY))
+    for first, last in spans:  # the whole diary, years, a week (read entry by entry)
         read_once = queries.entries(diary, first, last)
         assert read_once == diary.entries(first, last)
         assert [e.id for e in read_once] == [e.id for e in diary.entries(first, last)]

@@ -50,6 +50,10 @@ COURSES = "treatments"
 STORED_FIELDS = frozenset(FIELDS) - {"id"}  # a stored document keeps its id as its key
 META = "_meta"
 MAX_OFFSET_AHEAD = timedelta(hours=12)  # UTC offsets run from -12:00 to +14:00
+# Fewer days of a year than this are read by building just their entries (from the year's
+# dicts); more, by decoding the whole year straight into entries, which costs less per
+# entry but builds every entry of the year.
+FEW_DAYS = 60
 
 Tables = dict[str, dict[str, Any]]
 # The diary's own files; a temporary copy of one or of the journal (see safefile.stage) is
@@ -742,6 +746,11 @@ class Diary:
         high = last.isoformat() if last else "9999"
         for year in self.years():
             if (first and year < first.year) or (last and year > last.year):
+                continue
+            start = max(first, date(year, 1, 1)) if first else date(year, 1, 1)
+            end = min(last, date(year, 12, 31)) if last else date(year, 12, 31)
+            if (end - start).days < FEW_DAYS:  # a week's summary: build only those entries
+                yield self.year_entries(year, first, last)
                 continue
             yield sorted(
                 (e for e in self._decoded_year(year) if low <= e.day <= high), key=entry_key
