@@ -48,6 +48,9 @@ COMMANDS = {
     "restore": "files",
     "salvage": "files",
     "info": "files",
+    "merge": "sync",
+    "merge-driver": "sync",
+    "sync": "sync",
     "config": "settings",
     "demo": "demo",
 }

@@ -109,9 +109,13 @@ def usage(message: str) -> NoReturn:
     raise UsageError(message)
 
 
-def open_diary(ctx: typer.Context, db: Path | None) -> "Diary":
+def open_diary(ctx: typer.Context, db: Path | None, merge_copies: bool = True) -> "Diary":
     """The diary the user means: --db (after or before the command), $FIBROLOG_DB, or the
-    folder `diary` in the platform data folder."""
+    folder `diary` in the platform data folder.
+
+    Conflict copies a sync tool left beside its files are merged into it first, and what
+    was merged is said in one line on stderr (issue 19); `check`, which only reads, passes
+    `merge_copies=False`. Finding none costs one directory listing."""
     from fibrolog.store.diary import Diary
 
     folder = db or ctx.find_root().params.get("db")
@@ -120,7 +124,24 @@ def open_diary(ctx: typer.Context, db: Path | None) -> "Diary":
     if folder is None:
         folder = data_folder() / "diary"
     timeout = float(os.environ.get("FIBROLOG_LOCK_TIMEOUT", "10"))
-    return Diary(Path(folder).expanduser(), lock_timeout=timeout)
+    diary = Diary(Path(folder).expanduser(), lock_timeout=timeout)
+    if merge_copies:
+        _merge_copies(diary)
+    return diary
+
+
+def _merge_copies(diary: "Diary") -> None:
+    try:
+        names = os.listdir(diary.folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    from fibrolog.store.conflicts import might_be_copy
+
+    if any(map(might_be_copy, names)):
+        from fibrolog.store.combine import merge_copies
+
+        for line in merge_copies(diary):
+            typer.echo(line, err=True)
 
 
 def chosen_folder(ctx: typer.Context, db: Path | None) -> Path | None:

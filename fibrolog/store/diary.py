@@ -415,9 +415,28 @@ class Diary:
             self._write_meta(meta)
             return meta
 
+    # -- issue 19: tombstones and edit times for merges (store/changes.py) -------------------
+
+    @property
+    def changes_path(self) -> Path:
+        from fibrolog.store.changes import NAME  # loaded by the commands that change things
+
+        return self.folder / NAME
+
+    def _record_change(
+        self,
+        *,
+        deleted: list[str] | None = None,
+        edited: list[dict[str, Any]] | None = None,
+        when: datetime | None,
+    ) -> None:
+        from fibrolog.store.changes import record
+
+        record(self.folder, deleted=deleted, edited=edited, when=when)
+
     def data_files(self) -> list[Path]:
         files = [self.meta_path, *(self.year_path(y) for y in self.years())]
-        files += [self.assessments_path, self.courses_path]
+        files += [self.assessments_path, self.courses_path, self.changes_path]  # issue 19
         return [f for f in files if f.exists()]
 
     @contextmanager
@@ -751,8 +770,9 @@ class Diary:
             )
         return stored
 
-    def update(self, entry: Entry) -> Entry:
-        """Replace the stored entry with the same id (an edit), backing up first."""
+    def update(self, entry: Entry, when: datetime | None = None) -> Entry:
+        """Replace the stored entry with the same id (an edit), backing up first; the edit's
+        time (`when`, default now) goes to changes.json for merges (issue 19)."""
         with self.locked():
             self.open()
             old_year, _ = self._find(entry.id)
@@ -768,15 +788,19 @@ class Diary:
             tables[new_year].upsert(Document(entry_document(entry), doc_id=entry.id))
             if new_year != old_year:
                 tables[old_year].remove(doc_ids=[entry.id])
+            self._record_change(edited=[entry_document(entry)], when=when)  # issue 19
             return entry
 
-    def delete(self, entry_ids: Iterable[int]) -> list[Entry]:
-        """Remove entries after backing up the files they live in. Ids are never reused."""
+    def delete(self, entry_ids: Iterable[int], when: datetime | None = None) -> list[Entry]:
+        """Remove entries after backing up the files they live in. Ids are never reused.
+        Each leaves a tombstone (uid and `when`) in changes.json, so that no merge brings it
+        back (issue 19)."""
         with self.locked():
             self.open()
             found = [self._find(i) for i in dict.fromkeys(entry_ids)]
             tables = {year: self._open_year(year) for year in sorted({y for y, _ in found})}
-            self.backup([self.year_path(y) for y in tables])
+            self.backup([*(self.year_path(y) for y in tables), self.changes_path])
+            self._record_change(deleted=[e.uid for _, e in found], when=when)  # issue 19
             for year, table in tables.items():
                 table.remove(doc_ids=[e.id for y, e in found if y == year])
             return [entry for _, entry in found]
@@ -797,6 +821,9 @@ class Diary:
             if fresh:
                 years = sorted({e.at.year for e in fresh})
                 self.backup([self.meta_path, *(self.year_path(y) for y in years)])
+                from fibrolog.store.changes import lift  # issue 19: imported on purpose
+
+                lift(self.folder, [e.uid for e in fresh])
             return self._insert(meta, fresh), len(incoming) - len(fresh)
 
     def clear(self) -> Path | None:
@@ -910,8 +937,9 @@ class Diary:
             )
             return stored
 
-    def update_course(self, course: Course) -> Course:
-        """Replace the stored course with the same id, backing the file up first."""
+    def update_course(self, course: Course, when: datetime | None = None) -> Course:
+        """Replace the stored course with the same id, backing the file up first (the edit's
+        time goes to changes.json, issue 19)."""
         with self.locked():
             self.open()
             db = TinyDB(self.courses_path, storage=AtomicJSONStorage, table=COURSES)
@@ -921,6 +949,7 @@ class Diary:
             db.table(COURSES, cache_size=0).upsert(
                 Document(course_document(course), doc_id=course.id)
             )
+            self._record_change(edited=[course_document(course)], when=when)  # issue 19
             return course
 
     def import_courses(self, courses: Iterable[Course]) -> tuple[list[Course], int]:
@@ -934,15 +963,17 @@ class Diary:
             return self.add_courses(fresh), len(incoming) - len(fresh)
         return [], len(incoming)
 
-    def delete_course(self, course_id: int) -> Course:
-        """Remove a course after backing the file up. Its id is never reused."""
+    def delete_course(self, course_id: int, when: datetime | None = None) -> Course:
+        """Remove a course after backing the file up. Its id is never reused; it leaves a
+        tombstone in changes.json (issue 19)."""
         with self.locked():
             self.open()
             found = {c.id: c for c in self.courses()}
             if course_id not in found:
                 raise NotFound(f"there is no course #{course_id}; `fibrolog treatment list --all`")
             db = TinyDB(self.courses_path, storage=AtomicJSONStorage, table=COURSES)
-            self.backup([self.courses_path])
+            self.backup([self.courses_path, self.changes_path])
+            self._record_change(deleted=[found[course_id].uid], when=when)  # issue 19
             tables = db.storage.read() or {}
             if not isinstance(tables.get(META, {}).get("1", {}).get("next_id"), int):
                 # keep the counter above the deleted id, so it is never handed out again
