@@ -230,6 +230,7 @@ def test_a_diary_from_before_changes_json_merges(run: Run, diary_dir: Path) -> N
         (".2026.json.4242.tmp", None),
         ("2026.json.damaged-20261203T101010", None),
         ("notes (conflicted copy 2026-12-03).json", None),
+        ("2026-export.json", None),
     ],
 )
 def test_conflict_copies_are_known_by_their_names(name: str, original: str | None) -> None:

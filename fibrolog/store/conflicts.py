@@ -6,7 +6,7 @@ beside it under a name of its own:
 - Syncthing: `2026.sync-conflict-20261203-101010-ABCDEFG.json`
 - Dropbox: `2026 (Laptop's conflicted copy 2026-12-03).json`
 - Nextcloud: `2026 (conflicted copy 2026-12-03 101010).json`
-- OneDrive: `2026-LAPTOP.json` (the device's name after the file's)
+- OneDrive: `2026-LAPTOP.json` (the device's name, upper case as Windows gives it)
 
 `might_be_copy` is the test run on every command (`add` too): a few string operations per
 name, no regex; `copies` then decides with the exact namings. A git merge of the diary
@@ -38,7 +38,7 @@ def _namings() -> re.Pattern[str]:
     stem = rf"(?P<stem>{'|'.join(DIARY_STEMS)}|\d{{4}})"
     syncthing = r"\.sync-conflict-\d{8}-\d{6}-[A-Za-z0-9]{7}"
     dropbox_nextcloud = r" \([^/()]*conflicted copy[^/()]*(?:\(\d+\))?[^/()]*\)"
-    onedrive = r"-[A-Za-z0-9][A-Za-z0-9_-]*"
+    onedrive = r"-[A-Z0-9][A-Z0-9_-]*"  # a Windows computer name: `2026-export.json` is not one
     return re.compile(rf"{stem}(?:{syncthing}|{dropbox_nextcloud}|{onedrive})\.json")
 
 

@@ -216,6 +216,8 @@ def _number(doc: Document) -> int:
 
 def _same(a: Document, b: Document) -> bool:
     """The same contents, whatever the number."""
+    if a.get("id") == b.get("id"):
+        return a == b  # in C: most documents of two copies are the same, number and all
     return len(a) == len(b) and all(a[k] == b.get(k) for k in a if k != "id")
 
 
