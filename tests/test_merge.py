@@ -369,3 +369,16 @@ def test_a_merge_killed_at_any_step_ends_whole_when_run_again(
         kill_at(folder, point)
         merge_copies(Diary(folder))  # the next command
         assert merged_state(folder) == expected, steps[point - 1]
+
+
+def test_backups_holding_changes_json_restore_like_any_other(run: Run, diary_dir: Path) -> None:
+    for pain in ("4", "5", "6"):
+        assert run("add", pain).exit_code == 0
+    assert run("delete", "1", "--yes").exit_code == 0
+    assert run("delete", "2", "--yes").exit_code == 0  # its backup holds changes.json
+    rows = json.loads(run("backups", "--json").stdout)
+    assert "changes.json" in rows[0]["files"] and rows[0]["damaged"] == []
+    assert run("restore", "latest", "--yes").exit_code == 0
+    assert [e.id for e in Diary(diary_dir).entries()] == [2, 3]
+    assert len(read_changes(diary_dir / "changes.json").deleted) == 1
+    assert run("check").exit_code == 0

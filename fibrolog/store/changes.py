@@ -1,11 +1,13 @@
 """changes.json: what a merge of two copies must know beyond the documents (issue 19).
 
-`{"deleted": {uid: time}, "edited": {uid: {"at": time, "version": digest}}}`: when each entry
-or course was deleted (a tombstone, so that a merge never brings it back) and when each was
-last edited, with a digest of the version that edit made (so that the later edit wins, and a
-copy of this file never credits another version with it). Uids, times and digests only, no
-health data. A diary without the file has deleted and edited nothing that a merge needs to
-know: older diaries need no migration, and the entry JSON of SPEC §2 is unchanged.
+Two TinyDB tables, `deleted` (`{"1": {"uid", "at"}}`) and `edited` (`{"1": {"uid", "at",
+"version"}}`), shaped like every diary file (so backups, restore and `check` read it as one):
+when each entry or course was deleted (a tombstone, so that a merge never brings it back) and
+when each was last edited, with a digest of the version that edit made (so that the later
+edit wins, and a copy of this file never credits another version with it). Uids, times and
+digests only, no health data. A diary without the file has deleted and edited nothing that a
+merge needs to know: older diaries need no migration, and the entry JSON of SPEC §2 is
+unchanged.
 
 Written by `delete`, `edit` and the treatment commands under the diary's lock, atomically,
 after the change itself for an edit (a crash in between leaves an edit without its time,
@@ -29,8 +31,29 @@ NAME = "changes.json"
 
 
 class Changes(Struct):
-    deleted: dict[str, str] = {}
+    """The file's contents by uid."""
+
+    deleted: dict[str, str] = {}  # uid → when
     edited: dict[str, Edit] = {}
+
+
+class Tombstone(Struct, forbid_unknown_fields=True):
+    uid: str
+    at: str
+
+
+class EditRecord(Struct, forbid_unknown_fields=True):
+    uid: str
+    at: str
+    version: str
+
+
+class ChangesFile(Struct):
+    """The file as stored: two TinyDB tables of numbered documents, so that the diary's
+    backups, restore and `check` read it like every other diary file."""
+
+    deleted: dict[str, Tombstone]
+    edited: dict[str, EditRecord]
 
 
 def read_changes(path: Path) -> Changes:
@@ -47,14 +70,27 @@ def read_changes(path: Path) -> Changes:
 
 def decode_changes(raw: bytes, path: Path) -> Changes:
     try:
-        return msgspec.json.decode(raw, type=Changes)
+        stored = msgspec.json.decode(raw, type=ChangesFile)
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
         raise CorruptDiary(f"{path} is damaged: {error}", path) from None
+    return Changes(
+        {t.uid: t.at for t in stored.deleted.values()},
+        {e.uid: Edit(e.at, e.version) for e in stored.edited.values()},
+    )
 
 
 def encode_changes(changes: Changes) -> bytes:
-    ordered = Changes(dict(sorted(changes.deleted.items())), dict(sorted(changes.edited.items())))
-    return msgspec.json.encode(ordered)
+    deleted = sorted(changes.deleted.items())
+    edited = sorted(changes.edited.items())
+    return msgspec.json.encode(
+        ChangesFile(
+            {str(n): Tombstone(uid, at) for n, (uid, at) in enumerate(deleted, start=1)},
+            {
+                str(n): EditRecord(uid, edit.at, edit.version)
+                for n, (uid, edit) in enumerate(edited, start=1)
+            },
+        )
+    )
 
 
 def record(

@@ -141,6 +141,7 @@ def _diagnosis(error: msgspec.DecodeError) -> str:
 def table_of(file_name: str) -> str:
     """The table a diary file must hold, by its name."""
     tables = {"meta.json": META, "assessments.json": "assessments", "treatments.json": COURSES}
+    tables["changes.json"] = "deleted"  # issue 19: tombstones and edit times (store/changes.py)
     return tables.get(file_name, ENTRIES)
 
 
