@@ -132,7 +132,12 @@ def test_conflict_copies_are_merged_by_the_next_command(
     copies = sorted(p.name for p in left.folder.iterdir() if p.name.endswith(".json"))
     assert NAMINGS[naming]("2026") in copies and NAMINGS[naming]("meta") in copies
     said = left.ok("list")
-    assert said.stderr.startswith(f"Merged {NAMINGS[naming]('2026')}")
+    assert said.stderr.startswith(
+        "Merged the conflict copies of 2026.json, changes.json, meta.json and treatments.json: "
+        "2 entries added; 2 changed by a later edit; 1 deleted; entry #5 is now #7; entry #1 was "
+        "edited in both copies: the later edit (2026-11-23 09:10) is kept, the other is in the "
+        "backup; course #1 was edited in both copies: the later edit (2026-11-23 09:20) is kept"
+    )
     assert (
         "entry #5 from the other copy is now #" in said.stderr or "entry #5 is now #" in said.stderr
     )

@@ -197,7 +197,10 @@ def merge_copies(diary: Diary) -> list[str]:
                 continue
             used.append(diary.folder / copy)
         merged, report = merge(local, union(*sides))
-        what = ", ".join(path.name for path in used) or "the files git merged"
+        originals = [original for copy, original in found if diary.folder / copy in used]
+        what = _listed([*dict.fromkeys(originals)]) or "the files git merged"
+        if used:
+            what = f"the conflict cop{'y' if len(used) == 1 else 'ies'} of {what}"
         note = describe(report, what, datetime.now().astimezone())
         backup = write_merge(diary, before, files_of(merged, before), used, note)
         if settle:
@@ -246,12 +249,17 @@ def merge_from(
 
 def describe(report: Report, source: str, now: datetime) -> str:
     """One line: what a merge did."""
-    entries = [c for c in report.added if c.kind == "entry"]
-    parts = [f"{plural(len(entries), 'entry', 'entries')} added"]
-    for kind, label in (("course", "treatment course"), ("assessment", "self-assessment")):
+    parts = []
+    for kind, label in (
+        ("entry", "entry"),
+        ("course", "treatment course"),
+        ("assessment", "self-assessment"),
+    ):
         added = [c for c in report.added if c.kind == kind]
         if added:
-            parts.append(f"{plural(len(added), label)} added")
+            parts.append(
+                f"{plural(len(added), label, 'entries' if kind == 'entry' else None)} added"
+            )
     if report.edited:
         parts.append(f"{len(report.edited)} changed by a later edit")
     if report.deleted:
@@ -265,7 +273,12 @@ def describe(report: Report, source: str, now: datetime) -> str:
             f"{words[change.kind]} #{change.number} was edited in both copies: the later edit "
             f"({change.when[:16].replace('T', ' ')}) is kept, the other is in the backup"
         )
-    return f"Merged {source}: {'; '.join(parts)}."
+    return f"Merged {source}: {'; '.join(parts) or 'nothing new'}."
+
+
+def _listed(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
 def last_merge(diary: Diary) -> tuple[datetime, str] | None:
