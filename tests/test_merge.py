@@ -382,3 +382,15 @@ def test_backups_holding_changes_json_restore_like_any_other(run: Run, diary_dir
     assert [e.id for e in Diary(diary_dir).entries()] == [2, 3]
     assert len(read_changes(diary_dir / "changes.json").deleted) == 1
     assert run("check").exit_code == 0
+
+
+def test_an_entry_a_restore_brings_back_is_not_deleted_again(run: Run, diary_dir: Path) -> None:
+    for pain in ("4", "5"):
+        assert run("add", pain).exit_code == 0
+    assert run("delete", "1", "--yes").exit_code == 0
+    backup = Diary(diary_dir).backups()[-1].path.name
+    assert run("restore", backup, "--file", "2026.json", "--yes").exit_code == 0
+    assert read_changes(diary_dir / "changes.json").deleted == {}
+    shutil.copy2(diary_dir / "2026.json", diary_dir / "2026-LAPTOP.json")
+    assert run("add", "6").exit_code == 0  # merges the copy first
+    assert [e.id for e in Diary(diary_dir).entries()] == [1, 2, 3]

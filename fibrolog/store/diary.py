@@ -1004,7 +1004,24 @@ class Diary:
         meta = Meta(current_schema(), max([_above_all(sources), *(i + 1 for i in known_ids)]))
         self._write_meta(meta)
         self._checked = False
+        self._lift_tombstones_of_present()  # issue 19
         return meta
+
+    def _lift_tombstones_of_present(self) -> None:
+        """After a repair, an entry or course back in the diary is not deleted: take its
+        tombstone away, or the next merge of copies would delete it again (issue 19)."""
+        if not self.changes_path.exists():
+            return
+        uids: list[str] = []
+        for year in self.years():
+            with contextlib.suppress(CorruptDiary):
+                uids += [str(doc.get("uid")) for doc in self.year_documents(year).values()]
+        with contextlib.suppress(CorruptDiary):
+            uids += [course.uid for course in self.courses()]
+        from fibrolog.store.changes import lift
+
+        with contextlib.suppress(CorruptDiary):
+            lift(self.folder, uids)
 
     def course_counter(self, *at_least: int) -> int:
         """For treatments.json put back or rebuilt: a course counter above every course number
