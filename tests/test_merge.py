@@ -19,7 +19,7 @@ from fibrolog.store.changes import read_changes
 from fibrolog.store.combine import merge_copies, merge_driver, read_diary
 from fibrolog.store.conflicts import copies, might_be_copy, original_of
 from fibrolog.store.diary import Diary
-from fibrolog.store.merge import Edit, Side, merge, version_of
+from fibrolog.store.merge import Edit, Gone, Side, merge, version_of
 
 from .conftest import Run
 
@@ -90,7 +90,8 @@ def test_a_fresh_number_is_above_every_number_either_copy_handed_out() -> None:
 
 
 def test_a_deleted_entry_never_comes_back_and_its_number_stays_used() -> None:
-    ours = Side(entries=[doc(1, 1)], deleted={uid(2): "2026-11-22T10:00:00+01:00"}, next_entry=3)
+    gone = {uid(2): Gone("2026-11-22T10:00:00+01:00", "entry", 2)}
+    ours = Side(entries=[doc(1, 1)], deleted=gone, next_entry=3)
     theirs = Side(entries=[doc(1, 1), doc(2, 2, pain=9)], next_entry=3)
     merged, _ = merge(ours, theirs)
     assert numbers(merged) == {uid(1): 1}
@@ -98,7 +99,10 @@ def test_a_deleted_entry_never_comes_back_and_its_number_stays_used() -> None:
     back, report_back = merge(theirs, ours)
     assert back == merged
     assert [c.number for c in report_back.deleted] == [2]
-    assert merge(merged, Side(entries=[doc(3, 0)]))[0].entries[-1]["id"] == 3  # a new number
+    # Another entry the other copy logged under the deleted number gets another one.
+    again, report = merge(merged, Side(entries=[doc(3, 2)]))
+    assert numbers(again) == {uid(1): 1, uid(3): 3}
+    assert [(c.was, c.number, c.theirs) for c in report.renumbered] == [(2, 3, True)]
 
 
 def test_the_later_edit_wins_and_the_conflict_is_reported() -> None:
@@ -152,7 +156,8 @@ def sides(draw: st.DrawFn) -> Side:
     for n in range(1, 9):
         state = draw(st.sampled_from(["absent", "kept", "edited", "deleted"]))
         if state == "deleted":
-            deleted[uid(n)] = f"2026-11-22T10:{draw(st.integers(0, 59)):02d}:00+01:00"
+            when = f"2026-11-22T10:{draw(st.integers(0, 59)):02d}:00+01:00"
+            deleted[uid(n)] = Gone(when, "entry", draw(st.integers(0, 6)))
         elif state != "absent":
             document = doc(n, draw(st.integers(1, 6)), draw(st.integers(0, 3)), logged=n)
             entries.append(document)
@@ -162,6 +167,8 @@ def sides(draw: st.DrawFn) -> Side:
 
 
 def whole(side: Side) -> None:
+    numbers = {d["id"] for d in side.entries}
+    assert not numbers & {gone.number for gone in side.deleted.values()}  # never handed out again
     assert len({d["uid"] for d in side.entries}) == len(side.entries)
     assert len({d["id"] for d in side.entries}) == len(side.entries)
     assert not {d["uid"] for d in side.entries} & side.deleted.keys()
@@ -192,7 +199,7 @@ def test_delete_leaves_a_tombstone_without_health_data(run: Run, diary_dir: Path
     assert run("edit", "2", "--pain", "4").exit_code == 0
     assert run("delete", "1", "--yes").exit_code == 0
     changes = read_changes(diary_dir / "changes.json")
-    assert changes.deleted == {shown["uid"]: "2026-11-23T09:15:00+01:00"}
+    assert changes.deleted == {shown["uid"]: Gone("2026-11-23T09:15:00+01:00", "entry", 1)}
     text = (diary_dir / "changes.json").read_text()
     assert "private" not in text and '"pain"' not in text
     assert oct((diary_dir / "changes.json").stat().st_mode & 0o777) == "0o600"

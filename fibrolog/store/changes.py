@@ -1,7 +1,8 @@
 """changes.json: what a merge of two copies must know beyond the documents (issue 19).
 
-Two TinyDB tables, `deleted` (`{"1": {"uid", "at"}}`) and `edited` (`{"1": {"uid", "at",
-"version"}}`), shaped like every diary file (so backups, restore and `check` read it as one):
+Two TinyDB tables, `deleted` (`{"1": {"uid", "at", "kind", "number"}}`) and `edited`
+(`{"1": {"uid", "at", "version"}}`), shaped like every diary file (so backups, restore and
+`check` read it as one):
 when each entry or course was deleted (a tombstone, so that a merge never brings it back) and
 when each was last edited, with a digest of the version that edit made (so that the later
 edit wins, and a copy of this file never credits another version with it). Uids, times and
@@ -24,7 +25,7 @@ import msgspec
 from msgspec import Struct
 
 from fibrolog.errors import CorruptDiary, FibrologError
-from fibrolog.store.merge import Edit, version_of
+from fibrolog.store.merge import Edit, Gone, version_of
 from fibrolog.store.safefile import atomic_write
 
 NAME = "changes.json"
@@ -33,13 +34,15 @@ NAME = "changes.json"
 class Changes(Struct):
     """The file's contents by uid."""
 
-    deleted: dict[str, str] = {}  # uid → when
+    deleted: dict[str, Gone] = {}
     edited: dict[str, Edit] = {}
 
 
 class Tombstone(Struct, forbid_unknown_fields=True):
     uid: str
     at: str
+    kind: str = "entry"
+    number: int = 0
 
 
 class EditRecord(Struct, forbid_unknown_fields=True):
@@ -74,7 +77,7 @@ def decode_changes(raw: bytes, path: Path) -> Changes:
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
         raise CorruptDiary(f"{path} is damaged: {error}", path) from None
     return Changes(
-        {t.uid: t.at for t in stored.deleted.values()},
+        {t.uid: Gone(t.at, t.kind, t.number) for t in stored.deleted.values()},
         {e.uid: Edit(e.at, e.version) for e in stored.edited.values()},
     )
 
@@ -84,7 +87,10 @@ def encode_changes(changes: Changes) -> bytes:
     edited = sorted(changes.edited.items())
     return msgspec.json.encode(
         ChangesFile(
-            {str(n): Tombstone(uid, at) for n, (uid, at) in enumerate(deleted, start=1)},
+            {
+                str(n): Tombstone(uid, gone.at, gone.kind, gone.number)
+                for n, (uid, gone) in enumerate(deleted, start=1)
+            },
             {
                 str(n): EditRecord(uid, edit.at, edit.version)
                 for n, (uid, edit) in enumerate(edited, start=1)
@@ -96,17 +102,17 @@ def encode_changes(changes: Changes) -> bytes:
 def record(
     folder: Path,
     *,
-    deleted: list[str] | None = None,
+    deleted: list[tuple[str, str, int]] | None = None,
     edited: list[dict[str, Any]] | None = None,
     when: datetime | None = None,
 ) -> None:
-    """Add tombstones for the `deleted` uids, or edits for the `edited` documents (as
+    """Add tombstones for the `deleted` (uid, kind, number), or edits for the `edited` documents (as
     stored, with their uid); the caller holds the diary's lock."""
     path = folder / NAME
     changes = read_changes(path)
     stamp = (when or datetime.now().astimezone()).replace(microsecond=0).isoformat()
-    for uid in deleted or []:
-        changes.deleted.setdefault(uid, stamp)
+    for uid, kind, number in deleted or []:
+        changes.deleted.setdefault(uid, Gone(stamp, kind, number))
         changes.edited.pop(uid, None)
     for doc in edited or []:
         changes.edited[doc["uid"]] = Edit(stamp, version_of(doc))

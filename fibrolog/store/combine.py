@@ -37,7 +37,7 @@ from fibrolog.store.diary import (
     load_tables,
     table_of,
 )
-from fibrolog.store.merge import Document, Report, Side, merge, union
+from fibrolog.store.merge import Document, Gone, Report, Side, merge, union
 from fibrolog.store.safefile import atomic_write, ensure_private_dir, fsync_dir
 from fibrolog.text import plural
 
@@ -354,7 +354,7 @@ def _three_way(old: Side, mine: Side, other: Side) -> None:
     for side, across in ((mine, other), (other, mine)):
         present = {doc.get("uid") for doc in side.entries + side.courses}
         for uid in was.keys() - present:
-            side.deleted = {**side.deleted, str(uid): "0001-01-01T00:00:00+00:00"}
+            side.deleted = {**side.deleted, str(uid): Gone("0001-01-01T00:00:00+00:00")}
         theirs = {doc.get("uid"): doc for doc in across.entries + across.courses}
         side.entries = [d for d in side.entries if not _yields(d, was, theirs)]
         side.courses = [d for d in side.courses if not _yields(d, was, theirs)]

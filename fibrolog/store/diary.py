@@ -427,7 +427,7 @@ class Diary:
     def _record_change(
         self,
         *,
-        deleted: list[str] | None = None,
+        deleted: list[tuple[str, str, int]] | None = None,
         edited: list[dict[str, Any]] | None = None,
         when: datetime | None,
     ) -> None:
@@ -801,7 +801,8 @@ class Diary:
             found = [self._find(i) for i in dict.fromkeys(entry_ids)]
             tables = {year: self._open_year(year) for year in sorted({y for y, _ in found})}
             self.backup([*(self.year_path(y) for y in tables), self.changes_path])
-            self._record_change(deleted=[e.uid for _, e in found], when=when)  # issue 19
+            gone = [(e.uid, "entry", e.id) for _, e in found]
+            self._record_change(deleted=gone, when=when)  # issue 19
             for year, table in tables.items():
                 table.remove(doc_ids=[e.id for y, e in found if y == year])
             return [entry for _, entry in found]
@@ -974,7 +975,8 @@ class Diary:
                 raise NotFound(f"there is no course #{course_id}; `fibrolog treatment list --all`")
             db = TinyDB(self.courses_path, storage=AtomicJSONStorage, table=COURSES)
             self.backup([self.courses_path, self.changes_path])
-            self._record_change(deleted=[found[course_id].uid], when=when)  # issue 19
+            gone = [(found[course_id].uid, "course", course_id)]
+            self._record_change(deleted=gone, when=when)  # issue 19
             tables = db.storage.read() or {}
             if not isinstance(tables.get(META, {}).get("1", {}).get("next_id"), int):
                 # keep the counter above the deleted id, so it is never handed out again

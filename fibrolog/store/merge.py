@@ -1,11 +1,12 @@
 """Merging two copies of a diary by identity (issue 19): pure, no I/O.
 
 Each copy is a `Side`: its stored documents (entries and courses by uid, self-assessments by
-kind and time), its tombstones (uid → when it was deleted), its edits (uid → when, and a digest
-of the version that edit made) and its number counters. `merge(ours, theirs)` is the union of
-the two, made whole again:
+kind and time), its tombstones (uid → when it was deleted, and its number), its edits (uid →
+when, and a digest of the version that edit made) and its number counters. `merge(ours,
+theirs)` is the union of the two, made whole again:
 
-- a deleted uid stays deleted (a tombstone beats any version of the document);
+- a deleted uid stays deleted (a tombstone beats any version of the document), and its
+  number is never handed out again;
 - a uid kept in both with different contents keeps the version edited last: a version's time
   is that of the edit that made it (an edit record whose digest matches it, from either copy,
   so a shared changes.json never credits one version with another's edit), else the entry's
@@ -44,13 +45,21 @@ class Edit(Struct, frozen=True):
     version: str
 
 
+class Gone(Struct, frozen=True):
+    """A tombstone: when a document was deleted, and what it was (its kind and number)."""
+
+    at: str
+    kind: str = "entry"  # or "course"
+    number: int = 0
+
+
 class Side(Struct):
     """One copy of a diary's documents, as the merge reads them."""
 
     entries: list[Document] = []
     courses: list[Document] = []
     assessments: list[Document] = []
-    deleted: dict[str, str] = {}  # uid → when it was deleted (ISO time with offset)
+    deleted: dict[str, Gone] = {}  # uid → its tombstone
     edited: dict[str, Edit] = {}  # uid → its last edit
     next_entry: int = 1  # meta.json's next_id
     next_course: int = 1  # treatments.json's counter
@@ -187,11 +196,16 @@ def _instant(text: object) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _earliest(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
+def _earliest(a: dict[str, Gone], b: dict[str, Gone]) -> dict[str, Gone]:
+    """Both sides' tombstones; of two for one uid, the earlier (the same either way)."""
+
+    def key(gone: Gone) -> tuple[datetime, str, str, int]:
+        return _instant(gone.at), gone.at, gone.kind, gone.number
+
     both = dict(a)
-    for uid, when in b.items():
-        if uid not in both or (_instant(when), when) < (_instant(both[uid]), both[uid]):
-            both[uid] = when
+    for uid, gone in b.items():
+        if uid not in both or key(gone) < key(both[uid]):
+            both[uid] = gone
     return dict(sorted(both.items()))
 
 
@@ -234,7 +248,7 @@ def _merge_kind(
     kind: str,
     sides: tuple[list[Document], list[Document]],
     edits: dict[str, list[Edit]],
-    deleted: dict[str, str],
+    deleted: dict[str, Gone],
     counter: int,
     key_of: Callable[[Document], Key],
     order_of: Callable[[Document], Any],
@@ -242,7 +256,8 @@ def _merge_kind(
 ) -> tuple[list[Document], int]:
     """Merge one kind of document; returns them (numbered, by number) and the next number."""
     versions: dict[Key, list[_Version]] = {}
-    floor = counter
+    reserved = {gone.number for gone in deleted.values() if gone.kind == kind and gone.number}
+    floor = max([counter, *(number + 1 for number in reserved)])
     for side, docs in enumerate(sides):
         for doc in docs:
             floor = max(floor, _number(doc) + 1)  # a deleted document's number stays used
@@ -264,16 +279,22 @@ def _merge_kind(
             orders[key] = (order_of(winners[key]), _body(winners[key]))
         return orders[key]
 
-    # Earliest first, each document takes the lowest of its numbers not yet taken. Only the
-    # documents that share a number with another need that order; each of the others takes
-    # its lowest number whatever the order.
+    # Earliest first, each document takes the lowest of its numbers not yet taken (a deleted
+    # document's number is taken for good). Only the documents that share a number with
+    # another, or carry a deleted one, need that order; each of the others takes its lowest
+    # number whatever the order.
     numbers_of: dict[Key, list[int]] = {}
     for number in sorted(claims):
         for key in claims[number]:
             numbers_of.setdefault(key, []).append(number)
-    contested = {key for claimers in claims.values() if len(claimers) > 1 for key in claimers}
+    contested = {
+        key
+        for number, claimers in claims.items()
+        if len(claimers) > 1 or number in reserved
+        for key in claimers
+    }
     owned = {key: numbers[0] for key, numbers in numbers_of.items() if key not in contested}
-    taken = set(owned.values())
+    taken = set(owned.values()) | reserved
     fresh = []
     for key in sorted(contested, key=order):
         free = [number for number in numbers_of[key] if number not in taken]
