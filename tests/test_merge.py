@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fibrolog.cli.options import may_be_copy
 from fibrolog.store.changes import read_changes
 from fibrolog.store.combine import merge_copies, merge_driver, read_diary
 from fibrolog.store.conflicts import copies, might_be_copy, original_of
@@ -243,13 +244,14 @@ def test_a_diary_from_before_changes_json_merges(run: Run, diary_dir: Path) -> N
 def test_conflict_copies_are_known_by_their_names(name: str, original: str | None) -> None:
     assert original_of(name) == original
     if original:
-        assert might_be_copy(name)
+        assert might_be_copy(name) and may_be_copy(name)
     assert copies([name]) == ([(name, original)] if original else [])
 
 
 def test_the_diarys_own_files_are_never_taken_for_copies() -> None:
     own = ["meta.json", "2026.json", "assessments.json", "treatments.json", "changes.json"]
-    assert not any(map(might_be_copy, [*own, ".lock", "backups", ".2026.json.1.tmp"]))
+    for check in (might_be_copy, may_be_copy):
+        assert not any(map(check, [*own, ".lock", "backups", ".2026.json.1.tmp"]))
 
 
 def test_git_driver_merges_one_year_file_with_its_ancestor(tmp_path: Path) -> None:

@@ -135,13 +135,21 @@ def _merge_copies(diary: "Diary") -> None:
         names = os.listdir(diary.folder)
     except (FileNotFoundError, NotADirectoryError):
         return
-    from fibrolog.store.conflicts import might_be_copy
-
-    if any(map(might_be_copy, names)):
+    if any(map(may_be_copy, names)):
         from fibrolog.store.combine import merge_copies
 
         for line in merge_copies(diary):
             typer.echo(line, err=True)
+
+
+def may_be_copy(name: str) -> bool:
+    """Whether a name in the diary folder may be a conflict copy, or git's note after a merge.
+
+    A copy's name has a space, a dash or a second dot before ".json"; the diary's own files
+    (`2026.json`, `meta.json` …) have none. Checked here, without importing the store's
+    conflicts.py (which decides by the tools' exact namings), so that a folder without
+    copies costs `add` a directory listing and nothing more."""
+    return (name.endswith(".json") and not name[:-5].isalnum()) or name == ".merged-by-git"
 
 
 def chosen_folder(ctx: typer.Context, db: Path | None) -> Path | None:

@@ -24,13 +24,12 @@ GIT_NOTE = ".merged-by-git"
 def might_be_copy(name: str) -> bool:
     """Whether a name in the diary folder may be a conflict copy (or the git note).
 
-    The diary's own files (`2026.json`, `meta.json` …) have no space, dash or second dot."""
+    The diary's own files (`2026.json`, `meta.json` …) have a name of letters and digits
+    before ".json"; a copy's has a space, a dash or a second dot. (cli/options.py checks the
+    same before it imports this module.)"""
     if name == GIT_NOTE:
         return True
-    if not name.endswith(".json") or name.startswith("."):
-        return False
-    stem = name[:-5]
-    return " " in stem or "-" in stem or "." in stem
+    return name.endswith(".json") and not name.startswith(".") and not name[:-5].isalnum()
 
 
 @functools.cache
