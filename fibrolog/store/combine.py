@@ -43,9 +43,13 @@ from fibrolog.text import plural
 
 Files = dict[str, Any]  # a diary file's name → its JSON object
 MERGE_NOTE = "merge.txt"  # in a backup made before a merge: what the merge did
+META_FILE = "meta.json"
+COURSES_FILE = "treatments.json"
+ASSESSMENTS_FILE = "assessments.json"
 
 
 def is_diary_file(name: str) -> bool:
+    """One of the files a diary folder holds (what git's merge driver may be given)."""
     stem = name.removesuffix(".json")
     return name.endswith(".json") and (
         stem in ("meta", "assessments", "treatments", "changes")
@@ -132,11 +136,6 @@ def files_of(merged: Side, before: Files) -> Files:
     if merged.deleted or merged.edited or CHANGES in before:
         after[CHANGES] = msgspec.to_builtins(Changes(merged.deleted, merged.edited))
     return after
-
-
-META_FILE = "meta.json"
-COURSES_FILE = "treatments.json"
-ASSESSMENTS_FILE = "assessments.json"
 
 
 def _without_id(doc: Document) -> Document:
