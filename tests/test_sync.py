@@ -228,7 +228,10 @@ def git(folder: Path, *args: str, env: dict[str, str]) -> str:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_git_pull_on_two_clones_merges_the_diary(tmp_path: Path, cli_env: dict[str, str]) -> None:
+@pytest.mark.parametrize("rebase", ["false", "true"])
+def test_git_pull_on_two_clones_merges_the_diary(
+    tmp_path: Path, cli_env: dict[str, str], rebase: str
+) -> None:
     env = {
         **os.environ,
         **cli_env,
@@ -265,13 +268,13 @@ def test_git_pull_on_two_clones_merges_the_diary(tmp_path: Path, cli_env: dict[s
         git(device.folder, "add", "-A", env=env)
         git(device.folder, "commit", "-qm", f"logged on {device.folder.name}", env=env)
     git(laptop.folder, "push", "-q", env=env)
-    git(desktop.folder, "-c", "pull.rebase=false", "pull", "-q", "--no-edit", env=env)
+    git(desktop.folder, "-c", f"pull.rebase={rebase}", "pull", "-q", "--no-edit", env=env)
     assert (desktop.folder / ".merged-by-git").exists()  # the driver ran
     desktop.ok("list")  # the first command settles what git merged file by file
     assert not (desktop.folder / ".merged-by-git").exists()
     git(desktop.folder, "add", "-A", env=env)
     git(desktop.folder, "commit", "-qm", "settled", env=env)
     git(desktop.folder, "push", "-q", env=env)
-    git(laptop.folder, "-c", "pull.rebase=false", "pull", "-q", "--no-edit", env=env)
+    git(laptop.folder, "-c", f"pull.rebase={rebase}", "pull", "-q", "--no-edit", env=env)
     assert_met(laptop, desktop, uids)
     assert git(laptop.folder, "status", "--porcelain", env=env) == ""

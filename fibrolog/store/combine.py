@@ -368,18 +368,29 @@ def _yields(doc: Document, was: dict[Any, Document], theirs: dict[Any, Document]
 
 
 def _changes_in_git(folder: Path) -> list[Side]:
-    """The tombstones and edits of changes.json in the commits being merged (HEAD, and the
-    other one when git names it in a GITHEAD_ variable), as far as they can be read."""
+    """The tombstones and edits of changes.json in the commits being merged, as far as they
+    can be read: HEAD, and the other one: named in a GITHEAD_ variable by a merge, or the
+    commit a rebase is replaying (the last line of its `rebase-merge/done`)."""
     revisions = ["HEAD", *(key[8:] for key in os.environ if key.startswith("GITHEAD_"))]
+    done = _git("rev-parse", "--git-path", "rebase-merge/done").strip()
+    if done and Path(done).is_file():
+        lines = Path(done).read_text(errors="replace").strip().splitlines()
+        revisions += lines[-1].split()[1:2] if lines else []
     found = []
-    for revision in revisions:
-        spec = f"{revision}:{(folder / CHANGES).as_posix()}"
+    for revision in dict.fromkeys(revisions):
+        shown = _git("show", f"{revision}:{(folder / CHANGES).as_posix()}", binary=True)
         try:
-            shown = subprocess.run(
-                ["git", "show", spec], capture_output=True, check=True, timeout=30
-            ).stdout
             changes = decode_changes(shown, folder / CHANGES)
-        except (OSError, subprocess.SubprocessError, FibrologError):
+        except FibrologError:
             continue
         found.append(Side(deleted=changes.deleted, edited=changes.edited))
     return found
+
+
+def _git(*args: str, binary: bool = False) -> Any:
+    """What a git command prints, or nothing if it fails."""
+    try:
+        done = subprocess.run(["git", *args], capture_output=True, check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return b"" if binary else ""
+    return done.stdout if binary else done.stdout.decode(errors="replace")
