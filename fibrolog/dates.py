@@ -2,8 +2,8 @@
 
 Pure: every function takes `now` (an aware datetime in the user's zone) instead of reading the
 clock. The grammar of SPEC §7 is small and closed, so a few regular expressions parse it with
-no import cost and no guessing; the zone's rules come from the C library so DST offsets are
-right (`LocalZone`).
+no import cost and no guessing; the zone's rules come from zoneinfo, so offsets are right on
+both sides of a daylight saving change.
 """
 
 import os
@@ -27,75 +27,30 @@ _SPAN = r"(?P<n>\d+)\s*(?P<unit>d|w|m|y)"
 _ISO_WEEK = r"(?i)(?:(?P<y>\d{4})-?)?(?:w|week ?)(?P<w>\d{1,2})"  # 2026-W47, W47, week 47
 
 
-_EPOCH = datetime(1970, 1, 1)
-_DAY = 86400
-
-
 class UnreadablePhrase(UsageProblem):
     """A phrase that names no time of SPEC §7 (its message gives examples that do)."""
 
 
-def _offset_at(instant: int) -> int:
-    """The UTC offset in seconds at a Unix time, by the C library's zone rules."""
-    return _clock.localtime(instant).tm_gmtoff
-
-
-class LocalZone(tzinfo):
-    """The user's zone as the C library keeps it: $TZ, else /etc/localtime.
-
-    Those are the zone files zoneinfo would read too, but loading zoneinfo costs ~2.5 ms on
-    every command. Ambiguous and skipped wall times follow PEP 495 as zoneinfo does: in the
-    hour repeated when clocks go back, fold=0 is the first pass; in the hour skipped when
-    they go forward, fold=0 reads the time with the offset from before the change.
-    """
-
-    def _offsets(self, dt: datetime) -> tuple[int, int, list[int]]:
-        """For a wall time: the offsets in force a day before and after, and those of them
-        under which this wall time exists (two in a repeated hour, none in a skipped one)."""
-        wall = (dt.replace(tzinfo=None, fold=0) - _EPOCH) // timedelta(seconds=1)
-        before, after = _offset_at(wall - _DAY), _offset_at(wall + _DAY)
-        valid = [o for o in dict.fromkeys((before, after)) if _offset_at(wall - o) == o]
-        return before, after, valid
-
-    def utcoffset(self, dt: datetime | None) -> timedelta | None:
-        if dt is None:
-            return None
-        before, after, valid = self._offsets(dt)
-        if len(valid) == 1:
-            return timedelta(seconds=valid[0])
-        if valid:  # a repeated hour: the first pass has the larger offset
-            return timedelta(seconds=min(valid) if dt.fold else max(valid))
-        return timedelta(seconds=after if dt.fold else before)  # a skipped hour
-
-    def dst(self, dt: datetime | None) -> timedelta | None:
-        return None  # not known; nothing here needs it
-
-    def tzname(self, dt: datetime | None) -> str | None:
-        if dt is None:
-            return None
-        offset = self.utcoffset(dt)
-        assert offset is not None
-        instant = (dt.replace(tzinfo=None) - offset - _EPOCH) // timedelta(seconds=1)
-        return _clock.localtime(instant).tm_zone
-
-    def fromutc(self, dt: datetime) -> datetime:
-        instant = (dt.replace(tzinfo=None) - _EPOCH) // timedelta(seconds=1)
-        offset = _offset_at(instant)
-        local = dt + timedelta(seconds=offset)
-        _, _, valid = self._offsets(local)
-        if len(valid) == 2 and offset == min(valid):
-            local = local.replace(fold=1)  # the second pass through a repeated hour
-        return local
-
-    def __repr__(self) -> str:
-        return "LocalZone()"
-
-
 def local_zone() -> tzinfo:
-    """The user's zone ($TZ if set, else /etc/localtime), as the C library reads it."""
-    if hasattr(_clock, "tzset"):  # not on Windows
-        _clock.tzset()  # the C library reads $TZ once; it may have changed since (tests do)
-    return LocalZone()
+    """The user's zone: $TZ if set, else /etc/localtime, by the zone database (zoneinfo).
+
+    A $TZ the database does not name (a POSIX rule such as `CET-1CEST`) or a system without
+    zone files gets the offset in force now, as the C library reads it.
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = os.environ.get("TZ", "").removeprefix(":")
+    try:
+        if name:
+            return ZoneInfo(name)
+        with open("/etc/localtime", "rb") as localtime:
+            return ZoneInfo.from_file(localtime, key="localtime")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        if hasattr(_clock, "tzset"):  # not on Windows
+            _clock.tzset()  # the C library reads $TZ once; it may have changed since
+        zone = datetime.now().astimezone().tzinfo
+        assert zone is not None
+        return zone
 
 
 def now_here() -> datetime:

@@ -35,6 +35,7 @@ def cli_env(tmp_path: Path, diary_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
         "FIBROLOG_DB": str(diary_dir),
         "FIBROLOG_CONFIG": str(tmp_path / "config.toml"),
         "FIBROLOG_NOW": NOW,
+        "XDG_DATA_HOME": str(tmp_path / "data"),  # `demo` never writes to the real home
         "FIBROLOG_LOCK_TIMEOUT": "10",
         "TZ": ZONE,
         "NO_COLOR": "1",

@@ -235,8 +235,12 @@ def test_light_history_reports_a_damaged_document(tmp_path) -> None:  # type: ig
     data = json.loads(path.read_text())
     data["entries"]["2"]["pain"] = "five"
     path.write_text(json.dumps(data))
-    with pytest.raises(CorruptDiary, match="entry #2: pain must be a whole number"):
-        diary.day_facts(d("2026-01-01"), d("2026-12-31"))
+    # One bad value sets that entry aside (SPEC §1): the others are read, the bad one named.
+    assert list(diary.day_facts(d("2026-01-01"), d("2026-12-31"))) == [d("2026-03-01")]
+    assert "entry #2 of 2026.json is left out (pain must be a whole number" in diary.set_aside[2]
+    path.write_text("{")
+    with pytest.raises(CorruptDiary, match=r"2026\.json is damaged"):
+        Diary(tmp_path / "d").day_facts(d("2026-01-01"), d("2026-12-31"))
 
 
 @settings(max_examples=60, deadline=None)

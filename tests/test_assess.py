@@ -1,6 +1,7 @@
 """ACR 2016 and FIQR scoring against hand computation; insights on diaries with known answers."""
 
 import json
+import os
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -202,19 +203,19 @@ def test_a_tag_that_adds_two_points_and_sleep_that_lowers_pain() -> None:
                 sleep_hours=float(10 - pain),
             )
         )
-    result = insights(diary, start, start + timedelta(days=59))
+    result = insights(diary, start, start + timedelta(days=59)).to_json()
     (tag,) = result["tags"]
     same = tag["same_day"]
     assert tag["tag"] == "stress" and (same["n_with"], same["n_without"]) == (15, 45)
     assert same["difference"] == pytest.approx(2.0, abs=0.01)
     low, high = same["ci95"]
-    assert 0 < low <= 2 <= high
+    assert 0 < low <= 2 <= high and same["clear"] is True
     assert result["sleep"]["hours"]["rho"] == -1.0 and result["sleep"]["hours"]["n"] == 60
     assert (
         result["sleep"]["quality"]["rho"] is None
         and "needs 10 days" in result["sleep"]["quality"]["missing"]
     )
-    assert insights(diary, start, start + timedelta(days=59)) == result, "reproducible"
+    assert insights(diary, start, start + timedelta(days=59)).to_json() == result, "reproducible"
 
 
 def test_a_med_after_which_pain_falls() -> None:
@@ -224,7 +225,7 @@ def test_a_med_after_which_pain_falls() -> None:
         day_entry(start + timedelta(days=20 + i), 4, meds=(Med("duloxetine", "30mg"),))
         for i in range(20)
     ]
-    result = insights(diary, start + timedelta(days=10), start + timedelta(days=39))
+    result = insights(diary, start + timedelta(days=10), start + timedelta(days=39)).to_json()
     (med,) = result["meds"]
     assert (
         med["med"],
@@ -234,6 +235,7 @@ def test_a_med_after_which_pain_falls() -> None:
         med["difference"],
     ) == ("duloxetine", "2026-08-21", 6.0, 4.0, -2.0)
     assert (med["n_before"], med["n_after"]) == (20, 20)
+    assert med["ci95"] == [-2.0, -2.0] and med["clear"] is True
 
 
 def test_thin_data_says_what_is_missing() -> None:
@@ -242,7 +244,7 @@ def test_thin_data_says_what_is_missing() -> None:
         day_entry(start + timedelta(days=i), 5, tags=("rain",), meds=(Med("x", None),))
         for i in range(4)
     ]
-    result = insights(diary, start, start + timedelta(days=10))
+    result = insights(diary, start, start + timedelta(days=10)).to_json()
     assert result["days_logged"] == 4
     assert result["tags"] == []  # seen on 4 days but never absent on 3
     assert "needs 10 days" in result["sleep"]["hours"]["missing"]
@@ -252,7 +254,8 @@ def test_thin_data_says_what_is_missing() -> None:
 
 
 def test_insights_command(run: Run) -> None:
-    assert run("demo", "--days", "120", "--seed", "3").exit_code == 0
+    made = run("--db", os.environ["FIBROLOG_DB"], "demo", "--days", "120", "--seed", "3")
+    assert made.exit_code == 0, made.output  # demo writes only to an explicit --db
     result = run("insights", "--last", "90d", "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)

@@ -2,6 +2,7 @@
 meets it through the command line."""
 
 import json
+import os
 import re
 import shlex
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_stale_temp_files_are_reported_then_removed_and_nothing_else_is(
 def test_the_report_gives_the_wpi_of_the_last_7_days_and_the_weekly_series(
     run: Run, tmp_path: Path
 ) -> None:
-    assert run("demo", "--days", "120").exit_code == 0
+    assert run("--db", os.environ["FIBROLOG_DB"], "demo", "--days", "120").exit_code == 0
     page = tmp_path / "report.html"
     assert run("report", "--weeks", "12", "-o", str(page)).exit_code == 0
     text = re.sub(r"<[^>]+>", "", page.read_text())
@@ -266,7 +267,7 @@ def test_a_damaged_year_without_backups_has_a_way_out_that_keeps_the_damaged_fil
     assert failed.exit_code == 1
     said = flat(failed.stderr)
     assert f"Error: {year} is damaged: it is cut off (truncated). No backup holds" in said
-    way_out = re.search(r"save what can still be read with: (fibrolog .*?) \(the", said)
+    way_out = re.search(r"salvage keeps 2 of the 3 entries .*?: `(fibrolog [^`]*)`", said)
     assert way_out, said
     checked = run("check")
     assert "salvage 2026.json" in flat(checked.stderr) and "fibrolog backups" not in checked.stderr
@@ -302,7 +303,7 @@ def test_a_damaged_backup_is_marked_and_latest_passes_over_it(
     assert "The entries are the same as before." in again.stdout
     run("delete", "1", "--yes")
     back = run("restore", "latest", "--yes")
-    assert "It brings back 1 entry deleted or changed since that backup." in back.stdout
+    assert "It brings back 1 entry (#1) deleted since then." in back.stdout
     assert [e["id"] for e in run_json("list")] == [1, 2]
 
 

@@ -209,11 +209,21 @@ def test_one_line_commands_load_neither_rich_nor_other_commands(
     exported = tmp_path / "export.json"
     assert run("export", "-o", str(exported)).exit_code == 0
     assert loaded_after(["--version"], cli_env) == []
-    entries_only = ["fibrolog.cli.app", "fibrolog.cli.entries", "fibrolog.cli.options"]
+    entries_only = [
+        "fibrolog.cli.app",
+        "fibrolog.cli.entries",
+        "fibrolog.cli.lazy",
+        "fibrolog.cli.options",
+    ]
     assert loaded_after(["add", "5", "-n", "x"], cli_env) == entries_only
     assert loaded_after(["edit", "1", "--pain", "4"], cli_env) == entries_only
     assert loaded_after(["delete", "2", "--yes"], cli_env) == entries_only
-    files_only = ["fibrolog.cli.app", "fibrolog.cli.files", "fibrolog.cli.options"]
+    files_only = [
+        "fibrolog.cli.app",
+        "fibrolog.cli.files",
+        "fibrolog.cli.lazy",
+        "fibrolog.cli.options",
+    ]
     assert loaded_after(["--db", str(tmp_path / "new"), "import", str(exported)], cli_env) == (
         files_only
     )

@@ -130,7 +130,8 @@ def test_a_real_browser_renders_and_prints_it(run: Run, tmp_path: Path) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail("Chromium is missing in CI: .ci/run must install Debian's chromium package")
         pytest.skip("Chromium is not installed (apt-get install chromium); CI runs this test")
-    assert run("demo", "--days", "90", "--seed", "2").exit_code == 0
+    made = run("--db", os.environ["FIBROLOG_DB"], "demo", "--days", "90", "--seed", "2")
+    assert made.exit_code == 0, made.output  # demo writes only to an explicit --db
     make_report(run, tmp_path, "--weeks", "12")
     page = tmp_path / "report.html"
     flags = [

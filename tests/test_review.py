@@ -1,11 +1,13 @@
 """The arithmetic of a treatment review, on hand-made diaries (issue 14)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from fibrolog.analysis.review import fiqr_band, fs_band, importance, review, spans
+from fibrolog.analysis.assess import AcrRecord, AcrReplies, Assessment, Criteria, FiqrRecord
+from fibrolog.analysis.review import fiqr_band, fs_band, importance, review, spans, verdict
+from fibrolog.analysis.stats import Interval
 from fibrolog.config import FlareSettings
 from fibrolog.models import Course, DayFacts, Dose, Rating
 
@@ -35,9 +37,10 @@ def run(
     the_course: Course,
     days: dict[date, DayFacts],
     others: tuple[Course, ...] = (),
-    assessments: tuple[dict[str, Any], ...] = (),
+    assessments: tuple[Assessment, ...] = (),
     **options: int,
 ) -> dict[str, Any]:
+    """The review's JSON form, as `--json` prints it."""
     return review(
         the_course,
         [the_course, *others],
@@ -46,7 +49,7 @@ def run(
         TODAY,
         FlareSettings(threshold=11, delta=10),  # no flares unless marked: the numbers stay simple
         **options,
-    )
+    ).to_json()
 
 
 def steady(before: int, after: int) -> dict[date, int]:
@@ -74,7 +77,7 @@ def test_a_steady_fall_of_a_third_is_moderate() -> None:
     assert result["baseline"]["pain"] == 6.0 and result["on"]["pain"] == 4.0
     assert (result["pain_change"], result["pain_change_pct"]) == (-2.0, -33.33)
     assert result["importance"] == "moderate" and result["needs_days"] is None
-    assert result["ci95"] == [-2.0, -2.0]
+    assert result["ci95"] == [-2.0, -2.0] and result["clear"] is True
     assert (result["baseline"]["days_logged"], result["on"]["days_logged"]) == (28, 28)
     assert result["baseline"]["flare_rate"] == 0.0
 
@@ -110,7 +113,7 @@ def test_too_few_days_say_how_many_more_are_needed() -> None:
     assert too_young["on"] is None and too_young["judge_from"] == "2026-11-29"
 
 
-def test_other_courses_changing_in_either_window_are_listed() -> None:
+def test_other_courses_changing_from_the_first_baseline_day_to_the_last_are_listed() -> None:
     others = (
         course(
             "pregabalin",
@@ -119,13 +122,75 @@ def test_other_courses_changing_in_either_window_are_listed() -> None:
         ),
         course("cbt", kind="therapy", start=date(2026, 11, 2)),
         course("tens", kind="device", start=date(2026, 3, 1), stop=date(2026, 10, 20)),  # between
+        course("yoga", kind="exercise", start=date(2026, 10, 21)),  # started between the windows
         course("ibuprofen", as_needed=True, start=date(2026, 9, 5)),  # a rescue: not a change
+        course("swimming", kind="exercise", start=date(2026, 1, 5), stop=date(2026, 9, 1)),
     )
     result = run(course(), diary(steady(6, 4)), others)
     assert result["other_changes"] == [
         {"name": "pregabalin", "event": "dose change", "date": "2026-09-10"},
+        {"name": "tens", "event": "stopped", "date": "2026-10-20"},
+        {"name": "yoga", "event": "started", "date": "2026-10-21"},
         {"name": "cbt", "event": "started", "date": "2026-11-02"},
     ]
+    assert result["confounded"] is True and result["importance"] == "moderate"
+
+
+def test_a_first_dose_given_after_a_start_without_one_is_a_change() -> None:
+    started_bare = course(
+        "physio", kind="therapy", start=date(2026, 8, 1), doses=(Dose("weekly", date(2026, 9, 15)),)
+    )
+    result = run(course(), diary(steady(6, 4)), (started_bare,))
+    assert result["other_changes"] == [
+        {"name": "physio", "event": "dose change", "date": "2026-09-15"}
+    ]
+
+
+def test_an_as_needed_course_taken_often_in_the_windows_is_named() -> None:
+    pains = steady(6, 4)
+    often = {d: "ibuprofen" for d in pains if d.day % 4 == 0}  # 1 day in 4
+    rescue = course("ibuprofen", as_needed=True, start=date(2026, 1, 1))
+    result = run(course(), diary(pains, often), (rescue,))
+    (use,) = result["rescue_use"]
+    assert use["name"] == "ibuprofen" and use["days_logged_before"] == 28
+    assert use["days_before"] == 7 and result["confounded"] is True
+    seldom = {d: "ibuprofen" for d in pains if d.day == 1}
+    assert run(course(), diary(pains, seldom), (rescue,))["rescue_use"] == []
+
+
+def _interval(low: float, high: float) -> Interval:
+    return Interval((low + high) / 2, low, high, 20.0)
+
+
+def test_the_verdict_needs_the_interval_and_a_point() -> None:
+    # the interval includes no change: no band, whatever the estimate
+    assert verdict(-2.0, -40.0, _interval(-4.0, 0.0)) == (False, "none")
+    assert verdict(2.0, 40.0, _interval(-0.1, 4.1)) == (False, "none")
+    # clear: the IMMPACT band of the estimate
+    assert verdict(-3.0, -50.0, _interval(-4.0, -2.0)) == (True, "substantial")
+    assert verdict(-1.8, -30.0, _interval(-2.5, -1.1)) == (True, "moderate")
+    assert verdict(-1.0, -10.0, _interval(-1.5, -0.5)) == (True, "minimal")
+    assert verdict(-0.5, -9.99, _interval(-0.9, -0.1)) == (True, "none")
+    assert verdict(1.0, 10.0, _interval(0.5, 1.5)) == (True, "worse")
+    # under a point: never more than minimal, never worse (1.66 → 2.70 would be +63 %)
+    assert verdict(-0.99, -60.0, _interval(-1.5, -0.5)) == (True, "minimal")
+    assert verdict(0.99, 63.0, _interval(0.3, 1.7)) == (True, "none")
+    assert verdict(-1.0, -60.0, _interval(-1.5, -0.5)) == (True, "substantial")
+
+
+def test_a_change_within_the_noise_is_no_clear_change() -> None:
+    # Pain wanders 4, 5, 6, 7 in runs of a week on both sides: a mean half a point lower on it
+    # is well inside what the weeks do anyway.
+    wander = [4] * 7 + [6] * 7 + [5] * 7 + [7] * 7
+    pains = dict(
+        zip(days(START - timedelta(days=28), START - timedelta(days=1)), wander, strict=True)
+    )
+    on = days(date(2026, 10, 27), TODAY)
+    pains.update(dict(zip(on, [w - 0.5 for w in reversed(wander)], strict=True)))  # type: ignore[misc]
+    result = run(course(), diary({d: round(p) for d, p in pains.items()}))
+    assert result["clear"] is False and result["importance"] == "none"
+    low, high = result["ci95"]
+    assert low < 0 < high
 
 
 def test_a_start_in_a_bad_spell_is_flagged() -> None:
@@ -155,11 +220,28 @@ def test_an_as_needed_course_is_compared_by_the_days_it_was_taken() -> None:
 
 
 def test_self_assessments_before_and_on_it_with_bands_and_the_mcid() -> None:
-    def fiqr(day: str, total: float) -> dict[str, Any]:
-        return {"kind": "fiqr", "at": f"{day}T10:00:00+01:00", "total": total}
+    def at(day: str) -> datetime:
+        return datetime.fromisoformat(f"{day}T10:00:00+01:00")
 
-    def acr(day: str, fs: int) -> dict[str, Any]:
-        return {"kind": "acr2016", "at": f"{day}T10:00:00+01:00", "fs": fs}
+    def fiqr(day: str, total: float) -> FiqrRecord:
+        return FiqrRecord(
+            id=0, at=at(day), answers=(), function=None, overall=None, symptoms=None, total=total
+        )
+
+    def acr(day: str, fs: int) -> AcrRecord:
+        replies = AcrReplies(0, 0, 0, False, False, False, True)
+        return AcrRecord(
+            id=0,
+            at=at(day),
+            areas=(),
+            answers=replies,
+            wpi=fs,
+            sss=0,
+            fs=fs,
+            generalized_regions=0,
+            criteria=Criteria(False, False, True),
+            criteria_met=False,
+        )
 
     records = (
         fiqr("2026-05-01", 80.0),  # over 90 days before the start: not used
@@ -220,14 +302,3 @@ def test_the_latest_rating_is_reported() -> None:
         "label": "much improved",
         "date": "2026-11-20",
     }
-
-
-def test_welchs_interval_with_t_quantiles_from_the_tables() -> None:
-    from fibrolog.analysis.review import t_975, welch_interval
-
-    for df, table in ((6, 2.446912), (12, 2.178813), (30, 2.042272), (120, 1.979930)):
-        assert abs(t_975(df) - table) < 0.0003, df
-    # Unequal variances: df = 8.82 by Welch–Satterthwaite, t = 2.27, standard error 1.826.
-    low, high = welch_interval([1, 2, 3, 4, 5, 6, 7], [2, 4, 6, 8, 10, 12, 14])
-    assert low == pytest.approx(-8.14, abs=0.01) and high == pytest.approx(0.14, abs=0.01)
-    assert welch_interval([4, 4, 4], [6, 6]) == (-2.0, -2.0)

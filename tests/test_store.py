@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import stat
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -141,9 +142,6 @@ def test_an_add_checks_every_entry_of_its_year_and_keeps_their_bytes(diary_dir: 
         ("meta.json", b'{"_meta":{"1":{"schema":99,"next_id":2}}}', "newer fibrolog"),
         ("meta.json", b"[1, 2", "cut off"),
         ("meta.json", b"[1, 2}", "not valid JSON"),
-        ("2026.json", b'{"entries":{"1":{"uid":"0","at":"x","logged":"x"}}}', "entry #1"),
-        ("2026.json", GOOD_DOC.replace(b'"pain":5', b'"pain":12'), "entry #7: pain must be"),
-        ("2026.json", GOOD_DOC.replace(b'"note":""', b'"note":"","mood":1'), "unknown field"),
     ],
 )
 def test_damaged_files_are_refused_and_never_written(
@@ -157,6 +155,29 @@ def test_damaged_files_are_refused_and_never_written(
         Diary(diary_dir).add(make("2026-02-01T10:00", uid=2))
     with pytest.raises(CorruptDiary):
         Diary(diary_dir).entries()
+    assert snapshot(diary_dir) == before
+
+
+@pytest.mark.parametrize(
+    "content, problem, key",
+    [
+        (b'{"entries":{"1":{"uid":"0","at":"x","logged":"x"}}}', "entry #1", 1),
+        (GOOD_DOC.replace(b'"pain":5', b'"pain":12'), "entry #7 with a bad value (pain must", 7),
+        (GOOD_DOC.replace(b'"note":""', b'"note":"","mood":1'), "unknown field", 7),
+    ],
+)
+def test_one_bad_entry_is_set_aside_and_its_year_waits_for_it_to_be_mended(
+    diary_dir: Path, content: bytes, problem: str, key: int
+) -> None:
+    diary = Diary(diary_dir)
+    diary.add(make("2025-01-01T10:00", uid=9))
+    (diary_dir / "2026.json").write_bytes(content)
+    before = snapshot(diary_dir)
+    with pytest.raises(CorruptDiary, match=re.escape(problem)):
+        Diary(diary_dir).add(make("2026-02-01T10:00", uid=2))
+    reading = Diary(diary_dir)
+    assert [e.uid[-1] for e in reading.entries()] == ["9"], "the others are read"
+    assert list(reading.set_aside) == [key], "the bad one is set aside, named"
     assert snapshot(diary_dir) == before
 
 
@@ -209,7 +230,8 @@ def test_interrupted_write_leaves_the_old_file(
     monkeypatch.setattr(safefile, "_before_replace", crash)
     with pytest.raises(OSError):
         diary.add(make("2026-01-02T10:00", uid=2))
-    assert snapshot(diary_dir) == before
+    after = snapshot(diary_dir)
+    assert {name: data for name, data in after.items() if not name.startswith("backups/")} == before
     assert not [p for p in os.listdir(diary_dir) if p.endswith(".tmp")]
 
 
@@ -268,7 +290,7 @@ def test_newest_matches_a_full_sort_whatever_the_offsets_and_filters(diary_dir: 
 
 
 def test_backup_folder_names_are_read_strictly() -> None:
-    from fibrolog.store.diary import _backup_stamp
+    from fibrolog.store.backups import _backup_stamp
 
     assert _backup_stamp("20261123T091500") == (datetime(2026, 11, 23, 9, 15), 1)
     assert _backup_stamp("20261123T091500-3") == (datetime(2026, 11, 23, 9, 15), 3)

@@ -1,6 +1,7 @@
 """`fibrolog treatment` through the command line: every command, every refusal (issue 14)."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,10 @@ def test_two_running_courses_of_one_name_are_named_not_guessed_between(
     run("treatment", "start", "tens", "--on", "2026-10-01")
     run("treatment", "stop", "tens", "--on", "2026-10-15")
     run("treatment", "start", "tens", "--on", "2026-11-01")
-    assert run("treatment", "edit", "1", "--running").exit_code == 0  # now both run
+    from fibrolog.store.diary import Diary
+
+    diary = Diary(diary_dir)  # now both run (`treatment edit` refuses it; an old diary may not)
+    diary.update_course(diary.courses()[0].replace(stop=None))
     before = snapshot(diary_dir)
     for args in (["stop", "tens"], ["change", "tens", "--dose", "2"], ["rate", "tens", "3"]):
         result = run("treatment", *args)
@@ -181,6 +185,11 @@ def test_review_json_is_one_document_with_every_key(  # type: ignore[no-untyped-
         "pain_change_pct",
         "ci95",
         "importance",
+        "clear",
+        "confounded",
+        "rescue_use",
+        "settle_days",
+        "changes",
         "needs_days",
         "other_changes",
         "bad_spell",
@@ -203,12 +212,15 @@ def test_review_json_is_one_document_with_every_key(  # type: ignore[no-untyped-
         {"dose": "60mg", "from": "2026-10-15"},
     ]
     assert (dulox["baseline"]["pain"], dulox["on"]["pain"]) == (6.0, 4.0)
-    assert dulox["importance"] == "moderate"
+    assert dulox["importance"] == "moderate" and dulox["clear"] is True
+    assert dulox["confounded"] is True
     assert dulox["other_changes"] == [
         {"name": "walking programme", "event": "stopped", "date": "2026-11-01"}
     ]
     text = flat(run("treatment", "review", "duloxetine").stdout)
-    assert "Pain -2.00 (-33.3 %), 95% interval -2.00 to -2.00: a moderate fall (≥ 30 %)" in text
+    assert "Pain -2.00 (-33.3 %): a moderate fall (≥ 30 %) by the IMMPACT benchmarks." in text
+    assert "anywhere from -2.0 to -2.0 points (95% interval" in text
+    assert "Other treatments changed too, so the comparison is confounded" in text
     assert "walking programme stopped 01 Nov 2026" in text
     assert "not proof that the treatment caused it" in text
 
@@ -255,7 +267,7 @@ def test_the_summary_names_the_courses_running_that_week(run: Run, courses: None
 
 
 def test_the_demo_prints_a_review(run: Run) -> None:
-    result = run("demo")
+    result = run("--db", os.environ["FIBROLOG_DB"], "demo")
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
     assert "and 3 treatment courses" in text
@@ -275,8 +287,8 @@ def test_a_review_in_a_narrow_window_puts_days_and_rates_on_two_lines_never_cut(
         "days             01 Sep –    27 Oct –",
         "                   28 Sep      23 Nov",
         "days logged            28          28",
-        "pain                 4.96        2.98",
-        "fatigue               5.4         3.6",
+        "pain                 5.05        2.62",
+        "fatigue               5.5         3.3",
         "sleep quality         5.4         5.0",
         "sleep hours           6.7         6.4",
         "flare days              5           5",
@@ -292,13 +304,87 @@ def test_insights_review_the_courses_of_the_period_instead_of_their_meds(
     run: Run,
     run_json,  # type: ignore[no-untyped-def]
 ) -> None:
-    assert run("demo").exit_code == 0
+    assert run("--db", os.environ["FIBROLOG_DB"], "demo").exit_code == 0
     found = run_json("insights")
     reviewed = [r["course"]["name"] for r in found["treatments"]]
     assert reviewed == ["duloxetine", "walking programme"], "started in the last 90 days"
     assert "duloxetine" not in [m["med"] for m in found["meds"]], "its course speaks for it"
     text = flat(run("insights").stdout)
     assert "Treatments started or stopped in this period" in text
-    assert "duloxetine (from 2026-09-29): pain 5.0 before vs 3.0 on it (-40 %, moderate)" in text
+    assert (
+        "duloxetine (from 2026-09-29): pain 5.0 before vs 2.6 on it (-48 %, 95% interval -4.37 "
+        "to -0.49: moderate, clear)" in text
+    )
     assert "walking programme (from 2026-11-13): too early to judge (from 2026-11-27)" in text
     assert "Meds first taken in this period, with no course recorded" in text
+
+
+def _log(run: Run, first: str, pains: list[int]) -> None:
+    """One entry a day from `first`, with the pains given."""
+    from datetime import date, timedelta
+
+    start = date.fromisoformat(first)
+    for i, pain in enumerate(pains):
+        result = run("add", str(pain), "--at", f"{start + timedelta(days=i)} 09:00")
+        assert result.exit_code == 0, result.output
+
+
+def test_a_course_started_between_the_windows_is_named_as_a_confounder(
+    run: Run,
+    run_json,  # type: ignore[no-untyped-def]
+) -> None:
+    # duloxetine from 1 Oct; pregabalin 20 days later, inside the weeks between the baseline
+    # (3–30 Sep) and the last 28 days (27 Oct – 23 Nov): it runs through one window only.
+    _log(run, "2026-09-03", [6] * 28 + [4] * 54)
+    assert run("treatment", "start", "duloxetine", "--on", "2026-10-01").exit_code == 0
+    assert run("treatment", "start", "pregabalin", "--on", "2026-10-21").exit_code == 0
+    (dulox,) = run_json("treatment", "review", "duloxetine")["reviews"]
+    assert dulox["other_changes"] == [
+        {"name": "pregabalin", "event": "started", "date": "2026-10-21"}
+    ]
+    assert dulox["confounded"] is True
+    text = flat(run("treatment", "review", "duloxetine").stdout)
+    assert "(pregabalin started 21 Oct 2026): the comparison is confounded" in text
+
+
+def test_a_first_dose_given_to_a_course_begun_without_one_is_named(
+    run: Run,
+    run_json,  # type: ignore[no-untyped-def]
+) -> None:
+    _log(run, "2026-09-03", [6] * 28 + [4] * 54)
+    assert (
+        run("treatment", "start", "physio", "--kind", "therapy", "--on", "2026-06-01").exit_code
+        == 0
+    )
+    assert (
+        run(
+            "treatment", "change", "physio", "--dose", "twice weekly", "--on", "2026-09-15"
+        ).exit_code
+        == 0
+    )
+    assert run("treatment", "start", "duloxetine", "--on", "2026-10-01").exit_code == 0
+    (dulox,) = run_json("treatment", "review", "duloxetine")["reviews"]
+    assert dulox["other_changes"] == [
+        {"name": "physio", "event": "dose change", "date": "2026-09-15"}
+    ]
+
+
+def test_a_fall_within_the_noise_is_no_clear_change_with_its_interval(
+    run: Run,
+    run_json,  # type: ignore[no-untyped-def]
+) -> None:
+    # weeks of 3, 6, 4 and 7 before; the same weeks half a point lower (on some days) on it
+    weeks = [3] * 7 + [6] * 7 + [4] * 7 + [7] * 7
+    lower = [p - (i % 2) for i, p in enumerate(reversed(weeks))]
+    _log(run, "2026-09-03", weeks + [5] * 26 + lower)
+    assert run("treatment", "start", "duloxetine", "--on", "2026-10-01").exit_code == 0
+    (dulox,) = run_json("treatment", "review", "duloxetine")["reviews"]
+    assert dulox["clear"] is False and dulox["importance"] == "none"
+    assert dulox["pain_change"] == -0.5
+    low, high = dulox["ci95"]
+    assert low < -0.5 < 0 < high
+    text = flat(run("treatment", "review", "duloxetine").stdout)
+    assert "Pain -0.50 (-10.0 %): no clear change." in text
+    assert f"anywhere from {low:+.1f} to {high:+.1f} points (95% interval" in text
+    assert "What would settle it:" in text
+    assert "minimal fall" not in text

@@ -1,5 +1,6 @@
 """summary, flares and demo as a user sees them: JSON shape, text at a fixed width, calm edges."""
 
+import os
 import re
 from pathlib import Path
 
@@ -194,16 +195,18 @@ def test_summary_and_flares_bad_input(run: Run, diary_dir: Path) -> None:
 
 
 def test_demo_then_summary_weeks(run: Run, diary_dir: Path, cli_env: dict[str, str]) -> None:
-    result = run("demo", "--days", "60", "--per-day", "3", "--seed", "7")
+    result = run(
+        "--db", os.environ["FIBROLOG_DB"], "demo", "--days", "60", "--per-day", "3", "--seed", "7"
+    )
     assert result.exit_code == 0, result.output
     assert "Made 178 demo entries over 60 days" in result.stdout
     assert "Week 48" in result.stdout and "Flares ·" in result.stdout
     assert f"fibrolog --db {diary_dir} summary --weeks 4" in result.stdout
     weeks = run("summary", "--weeks", "4")
     assert weeks.exit_code == 0 and weeks.stdout.count("\nW") == 4
-    again = run("demo")
+    again = run("--db", os.environ["FIBROLOG_DB"], "demo")
     assert again.exit_code == 1 and "already holds a diary" in again.stderr
-    forced = run("demo", "--force", "--days", "10")
+    forced = run("--db", os.environ["FIBROLOG_DB"], "demo", "--force", "--days", "10")
     assert forced.exit_code == 0 and "Backed up the old diary" in forced.stdout
     assert len(list((diary_dir / "backups").iterdir())) == 1
 

@@ -1,13 +1,18 @@
 """Clinical self-assessments, scored exactly: the ACR 2016 fibromyalgia criteria (Wolfe et al.
-2016) and the Revised Fibromyalgia Impact Questionnaire (FIQR, Bennett et al. 2009). Pure."""
+2016) and the Revised Fibromyalgia Impact Questionnaire (FIQR, Bennett et al. 2009). Pure.
 
-from collections.abc import Sequence
+A stored self-assessment is one of the declared record types (`Assessment`, a union tagged by
+its `kind`), read from and written to the same JSON as before.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from msgspec import Struct
 
-from fibrolog.errors import UsageProblem
+from fibrolog.errors import FibrologError, UsageProblem
 from fibrolog.regions import canonical_areas, generalized_regions, wpi
 
 SEVERITY_WORDS = (
@@ -71,29 +76,65 @@ class AcrResult(Struct, frozen=True):
     def criteria_met(self) -> bool:
         return all(self.criteria.values())
 
-    def to_dict(self, id: int, at: datetime) -> dict[str, Any]:
+    def record(self, id: int, at: datetime) -> "AcrRecord":
+        """The stored form, numbered `id`, taken `at`."""
         a = self.answers
-        return {
-            "id": id,
-            "kind": "acr2016",
-            "at": at.isoformat(),
-            "areas": list(a.areas),
-            "answers": {
-                "fatigue": a.fatigue,
-                "unrefreshed": a.unrefreshed,
-                "cognitive": a.cognitive,
-                "headaches": a.headaches,
-                "abdominal": a.abdominal,
-                "depression": a.depression,
-                "three_months": a.three_months,
-            },
-            "wpi": self.wpi,
-            "sss": self.sss,
-            "fs": self.fs,
-            "generalized_regions": self.generalized_regions,
-            "criteria": self.criteria,
-            "criteria_met": self.criteria_met,
-        }
+        return AcrRecord(
+            id=id,
+            at=at,
+            areas=a.areas,
+            answers=AcrReplies(
+                a.fatigue,
+                a.unrefreshed,
+                a.cognitive,
+                a.headaches,
+                a.abdominal,
+                a.depression,
+                a.three_months,
+            ),
+            wpi=self.wpi,
+            sss=self.sss,
+            fs=self.fs,
+            generalized_regions=self.generalized_regions,
+            criteria=Criteria(**self.criteria),
+            criteria_met=self.criteria_met,
+        )
+
+    def to_dict(self, id: int, at: datetime) -> dict[str, Any]:
+        return record_json(self.record(id, at))
+
+
+class AcrReplies(Struct, frozen=True):
+    """The ACR 2016 answers as stored (the areas are stored beside them)."""
+
+    fatigue: int
+    unrefreshed: int
+    cognitive: int
+    headaches: bool
+    abdominal: bool
+    depression: bool
+    three_months: bool
+
+
+class Criteria(Struct, frozen=True):
+    wpi_sss: bool
+    generalized: bool
+    duration: bool
+
+
+class AcrRecord(Struct, frozen=True, kw_only=True, tag="acr2016", tag_field="kind"):
+    """A stored ACR 2016 self-assessment."""
+
+    id: int
+    at: datetime
+    areas: tuple[str, ...]
+    answers: AcrReplies
+    wpi: int
+    sss: int
+    fs: int
+    generalized_regions: int
+    criteria: Criteria
+    criteria_met: bool
 
 
 # -- FIQR ---------------------------------------------------------------------------------------
@@ -169,20 +210,62 @@ class FiqrResult(Struct, frozen=True):
         parts = (self.function, self.overall, self.symptoms)
         return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
 
-    def to_dict(self, id: int, at: datetime) -> dict[str, Any]:
+    def record(self, id: int, at: datetime) -> "FiqrRecord":
+        """The stored form, numbered `id`, taken `at` (scores to 2 decimals)."""
+
         def rounded(value: float | None) -> float | None:
             return None if value is None else round(value, 2)
 
-        return {
-            "id": id,
-            "kind": "fiqr",
-            "at": at.isoformat(),
-            "answers": list(self.answers),
-            "function": rounded(self.function),
-            "overall": rounded(self.overall),
-            "symptoms": rounded(self.symptoms),
-            "total": rounded(self.total),
-        }
+        return FiqrRecord(
+            id=id,
+            at=at,
+            answers=self.answers,
+            function=rounded(self.function),
+            overall=rounded(self.overall),
+            symptoms=rounded(self.symptoms),
+            total=rounded(self.total),
+        )
+
+    def to_dict(self, id: int, at: datetime) -> dict[str, Any]:
+        return record_json(self.record(id, at))
+
+
+class FiqrRecord(Struct, frozen=True, kw_only=True, tag="fiqr", tag_field="kind"):
+    """A stored FIQR self-assessment."""
+
+    id: int
+    at: datetime
+    answers: tuple[int | None, ...]
+    function: float | None
+    overall: float | None
+    symptoms: float | None
+    total: float | None
+
+
+# A stored self-assessment: a new questionnaire is a new record type in this union.
+Assessment = AcrRecord | FiqrRecord
+
+
+def read_assessments(records: Iterable[Mapping[str, Any]]) -> list[Assessment]:
+    """Stored self-assessments' JSON forms → their records; one that is not a known kind of
+    the known shape stops with a line naming it (the file is left as it is)."""
+    found = []
+    for data in records:
+        try:
+            found.append(msgspec.convert(data, Assessment))
+        except msgspec.ValidationError as error:
+            raise FibrologError(
+                f"self-assessment #{data.get('id')} in assessments.json cannot be read ({error})"
+            ) from None
+    return found
+
+
+def record_json(record: Assessment) -> dict[str, Any]:
+    """The JSON form, as stored and printed: `id` first, then `kind`, the time as ISO text
+    with its offset (as `datetime.isoformat` writes it)."""
+    data: dict[str, Any] = msgspec.to_builtins(record, builtin_types=(datetime,))
+    del data["at"]
+    return {"id": data.pop("id"), "kind": data.pop("kind"), "at": record.at.isoformat(), **data}
 
 
 def parse_fiqr_answers(text: str) -> tuple[int | None, ...]:

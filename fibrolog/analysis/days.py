@@ -4,9 +4,9 @@ No I/O and no clock. Comparisons use unrounded values; only what is printed or p
 rounded (2 decimals).
 """
 
-import math
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from statistics import fmean
 from typing import Protocol
 
 from msgspec import Struct
@@ -25,24 +25,6 @@ def _round(value: float | None) -> float | None:
 
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
-
-
-# The two statistics the views need, as the statistics module computes them (it costs ~4 ms
-# to import, with fractions and decimal, on every summary and flares).
-def fmean(values: Sequence[float]) -> float:
-    return math.fsum(values) / len(values)
-
-
-def median(values: Sequence[float]) -> float:
-    return _middle(sorted(values))
-
-
-def _middle(ordered: Sequence[float]) -> float:
-    """The median of values already in order."""
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 class Day(Struct, frozen=True):

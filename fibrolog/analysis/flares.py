@@ -4,6 +4,7 @@ from bisect import bisect_left, insort
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from statistics import fmean, median
 from typing import Any
 
 from msgspec import Struct
@@ -11,10 +12,8 @@ from msgspec import Struct
 from fibrolog.analysis.days import (
     HISTORY_DAYS,
     PainDay,
-    _middle,
     _round,
     days_between,
-    fmean,
     group_days,
 )
 from fibrolog.config import FlareSettings
@@ -108,7 +107,7 @@ def judge_days(
         window_start = day - timedelta(days=settings.baseline_days)
         while window and window[0][0] < window_start:
             del ordered[bisect_left(ordered, window.popleft()[1])]
-        baseline = _middle(ordered) if len(ordered) >= 7 else None
+        baseline = median(ordered) if len(ordered) >= 7 else None
         reasons = []
         if info.marked:
             reasons.append("marked")

@@ -6,6 +6,7 @@ Pure: the caller passes the entries of the days it asks about, plus history for 
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from statistics import fmean
 from typing import Any
 
 from msgspec import Struct
@@ -16,7 +17,6 @@ from fibrolog.analysis.days import (
     PainDay,
     _round,
     days_between,
-    fmean,
     group_days,
 )
 from fibrolog.analysis.flares import history_start, judge_days

@@ -1,28 +1,19 @@
-"""The `fibrolog` program: the Typer app, its commands loaded as they run, and the one error
-boundary that turns every failure into one `Error:` line and the exit code of SPEC §8.
+"""The `fibrolog` program: the Typer app, its commands by module, and the one error boundary
+that turns every failure into one `Error:` line and the exit code of SPEC §8.
 
-Commands live in modules by family (entries, views, files, …). The app knows each command's
-name and its module; a module is imported, and the command turned into a click command, only
-when it runs (the pattern of click's documentation, "Lazily Loading Subcommands"). `--help`
-loads them all to show each one's help.
+Commands live in modules by family (entries, views, files, …) and are loaded as they run
+(`fibrolog.cli.lazy`).
 """
 
-import functools
 import os
 import sys
-from importlib import import_module
 from typing import Annotated, Any
 
 import typer
-import typer.main
-
-# typer 0.28 vendors click (pinned in pyproject)
-from typer._click.core import Command, Context
-from typer._click.exceptions import NoSuchOption, UsageError
-from typer.core import TyperGroup
 
 from fibrolog import __version__
-from fibrolog.cli.options import DbOpt, recovery_advice
+from fibrolog.cli.lazy import ClickException, Context, LazyGroup, NoSuchOption
+from fibrolog.cli.options import RootDbOpt, recovery_advice
 from fibrolog.errors import CorruptDiary, FibrologError
 
 # Each command and the module of `fibrolog.cli` that defines it, in the order `--help` lists them.
@@ -70,45 +61,10 @@ MEANT_OPTIONS = {
 }
 
 
-@functools.cache
-def load_command(name: str) -> Command:
-    """Import the module that defines command `name` and turn that one command into a click
-    command. (`typer.main.get_command` would convert every command of the module: for the
-    entries family that is ~20 M instructions, 5 ms, more than `add` spends on the diary.)"""
-    family = import_module(f"fibrolog.cli.{COMMANDS[name]}").commands
-    for info in family.registered_commands:
-        assert info.callback is not None
-        if (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
-            return typer.main.get_command_from_info(
-                info, pretty_exceptions_short=False, rich_markup_mode=None
-            )
-    group = next(g for g in family.registered_groups if g.name == name)
-    return typer.main.get_group_from_info(
-        group, pretty_exceptions_short=False, suggest_commands=True, rich_markup_mode=None
-    )
-
-
-class LazyGroup(TyperGroup):
+class FibrologGroup(LazyGroup):
     """`fibrolog` itself: commands by name, imported as used; every error ends here."""
 
-    def list_commands(self, ctx: Context) -> list[str]:
-        return list(COMMANDS)
-
-    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
-        return load_command(cmd_name) if cmd_name in COMMANDS else None
-
-    def resolve_command(
-        self, ctx: Context, args: list[str]
-    ) -> tuple[str | None, Command | None, list[str]]:
-        try:
-            return super().resolve_command(ctx, args)
-        except UsageError as error:
-            import difflib
-
-            close = difflib.get_close_matches(args[0], COMMANDS) if args else []
-            if close and "Did you mean" not in error.message:
-                error.message = f"{error.message.rstrip('.')}. Did you mean {close[0]!r}?"
-            raise
+    commands_by_module = COMMANDS
 
     def invoke(self, ctx: Context) -> Any:
         try:
@@ -125,10 +81,18 @@ class LazyGroup(TyperGroup):
             interrupted = isinstance(error.__context__, KeyboardInterrupt | EOFError)
             typer.echo(("\n" if interrupted else "") + "Cancelled: nothing was changed.", err=True)
             raise typer.Exit(1) from None
+        except ClickException as error:
+            # click's own usage errors, which echo what was typed (`--at`): made printable
+            from fibrolog.text import printable
+
+            error.message = printable(error.message)
+            raise
         except (typer.TyperException, typer.Exit):
-            raise  # click's own usage errors and exits
+            raise  # click's own exits
         except FibrologError as error:
-            typer.echo(_error_line(error), err=True)
+            from fibrolog.text import printable  # a name or value from a file, made printable
+
+            typer.echo(printable(_error_line(error), keep_lines=True), err=True)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             # The reader went away (`fibrolog list | head`): stop quietly, and send what is
@@ -141,6 +105,9 @@ class LazyGroup(TyperGroup):
             # no permission): say which path and why. Every write is atomic, so nothing is
             # half written.
             where = f"cannot use {error.filename}: " if error.filename else ""
+            from fibrolog.text import printable
+
+            where = printable(where)
             typer.echo(f"Error: {where}{error.strerror or type(error).__name__}", err=True)
             raise typer.Exit(1) from None
         except Exception as error:
@@ -170,7 +137,7 @@ def _error_line(error: FibrologError) -> str:
 
 app = typer.Typer(
     name="fibrolog",
-    cls=LazyGroup,
+    cls=FibrologGroup,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -187,7 +154,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    db: DbOpt = None,
+    db: RootDbOpt = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),

@@ -6,11 +6,11 @@ import typer
 
 from fibrolog.cli.options import (
     DbOpt,
-    chosen_folder,
     clock,
     command_family,
     data_folder,
     load_settings,
+    named_folder,
     open_diary,
     read_reviews,
     whole,
@@ -41,8 +41,8 @@ def demo(
 ) -> None:
     """Fill a demo diary with realistic made-up data and show its summary and flares.
 
-    Writes to --db or $FIBROLOG_DB if given, else to its own `demo` folder — never to your
-    real diary.
+    Writes to its own `demo` folder, or to a folder you name with --db; never to your
+    diary (not even the one $FIBROLOG_DB names).
 
     \b
     Examples:
@@ -62,7 +62,8 @@ def demo(
     from fibrolog.render.treatments import reviews_view
     from fibrolog.store.diary import Diary
 
-    if chosen_folder(ctx, db):
+    # Only an explicit --db: $FIBROLOG_DB names the user's own diary.
+    if named_folder(ctx, db):
         diary = open_diary(ctx, db)
         if diary.exists():
             if not force:

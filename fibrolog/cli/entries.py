@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer._click.core import Context  # typer 0.28 vendors click; pinned in pyproject
-from typer._click.exceptions import UsageError
 from typer.core import TyperCommand
 
+from fibrolog.cli.lazy import Context, UsageError
 from fibrolog.cli.options import (
     AtOpt,
     DbOpt,
@@ -521,7 +520,7 @@ def edit(
     if not changes:
         usage("nothing to change: give a value such as --pain 5 or --clear-note")
     diary = open_diary(ctx, db)
-    old = diary.get(entry_id)
+    old = diary.get(entry_id, mending=changes)  # an entry set aside is mended by its edit
     if changes.get("note"):
         changes["tags"] = tuple(
             sorted(set(changes.get("tags", old.tags)) | set(tags_in_note(changes["note"])))

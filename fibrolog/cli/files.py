@@ -1,5 +1,6 @@
 """Commands on the diary's files: export and import, check, backups and restore, info."""
 
+import shlex
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -71,9 +72,9 @@ def export(
     if output is None:
         sys.stdout.writelines(pieces)
         return
-    from fibrolog.store.safefile import atomic_write
+    from fibrolog.store.safefile import write_output
 
-    atomic_write(output.expanduser().absolute(), (piece.encode() for piece in pieces))
+    write_output(output, (piece.encode() for piece in pieces))
     typer.echo(f"Exported {plural(len(entries), 'entry', 'entries')} to {output}")
 
 
@@ -103,9 +104,10 @@ def import_command(
     found = parse_import(raw, clock())
     del raw  # a 100k export is ~50 MB
     diary = open_diary(ctx, db)
-    added, skipped = diary.import_entries(found.entries)
-    courses, courses_skipped = diary.import_courses(found.courses)
-    assessed, assessed_skipped = diary.import_assessments(found.assessments)
+    imported = diary.import_all(found.entries, found.courses, found.assessments)
+    added, skipped = imported.entries, imported.skipped
+    courses, courses_skipped = imported.courses, imported.courses_skipped
+    assessed, assessed_skipped = imported.assessments, imported.assessments_skipped
     done = [plural(len(added), "entry", "entries")]
     known = [plural(skipped, "entry", "entries")] if skipped else []
     if found.courses:
@@ -193,8 +195,20 @@ def check(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
             typer.echo(f"No diary in {diary.folder} yet: nothing to check.")
         return
     from fibrolog.store.combine import sync_problems
+    from fibrolog.store.journal import pending
     from fibrolog.store.recovery import problems as find_problems
 
+    journal = pending(diary.folder)
+    if journal is not None:
+        # The files are part way through one change: a crash interrupted it after it was
+        # decided. Reading them now would report the half; the next command completes it.
+        if json_:
+            print_json({"folder": str(diary.folder), "whole": False, "journal": journal.name})
+        raise FibrologError(
+            f"a change to the diary was interrupted; {journal} records it, and the next "
+            f"fibrolog command completes it (for example: fibrolog --db "
+            f"{shlex.quote(str(diary.folder))} list)"
+        )
     problems = find_problems(diary)
     problems += [(message, None) for message in sync_problems(diary)]  # issue 19
     damaged = sorted({path for _, path in problems if path is not None})
@@ -306,36 +320,41 @@ def restore(
       fibrolog restore 20261123T091500
       fibrolog restore latest --file 2026.json
     """
-    from fibrolog.store.recovery import find_backup, restore_backup
+    from fibrolog.store.recovery import find_backup, restore_backup, restore_counts
 
     diary = open_diary(ctx, db)
     backup = find_backup(diary, name, file or ())
     files = ", ".join(file or [f.name for f in backup.files])
     if not yes:
+        counts = restore_counts(diary, backup, file or ())
         typer.confirm(
-            f"Replace {files} in {diary.folder} with the copies from {backup.path.name}? "
+            f"Replace {files} in {diary.folder} with the copies from {backup.path.name}"
+            f"{f' (entries: {counts})' if counts else ''}? "
             "(the current files are backed up first)",
             abort=True,
         )
     done = restore_backup(diary, backup, file or ())
     lines = [f"Restored {files} from {backup.path.name}."]
     if done.brought_back:
-        lines.append(
-            f"It brings back {plural(done.brought_back, 'entry', 'entries')} "
-            "deleted or changed since that backup."
-        )
+        lines.append(f"It brings back {_entries(done.brought_back)} deleted since then.")
+    if done.reverted:
+        lines.append(f"It undoes the changes made since then to {_entries(done.reverted)}.")
     if done.left_out:
         lines.append(
-            f"{plural(done.left_out, 'entry', 'entries')} added or changed since then "
-            f"{'is' if done.left_out == 1 else 'are'} not in it: see the copy below."
+            f"It leaves out {_entries(done.left_out)} added since then (kept in the copy below)."
         )
     if done.unreadable:
         lines.append(f"The damaged {', '.join(done.unreadable)} it replaced could not be counted.")
-    if not (done.brought_back or done.left_out or done.unreadable):
+    if not (done.brought_back or done.reverted or done.left_out or done.unreadable):
         lines.append("The entries are the same as before.")
     if done.safety:
         lines.append(f"The files it replaced are in {done.safety}.")
     typer.echo("\n".join(lines))
+
+
+def _entries(ids: tuple[int, ...]) -> str:
+    """'1 entry (#7)', '3 entries (#2, #5, #9)'."""
+    return f"{plural(len(ids), 'entry', 'entries')} ({', '.join(f'#{i}' for i in ids)})"
 
 
 @commands.command()
@@ -357,14 +376,21 @@ def salvage(
     Example:
       fibrolog salvage 2026.json
     """
-    from fibrolog.store.recovery import salvage_file
+    from fibrolog.store.recovery import is_whole, salvage_file
 
     diary = open_diary(ctx, db)
+    whole = f"{file} is whole: there is nothing to salvage."
+    if file in {p.name for p in diary.data_files()} and is_whole(diary, file):
+        typer.echo(whole)
+        return
     if not yes:
         typer.confirm(
             f"Move the damaged {file} aside and save what can still be read of it?", abort=True
         )
     done = salvage_file(diary, file)
+    if done.damaged_copy is None:  # made whole meanwhile
+        typer.echo(whole)
+        return
     if file == "meta.json":
         said = f"Rebuilt meta.json: the next entry will be #{done.next_id}."
     else:

@@ -10,16 +10,17 @@ loads only what it uses.
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
-from typer._click.exceptions import UsageError  # typer 0.28 vendors click; pinned in pyproject
 
+from fibrolog.cli.lazy import UsageError
 from fibrolog.errors import UsageProblem
 
 if TYPE_CHECKING:
     from datetime import date, datetime
 
+    from fibrolog.analysis.review import Review
     from fibrolog.config import FlareSettings, Settings
     from fibrolog.models import Course
     from fibrolog.store.diary import Diary
@@ -36,6 +37,19 @@ DbOpt = Annotated[
     Path | None,
     typer.Option(
         "--db",
+        help="Diary folder (default: $FIBROLOG_DB, else the platform data folder).",
+        show_default=False,
+        file_okay=False,
+    ),
+]
+# The same option before the command; it alone reads $FIBROLOG_DB, so that a --db given after
+# the command, then one before it, then the variable, is the order that counts.
+RootDbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="FIBROLOG_DB",
+        show_envvar=False,  # the help says it in words
         help="Diary folder (default: $FIBROLOG_DB, else the platform data folder).",
         show_default=False,
         file_okay=False,
@@ -118,16 +132,32 @@ def open_diary(ctx: typer.Context, db: Path | None, merge_copies: bool = True) -
     `merge_copies=False`. Finding none costs one directory listing."""
     from fibrolog.store.diary import Diary
 
-    folder = db or ctx.find_root().params.get("db")
-    if folder is None and os.environ.get("FIBROLOG_DB"):
-        folder = Path(os.environ["FIBROLOG_DB"])
-    if folder is None:
-        folder = data_folder() / "diary"
+    folder = chosen_folder(ctx, db) or data_folder() / "diary"
     timeout = float(os.environ.get("FIBROLOG_LOCK_TIMEOUT", "10"))
-    diary = Diary(Path(folder).expanduser(), lock_timeout=timeout)
+    diary = Diary(folder, lock_timeout=timeout)
+    ctx.call_on_close(lambda: warn_set_aside(diary))
     if merge_copies:
         _merge_copies(diary)
     return diary
+
+
+def warn_set_aside(diary: "Diary") -> None:
+    """One line on stderr for each entry the command left out because it breaks a rule."""
+    from fibrolog.text import printable
+
+    for line in diary.set_aside.values():
+        typer.echo(f"Warning: {printable(line)}", err=True)
+
+
+def named_folder(ctx: typer.Context, db: Path | None) -> Path | None:
+    """The diary folder named by --db on the command line (after or before the command), if
+    any; not the one $FIBROLOG_DB names."""
+    from fibrolog.cli.lazy import ParameterSource
+
+    root = ctx.find_root()
+    if db is None and root.get_parameter_source("db") == ParameterSource.COMMANDLINE:
+        db = root.params["db"]
+    return Path(db).expanduser() if db else None
 
 
 def _merge_copies(diary: "Diary") -> None:
@@ -153,8 +183,8 @@ def may_be_copy(name: str) -> bool:
 
 
 def chosen_folder(ctx: typer.Context, db: Path | None) -> Path | None:
-    """The diary folder named by --db or $FIBROLOG_DB, if any."""
-    folder = db or ctx.find_root().params.get("db") or os.environ.get("FIBROLOG_DB")
+    """The diary folder named by --db (after or before the command) or $FIBROLOG_DB, if any."""
+    folder = db or ctx.find_root().params.get("db")
     return Path(folder).expanduser() if folder else None
 
 
@@ -223,24 +253,10 @@ def ask(label: str, parse: Callable[[str], T]) -> T | None:
 
 
 def recovery_advice(diary: "Diary", path: Path) -> str:
-    """The way out for a damaged file: the newest backup with a good copy and the command
-    that restores it; else the command that saves what can still be read."""
-    import shlex
+    """The way out for a damaged file: the ways compared, with counts (store/recovery.py)."""
+    from fibrolog.store.recovery import way_out
 
-    from fibrolog.store.recovery import good_backup_of
-
-    where = shlex.quote(str(diary.folder))
-    backup = good_backup_of(diary, path)
-    if backup is None:
-        return (
-            f"No backup holds a good copy of {path.name}; save what can still be read with: "
-            f"fibrolog --db {where} salvage {path.name} (the damaged file is kept)."
-        )
-    return (
-        f"The newest good copy of {path.name} is in backup {backup.path.name} "
-        f"({backup.made:%Y-%m-%d %H:%M}); restore it with: "
-        f"fibrolog --db {where} restore {backup.path.name} --file {path.name}"
-    )
+    return way_out(diary, path)
 
 
 def read_reviews(
@@ -251,9 +267,10 @@ def read_reviews(
     settings: "FlareSettings",
     baseline: int = 28,
     skip: int = 14,
-) -> list[dict[str, Any]]:
-    """The reviews of the `chosen` courses (their JSON forms), reading from the diary only
-    the days each one looks at, as light `DayFacts`."""
+) -> list["Review"]:
+    """The reviews of the `chosen` courses, reading from the diary only the days each one
+    looks at, as light `DayFacts`."""
+    from fibrolog.analysis.assess import read_assessments
     from fibrolog.analysis.review import reads, review
 
     days = {
@@ -262,9 +279,8 @@ def read_reviews(
         for first, last in reads(course, today, baseline, skip)
         for day, facts in diary.day_facts(first, last, all_scores=True).items()
     }
-    assessments = diary.assessments() if chosen else []
-    results = [
+    assessments = read_assessments(diary.assessments()) if chosen else []
+    return [
         review(course, courses, days, assessments, today, settings, baseline, skip)
         for course in chosen
     ]
-    return results

@@ -137,10 +137,11 @@ def assess(
         else typer.confirm("Have the symptoms been at a similar level for at least 3 months?"),
     )
     result = AcrResult(answers)
-    record = diary.add_assessment(result.to_dict(0, moment))
+    stored = diary.add_assessment(result.to_dict(0, moment))
     if json_:
-        print_json({k: v for k, v in record.items() if k != "answers"})
+        print_json({k: v for k, v in stored.items() if k != "answers"})
     else:
+        record = result.record(stored["id"], moment)
         from fibrolog.render.assess import acr_view
         from fibrolog.render.console import make_console
 
@@ -193,10 +194,12 @@ def fiqr(
         if all(value is None for value in values):
             typer.echo("No question was answered, so nothing was saved.")
             return
-    record = open_diary(ctx, db).add_assessment(FiqrResult(values).to_dict(0, moment))
+    result = FiqrResult(values)
+    stored = open_diary(ctx, db).add_assessment(result.to_dict(0, moment))
     if json_:
-        print_json(record)
+        print_json(stored)
     else:
+        record = result.record(stored["id"], moment)
         from fibrolog.render.assess import fiqr_view
         from fibrolog.render.console import make_console
 
@@ -222,9 +225,11 @@ def assessments(
       fibrolog assessments
       fibrolog assessments --kind fiqr --json
     """
-    records = open_diary(ctx, db).assessments(kind.value if kind else None)
+    from fibrolog.analysis.assess import read_assessments, record_json
+
+    records = read_assessments(open_diary(ctx, db).assessments(kind.value if kind else None))
     if json_:
-        print_json(records)
+        print_json([record_json(r) for r in records])
     else:
         from fibrolog.render.assess import assessments_view
         from fibrolog.render.console import make_console

@@ -32,7 +32,7 @@ GIT_ATTRIBUTES = [
     "assessments.json merge=fibrolog",
     "changes.json merge=fibrolog",
 ]
-GIT_IGNORE = [".lock", "backups/", ".*.tmp", "*.damaged-*", ".merged-by-git"]
+GIT_IGNORE = [".lock", "backups/", ".*.tmp", "journal.json", "*.damaged-*", ".merged-by-git"]
 DRIVER = "fibrolog merge-driver %O %A %B %P"
 
 

@@ -21,6 +21,7 @@ from fibrolog.cli.options import (
     whole,
 )
 from fibrolog.errors import FibrologError, UsageProblem
+from fibrolog.text import printable  # names and doses may come from an imported file
 
 if TYPE_CHECKING:
     from fibrolog.models import Course
@@ -169,7 +170,7 @@ def start(
         raise UsageProblem(str(error)) from None
     stored = diary.add_course(course)
     what = f"{stored.name} {dose}" if dose else stored.name
-    typer.echo(f"Started {what} on {_when(day, today)} (course #{stored.id}).")
+    typer.echo(printable(f"Started {what} on {_when(day, today)} (course #{stored.id})."))
 
 
 @treatment_app.command()
@@ -193,7 +194,11 @@ def change(
     )
     doses = (*(d for d in course.doses if d.from_ < day), Dose(dose, day))
     diary.update_course(course.replace(doses=doses), when=clock())
-    typer.echo(f"Changed {course.name} to {dose} from {_when(day, today)} (course #{course.id}).")
+    typer.echo(
+        printable(
+            f"Changed {course.name} to {dose} from {_when(day, today)} (course #{course.id})."
+        )
+    )
 
 
 @treatment_app.command()
@@ -216,8 +221,10 @@ def stop(
     diary.update_course(course.replace(stop=day, reason=reason), when=clock())
     weeks = (day - course.start).days // 7
     typer.echo(
-        f"Stopped {course.name} on {_when(day, today)}, after {weeks} week"
-        f"{'s' * (weeks != 1)} (course #{course.id})."
+        printable(
+            f"Stopped {course.name} on {_when(day, today)}, after {weeks} week"
+            f"{'s' * (weeks != 1)} (course #{course.id})."
+        )
     )
 
 
@@ -257,7 +264,7 @@ def rate(
     diary, course, day, today = _running_on(ctx, db, name, on, "rate it on or after that day")
     ratings = tuple(sorted((*course.ratings, Rating(answer, day)), key=lambda r: r.date))
     diary.update_course(course.replace(ratings=ratings), when=clock())
-    typer.echo(f"Rated {course.name}: {answer} {PGIC[answer]} ({_when(day, today)}).")
+    typer.echo(printable(f"Rated {course.name}: {answer} {PGIC[answer]} ({_when(day, today)})."))
 
 
 @treatment_app.command("list")
@@ -341,7 +348,7 @@ def review_courses(
     settings = load_settings().flare
     results = read_reviews(diary, chosen, courses, now.date(), settings, baseline, skip)
     if json_:
-        print_json({"reviews": results})
+        print_json({"reviews": [result.to_json() for result in results]})
         return
     if not results:
         typer.echo("No courses yet. Start one: fibrolog treatment start NAME --dose DOSE")
@@ -415,9 +422,16 @@ def edit_course(
         new = course.replace(**changes)
     except InvalidEntry as error:
         raise UsageProblem(str(error)) from None
+    for other in found.values():  # as `start` refuses: rate, change and stop go by name
+        if new.running and other.running and other.id != new.id and other.key == new.key:
+            raise FibrologError(
+                f"{other.name} is already running as course #{other.id} (since {other.start}); "
+                "two running courses of one name could not be told apart. Choose another "
+                f"name, or stop #{other.id} first"
+            )
     diary.update_course(new, when=clock())
     stopped = f", stopped {new.stop}" if new.stop else ", running"
-    typer.echo(f"Updated course #{new.id}: {new.name}, from {new.start}{stopped}.")
+    typer.echo(printable(f"Updated course #{new.id}: {new.name}, from {new.start}{stopped}."))
 
 
 @treatment_app.command("delete")
@@ -443,4 +457,4 @@ def delete_course(
             f"Delete course #{course.id} ({course.name}, from {course.start})?", abort=True
         )
     diary.delete_course(course_id, when=clock())
-    typer.echo(f"Deleted course #{course.id} ({course.name}).")
+    typer.echo(printable(f"Deleted course #{course.id} ({course.name})."))

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from html import escape
 from importlib import resources
+from statistics import median
 from typing import Any
 
-from fibrolog.analysis.days import group_days, median
+from fibrolog.analysis.days import group_days
 from fibrolog.analysis.flares import Flares, flares
 from fibrolog.analysis.insights import tag_findings
 from fibrolog.analysis.summary import MedUsage, Summary, med_usage, summarize, summary_reads_from

@@ -1,12 +1,12 @@
 """Self-assessments as a user reads them: an ACR 2016 result, a FIQR result, their history."""
 
 from collections.abc import Sequence
-from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from fibrolog.analysis.assess import AcrRecord, Assessment, FiqrRecord
 from fibrolog.analysis.review import fiqr_band, fs_band
 from fibrolog.render.console import column, fitted_table, labelled
 from fibrolog.render.summary import sparkline
@@ -17,34 +17,34 @@ DISCLAIMER = (
 )
 
 
-def acr_view(record: dict[str, Any]) -> RenderableType:
-    criteria = record["criteria"]
+def acr_view(record: AcrRecord) -> RenderableType:
+    criteria = record.criteria
     checks = Table.grid(padding=(0, 2))
     checks.add_column(no_wrap=True)
     checks.add_column(overflow="fold")
     for ok, rule in (
-        (criteria["wpi_sss"], "WPI ≥ 7 with SSS ≥ 5, or WPI 4–6 with SSS ≥ 9"),
-        (criteria["generalized"], "generalized pain (4 of 5 regions)"),
-        (criteria["duration"], "symptoms at a similar level for at least 3 months"),
+        (criteria.wpi_sss, "WPI ≥ 7 with SSS ≥ 5, or WPI 4–6 with SSS ≥ 9"),
+        (criteria.generalized, "generalized pain (4 of 5 regions)"),
+        (criteria.duration, "symptoms at a similar level for at least 3 months"),
     ):
         mark = Text("✓ yes", style="green") if ok else Text("✗ no", style="yellow")
         checks.add_row(mark, rule)
-    verdict = "are met" if record["criteria_met"] else "are not all met"
+    verdict = "are met" if record.criteria_met else "are not all met"
     return Group(
-        Text(f"ACR 2016 fibromyalgia criteria · self-assessment #{record['id']}", style="bold"),
+        Text(f"ACR 2016 fibromyalgia criteria · self-assessment #{record.id}", style="bold"),
         labelled(
             [
-                ("Widespread Pain Index", f"{record['wpi']} of 19 areas painful in the past week"),
+                ("Widespread Pain Index", f"{record.wpi} of 19 areas painful in the past week"),
                 (
                     "Symptom Severity",
-                    f"{record['sss']} of 12 (fatigue, waking unrefreshed, thinking problems, "
+                    f"{record.sss} of 12 (fatigue, waking unrefreshed, thinking problems, "
                     "0–3 each; +1 each for headaches, lower-belly pain or cramps, depression in "
                     "the past 6 months)",
                 ),
-                ("Severity (WPI + SSS)", f"{record['fs']} of 31"),
+                ("Severity (WPI + SSS)", f"{record.fs} of 31"),
                 (
                     "Generalized pain",
-                    f"pain in {record['generalized_regions']} of 5 body regions (4 needed; jaw, "
+                    f"pain in {record.generalized_regions} of 5 body regions (4 needed; jaw, "
                     "chest and belly do not count)",
                 ),
             ]
@@ -57,18 +57,18 @@ def acr_view(record: dict[str, Any]) -> RenderableType:
     )
 
 
-def fiqr_view(record: dict[str, Any]) -> RenderableType:
+def fiqr_view(record: FiqrRecord) -> RenderableType:
     def part(value: float | None, top: int) -> str:
         return "· (no answers)" if value is None else f"{value:.2f} of {top}"
 
     return Group(
-        Text(f"FIQR (Revised Fibromyalgia Impact Questionnaire) #{record['id']}", style="bold"),
+        Text(f"FIQR (Revised Fibromyalgia Impact Questionnaire) #{record.id}", style="bold"),
         labelled(
             [
-                ("function", part(record["function"], 30)),
-                ("overall impact", part(record["overall"], 20)),
-                ("symptoms", part(record["symptoms"], 50)),
-                ("total", part(record["total"], 100)),
+                ("function", part(record.function, 30)),
+                ("overall impact", part(record.overall, 20)),
+                ("symptoms", part(record.symptoms, 50)),
+                ("total", part(record.total, 100)),
             ]
         ),
         Text("Higher is worse. " + DISCLAIMER, style="dim"),
@@ -79,28 +79,30 @@ def _fixed(value: float | None, digits: int = 1) -> str:
     return "·" if value is None else f"{value:.{digits}f}"
 
 
-def assessments_view(records: Sequence[dict[str, Any]], width: int) -> RenderableType:
+def assessments_view(records: Sequence[Assessment], width: int) -> RenderableType:
     """Every self-assessment, oldest first, and the trend of FS and of the FIQR total."""
     if not records:
         return Text("No self-assessments yet. Take one with: fibrolog assess  or  fibrolog fiqr")
     rows = []
     for r in records:
-        if r["kind"] == "acr2016":
-            score = f"FS {r['fs']} ({fs_band(r['fs'])})"
-            met = "met" if r["criteria_met"] else "not met"
-            details = f"WPI {r['wpi']} · SSS {r['sss']} · criteria {met}"
+        if isinstance(r, AcrRecord):
+            kind = "acr2016"
+            score = f"FS {r.fs} ({fs_band(r.fs)})"
+            met = "met" if r.criteria_met else "not met"
+            details = f"WPI {r.wpi} · SSS {r.sss} · criteria {met}"
         else:
-            band = "" if r["total"] is None else f" ({fiqr_band(r['total'])})"
-            score = f"FIQR {_fixed(r['total'])}{band}"
+            kind = "fiqr"
+            band = "" if r.total is None else f" ({fiqr_band(r.total)})"
+            score = f"FIQR {_fixed(r.total)}{band}"
             details = (
-                f"function {_fixed(r['function'], 2)} · overall {_fixed(r['overall'], 2)} · "
-                f"symptoms {_fixed(r['symptoms'], 2)}"
+                f"function {_fixed(r.function, 2)} · overall {_fixed(r.overall, 2)} · "
+                f"symptoms {_fixed(r.symptoms, 2)}"
             )
         rows.append(
             [
-                Text(str(r["id"])),
-                Text(str(r["at"])[:16].replace("T", " ")),
-                Text(str(r["kind"])),
+                Text(str(r.id)),
+                Text(f"{r.at:%Y-%m-%d %H:%M}"),
+                Text(kind),
                 Text(score),
                 Text(details),
             ]
@@ -118,13 +120,15 @@ def assessments_view(records: Sequence[dict[str, Any]], width: int) -> Renderabl
         drop=("kind", "#", "details"),
     )
     trends: list[RenderableType] = []
-    for kind, key, label, top in (
-        ("acr2016", "fs", "FS", 31),
-        ("fiqr", "total", "FIQR total", 100),
-    ):
-        values = [
-            float(v) for r in records if r["kind"] == kind and isinstance(v := r[key], int | float)
-        ]
+    series: tuple[tuple[str, int, list[float]], ...] = (
+        ("FS", 31, [float(r.fs) for r in records if isinstance(r, AcrRecord)]),
+        (
+            "FIQR total",
+            100,
+            [r.total for r in records if isinstance(r, FiqrRecord) and r.total is not None],
+        ),
+    )
+    for label, top, values in series:
         if len(values) >= 2:
             scaled = [v / top * 10 for v in values]
             difference = values[-1] - values[0]

@@ -2,16 +2,20 @@
 scores and changes as coloured text, and quiet tables that fit the window.
 
 The console reads no markup and no emoji codes, so a note such as "[bad day] [/x] :smile:"
-prints exactly as typed. Colour follows Rich's rules: none when piped or with NO_COLOR, on
-with FORCE_COLOR; COLUMNS sets the width.
+prints exactly as typed, and every piece of text it prints passes `printable` on the way out,
+so a terminal control sequence in a treatment name, dose, reason or note (typed, or carried
+by an imported file) shows as "�" instead of acting on the terminal, whatever view prints
+it. Colour follows Rich's rules: none when piped or with NO_COLOR, on with FORCE_COLOR;
+COLUMNS sets the width.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 from rich.table import Column, Table
 from rich.text import Text
 
@@ -22,9 +26,24 @@ GAP = 2  # cells between two columns of a quiet table (one space of padding, one
 FLEXIBLE_MIN = 10  # the narrowest a free-text column is allowed to get
 
 
+class SafeConsole(Console):
+    """A Rich console whose printed text never holds terminal control characters: Rich's own
+    control codes (colours, cursor moves) are separate segments and pass untouched."""
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterator[Segment]:
+        for segment in super().render(renderable, options):
+            text = segment.text
+            if segment.control or text == "\n" or text.isprintable():
+                yield segment
+            else:
+                yield Segment(printable(text, keep_lines=True), segment.style)
+
+
 def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:
     """The console a command prints its view on (never made at import time)."""
-    return Console(file=file, width=width, markup=False, emoji=False, highlight=False)
+    return SafeConsole(file=file, width=width, markup=False, emoji=False, highlight=False)
 
 
 def user_text(text: str, style: str = "", keep_lines: bool = False) -> Text:

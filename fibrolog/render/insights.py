@@ -1,18 +1,21 @@
 """Patterns in the person's own diary, each with its numbers and its n."""
 
-from collections.abc import Sequence
-from typing import Any
-
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
+from fibrolog.analysis.insights import Comparison, Insights, MedFinding, TagFinding
+from fibrolog.analysis.review import Review
 from fibrolog.render.console import column, fitted_table, user_text
 from fibrolog.text import printable
 
 
-def _ci(interval: Sequence[float]) -> str:
+def _ci(interval: tuple[float, float]) -> str:
     return f"{interval[0]:+.2f} to {interval[1]:+.2f}"
+
+
+def _clear(clear: bool | None) -> str:
+    return "a clear difference" if clear else "no clear difference"
 
 
 def _item(text: Text | str) -> Padding:
@@ -20,116 +23,126 @@ def _item(text: Text | str) -> Padding:
     return Padding(text if isinstance(text, Text) else Text(text), (0, 0, 0, 2))
 
 
-def _tag_line(finding: dict[str, Any]) -> Text:
-    same, nxt = finding["same_day"], finding["next_day"]
-    line = user_text(f"@{finding['tag']}", style="magenta")
-    if same["difference"] is None:
+def _tag_line(finding: TagFinding) -> Text:
+    same, nxt = finding.same_day, finding.next_day
+    line = user_text(f"@{finding.tag}", style="magenta")
+    if not _compared(same):
         line.append(": not enough days")
     else:
+        assert same.ci95 is not None
         line.append(
-            f": pain {same['with_mean']:.1f} on days with it vs {same['without_mean']:.1f} "
-            f"without ({same['difference']:+.2f}, 95% CI {_ci(same['ci95'])}; "
-            f"n {same['n_with']}/{same['n_without']})"
+            f": pain {same.with_mean:.1f} on days with it vs {same.without_mean:.1f} "
+            f"without ({same.difference:+.2f}, 95% CI {_ci(same.ci95)}: {_clear(same.clear)}; "
+            f"n {same.n_with}/{same.n_without})"
         )
-    if nxt["difference"] is not None:
-        line.append(f"; next day {nxt['difference']:+.2f} ({_ci(nxt['ci95'])})")
+    if _compared(nxt) and nxt.ci95 is not None:
+        line.append(f"; next day {nxt.difference:+.2f} ({_ci(nxt.ci95)}: {_clear(nxt.clear)})")
     return line
 
 
-def _med_line(finding: dict[str, Any]) -> Text:
-    line = user_text(str(finding["med"]), style="blue")
-    line.append(f" (from {finding['first_taken']}): ")
-    if finding["difference"] is None:
-        line.append(str(finding["missing"]))
+def _compared(comparison: Comparison) -> bool:
+    return comparison.difference is not None
+
+
+def _med_line(finding: MedFinding) -> Text:
+    line = user_text(finding.med, style="blue")
+    line.append(f" (from {finding.first_taken}): ")
+    if finding.difference is None or finding.ci95 is None:
+        line.append(str(finding.missing))
     else:
         line.append(
-            f"pain {finding['before_mean']:.1f} in the 28 days before vs "
-            f"{finding['after_mean']:.1f} after ({finding['difference']:+.2f}; "
-            f"n {finding['n_before']}/{finding['n_after']} days)"
+            f"pain {finding.before_mean:.1f} in the 28 days before vs "
+            f"{finding.after_mean:.1f} after ({finding.difference:+.2f}, 95% CI "
+            f"{_ci(finding.ci95)}: {_clear(finding.clear)}; "
+            f"n {finding.n_before}/{finding.n_after} days)"
         )
     return line
 
 
-def _treatment_line(review: dict[str, Any]) -> Text:
+def _treatment_line(review: Review) -> Text:
     """A course's review in one line; `fibrolog treatment review` gives the whole of it."""
-    course = review["course"]
-    line = user_text(course["name"], style="bold")
-    line.append(f" (from {course['start']}")
-    line.append(f", stopped {course['stop']}): " if course["stop"] else "): ")
-    if course["as_needed"]:
-        days = review["as_needed_days"]
+    course = review.course
+    line = user_text(course.name, style="bold")
+    line.append(f" (from {course.start}")
+    line.append(f", stopped {course.stop}): " if course.stop else "): ")
+    if course.as_needed:
+        days = review.as_needed_days
+        assert days is not None
         line.append(
-            f"taken as needed on {days['days_taken']} days; pain {days['pain_taken']} on them "
-            f"vs {days['pain_not_taken']} on the others"
+            f"taken as needed on {days.days_taken} days; pain {days.pain_taken} on them "
+            f"vs {days.pain_not_taken} on the others"
         )
-    elif review["on"] is None:
+    elif review.on is None:
         line.append(
-            "too early to judge"
-            + (f" (from {review['judge_from']})" if review["judge_from"] else "")
+            "too early to judge" + (f" (from {review.judge_from})" if review.judge_from else "")
         )
-    elif review["importance"] is None:
+    elif review.importance is None or review.baseline is None:
         line.append("not enough days with pain to judge")
     else:
-        pct = review["pain_change_pct"]
+        pct = review.pain_change_pct
+        verdict = f"{review.importance}, clear" if review.clear else "no clear change"
+        interval = f", 95% interval {_ci(review.ci95)}" if review.ci95 else ""
         line.append(
-            f"pain {review['baseline']['pain']:.1f} before vs {review['on']['pain']:.1f} on it "
-            f"({'' if pct is None else f'{pct:+.0f} %, '}{review['importance']})"
+            f"pain {review.baseline.pain:.1f} before vs {review.on.pain:.1f} on it "
+            f"({'' if pct is None else f'{pct:+.0f} %'}{interval}: {verdict})"
         )
-        if review["other_changes"] or review["bad_spell"]:
+        if review.confounded or review.bad_spell:
             line.append("; see the caveats in `fibrolog treatment review`", style="dim")
     return line
 
 
-def insights_view(result: dict[str, Any], width: int) -> RenderableType:
+def insights_view(result: Insights, width: int) -> RenderableType:
     parts: list[RenderableType] = [
-        Text(f"Patterns in your diary · {result['from']} to {result['to']}", style="bold"),
+        Text(f"Patterns in your diary · {result.first} to {result.last}", style="bold"),
         Text(
-            f"{result['days_logged']} days logged. These are associations in your own entries, "
+            f"{result.days_logged} days logged. These are associations in your own entries, "
             "not causes: show them to your clinician.",
             style="dim",
         ),
         Text(""),
         Text("Sleep and pain", style="bold"),
     ]
-    sleep = result["sleep"]
+    sleep = result.sleep
     for label, more, finding in (
-        ("hours slept", "more hours slept", sleep["hours"]),
-        ("sleep quality", "better sleep", sleep["quality"]),
+        ("hours slept", "more hours slept", sleep.hours),
+        ("sleep quality", "better sleep", sleep.quality),
     ):
-        if finding["rho"] is None:
-            parts.append(_item(f"{label}: not enough data ({finding['missing']})"))
+        if finding.rho is None:
+            parts.append(_item(f"{label}: not enough data ({finding.missing})"))
             continue
-        rho = finding["rho"]
+        rho = finding.rho
         direction = "lower" if rho < 0 else "higher"
         strength = "weak" if abs(rho) < 0.3 else "moderate" if abs(rho) < 0.6 else "strong"
         parts.append(
             _item(
                 f"{more} went with {direction} pain that day: {strength} "
-                f"(Spearman ρ = {rho:+.2f}, n = {finding['n']} days)"
+                f"(Spearman ρ = {rho:+.2f}, n = {finding.n} days)"
             )
         )
-    sections = (
-        ("Tags", result["tags"], _tag_line, "no tag was seen on ≥ 3 days and missing on ≥ 3 days"),
+    sections: tuple[tuple[str, list[Text], str], ...] = (
+        (
+            "Tags",
+            [_tag_line(f) for f in result.tags],
+            "no tag was seen on ≥ 3 days and missing on ≥ 3 days",
+        ),
         (
             "Treatments started or stopped in this period",
-            result["treatments"],
-            _treatment_line,
+            [_treatment_line(r) for r in result.treatments],
             "none (`fibrolog treatment start` records one)",
         ),
         (
             "Meds first taken in this period, with no course recorded",
-            result["meds"],
-            _med_line,
+            [_med_line(m) for m in result.meds],
             "none",
         ),
     )
-    for title, findings, line, if_none in sections:
+    for title, lines, if_none in sections:
         parts += [Text(""), Text(title, style="bold")]
-        parts += [_item(line(f)) for f in findings] or [_item(if_none)]
-    if result["meds_as_needed"]:
+        parts += [_item(line) for line in lines] or [_item(if_none)]
+    if result.meds_as_needed:
         names = ", ".join(
-            f"{printable(m['med'])} ({m['days_taken']} of {m['days_logged']} days)"
-            for m in result["meds_as_needed"]
+            f"{printable(m.med)} ({m.days_taken} of {m.days_logged} days)"
+            for m in result.meds_as_needed
         )
         parts.append(_item(f"as-needed meds are not compared: {names}"))
     parts += [Text(""), Text("Pain by weekday", style="bold")]
@@ -138,11 +151,11 @@ def insights_view(result: dict[str, Any], width: int) -> RenderableType:
         [column("weekday"), column("pain", right=True), column("days", right=True)],
         [
             [
-                Text(row["weekday"]),
-                Text("·" if row["pain_mean"] is None else f"{row['pain_mean']:.1f}"),
-                Text(str(row["n"])),
+                Text(row.weekday),
+                Text("·" if row.pain_mean is None else f"{row.pain_mean:.1f}"),
+                Text(str(row.n)),
             ]
-            for row in result["weekdays"]
+            for row in result.weekdays
         ],
     )
     parts.append(weekdays)

@@ -4,11 +4,12 @@ beside it, another diary folder or an export (`fibrolog merge`), one file of a g
 
 Each copy is read strictly as a `merge.Side`, merged by uid (merge.py), and the result written
 back under the diary's lock, after a backup of every file it changes and of the copies
-themselves (in the backup's `copies/`, where a restore does not pick them up). meta.json goes
-first (its counter only rises), then each changed file, each replaced atomically; a conflict
-copy is removed only after all of them are in place. A crash at any instant leaves the
-copies beside the diary, and the next command merges them again: merging is idempotent, so it
-ends where the uninterrupted merge would have (numbers handed out in between aside).
+themselves (in the backup's `copies/`, where a restore does not pick them up).
+changes.json goes first (it only grows: tombstones and edits), then the other files as one
+transaction (journal.py: the old set or the new, whatever happens); a conflict copy is removed
+only after that. A crash at any instant leaves the copies beside the diary, and the next
+command merges them again: merging is idempotent, so it ends where the uninterrupted merge
+would have (numbers handed out in between aside).
 """
 
 import os
@@ -161,8 +162,12 @@ def write_merge(
             for copy in used:
                 atomic_write(backup / "copies" / copy.name, copy.read_bytes())
         atomic_write(backup / MERGE_NOTE, note.encode())
-    for name in sorted(changed, key=lambda name: name != META_FILE):  # the counter first
-        atomic_write(diary.folder / name, _encode(name, after[name]))
+    if CHANGES in changed:  # only grows (tombstones, edits), so it may go first, alone
+        atomic_write(diary.folder / CHANGES, _encode(CHANGES, after[CHANGES]))
+    with diary.transaction() as transaction:  # the rest all or nothing (journal.py)
+        for name in changed:
+            if name != CHANGES:
+                transaction.write(diary.folder / name, _encode(name, after[name]))
     for copy in used:  # only now: every merged file is in place
         copy.unlink(missing_ok=True)
     if used:

@@ -37,20 +37,22 @@ from fibrolog.models import (
     Score,
     explain,
 )
-from fibrolog.store.safefile import atomic_write, ensure_private_dir, exclusive_lock
+from fibrolog.store import journal
+from fibrolog.store.backups import Backup, list_backups, made_since, make_backup
+from fibrolog.store.journal import Transaction
+from fibrolog.store.safefile import atomic_write, exclusive_lock, make_private
 
 ENTRIES = "entries"
 COURSES = "treatments"
 STORED_FIELDS = frozenset(FIELDS) - {"id"}  # a stored document keeps its id as its key
 META = "_meta"
-KEEP_BACKUPS = 20
 MAX_OFFSET_AHEAD = timedelta(hours=12)  # UTC offsets run from -12:00 to +14:00
 
 Tables = dict[str, dict[str, Any]]
-# The diary's own files; a temporary copy of one (see safefile.atomic_write) is
-# ".<name>.<pid>.tmp", and a damaged one that `salvage` moved aside "<name>.damaged-<time>".
-DIARY_FILE = r"(?:meta|assessments|treatments|\d{4})\.json"
-TEMP_FILE = re.compile(rf"\.{DIARY_FILE}\.\d+\.tmp")
+# The diary's own files; a temporary copy of one or of the journal (see safefile.stage) is
+# ".<name>.<random>.tmp", and a damaged one that `salvage` moved aside "<name>.damaged-<time>".
+DIARY_FILE = journal.TARGET  # meta.json, assessments.json, treatments.json, YYYY.json
+TEMP_FILE = re.compile(rf"\.(?:{DIARY_FILE}|journal\.json)\.\w+\.tmp")
 DAMAGED_COPY = re.compile(rf"{DIARY_FILE}\.damaged-\d{{8}}T\d{{6}}")
 
 # Ordered migrations: MIGRATIONS[i] takes a diary folder from schema i + 1 to schema i + 2.
@@ -71,7 +73,8 @@ def load_tables(path: Path, expected: str, document: type[Struct] | None = None)
     try:
         return _load_tables(path, expected, document)
     except CorruptDiary as error:
-        raise CorruptDiary(str(error), path) from None
+        error.path = path
+        raise error from None
 
 
 @contextmanager
@@ -125,8 +128,51 @@ def _load_tables(path: Path, expected: str, document: type[Struct] | None) -> Ta
             try:
                 msgspec.convert(body, document)
             except msgspec.ValidationError as error:
-                raise CorruptDiary(f"{path} is damaged: entry #{key}: {explain(error)}") from None
+                raise BadEntry(path, key, str(explain(error))) from None
     return data
+
+
+class BadEntry(CorruptDiary):
+    """One entry of a year file that parses breaks a rule (a value out of range, say). The
+    entry is set aside: views leave it out with a warning, `edit` of it mends it, and other
+    writes to its year wait until then (SPEC §1)."""
+
+    def __init__(self, path: Path, key: str, problem: str) -> None:
+        super().__init__(f"{path} is damaged: entry #{key}: {problem}", path)
+        self.key = key
+        self.problem = problem
+
+    def set_aside(self) -> str:
+        """One line for a view: the entry, what is wrong, how to mend it."""
+        return (
+            f"entry #{self.key} of {self.path.name if self.path else 'the diary'} is left out "
+            f"({self.problem}); mend it with: {self.mend()}"
+        )
+
+    def waiting(self) -> str:
+        """Why a write to its year waits, and how to go on."""
+        return (
+            f"{self.path.name if self.path else 'a year file'} holds entry #{self.key} with a "
+            f"bad value ({self.problem}); it is kept as it is, and changes to that year wait "
+            f"until it is mended: {self.mend()}"
+        )
+
+    def mend(self) -> str:
+        """The edit that gives the bad field a value (an edit replaces a list it is given)."""
+        field = self.problem.split(" ", 1)[0]
+        options = {
+            "at": "--at WHEN",
+            "note": "--note TEXT",
+            "flare": "--flare",
+            "regions": "--where AREA",
+            "tags": "--tag TAG",
+            "meds": '--med "NAME DOSE"',
+            "symptoms": "--symptom NAME=N",
+        }
+        if field in FIELDS and field not in ("id", "uid", "logged"):
+            option = options.get(field, f"--{field.replace('_', '-')} N")
+            return f"fibrolog edit {self.key} {option}"
+        return f"fibrolog edit {self.key} with the right value"
 
 
 def _diagnosis(error: msgspec.DecodeError) -> str:
@@ -163,10 +209,12 @@ class AtomicJSONStorage(Storage):
         path: Path,
         table: str = ENTRIES,  # the table the file must hold
         document: type[Struct] | None = None,  # see `load_tables`
+        transaction: Transaction | None = None,  # writes wait for its commit
     ) -> None:
         self.path = path
         self.table = table
         self.document = document
+        self.transaction = transaction
         self._data: Tables | None = None
 
     def read(self) -> Tables | None:
@@ -176,7 +224,10 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: Tables) -> None:
         self._data = None  # if the write fails, the next read goes back to the file
-        atomic_write(self.path, dump_tables(data))
+        if self.transaction is not None:
+            self.transaction.write(self.path, dump_tables(data))
+        else:
+            atomic_write(self.path, dump_tables(data))
         self._data = data
 
     def close(self) -> None:
@@ -247,37 +298,6 @@ class Meta(Struct, frozen=True):
     next_id: int
 
 
-class Backup(Struct, frozen=True):
-    path: Path
-    made: datetime
-    files: tuple[Path, ...]
-
-
-def _backup_stamp(name: str) -> tuple[datetime, int] | None:
-    """A backup folder's name, `YYYYMMDDTHHMMSS` or `YYYYMMDDTHHMMSS-N`, as (when made, N).
-
-    None for any other name. (Parsed by hand: strptime costs ~2 ms to load on every `add`.)
-    """
-    stamp, dash, suffix = name.partition("-")
-    digits = stamp[:8] + stamp[9:]
-    if len(stamp) != 15 or stamp[8] != "T" or not (digits.isascii() and digits.isdigit()):
-        return None
-    if dash and not (suffix.isascii() and suffix.isdigit()):
-        return None
-    try:
-        made = datetime(
-            int(stamp[:4]),
-            int(stamp[4:6]),
-            int(stamp[6:8]),
-            int(stamp[9:11]),
-            int(stamp[11:13]),
-            int(stamp[13:]),
-        )
-    except ValueError:  # e.g. month 13
-        return None
-    return made, int(suffix or 1)
-
-
 def _above_all(sources: Iterable[tuple[Path, str]]) -> int:
     """The lowest id above every id the readable files of `sources` know: the keys of each
     one's table (meta.json's own table holds none) and the counter (`_meta` next_id) it holds.
@@ -312,6 +332,30 @@ def entry_document(entry: Entry) -> dict[str, Any]:
     return body
 
 
+class Imported(Struct, frozen=True):
+    """What an import added, and how many of each kind the diary held already."""
+
+    entries: list[Entry]
+    skipped: int
+    courses: list[Course]
+    courses_skipped: int
+    assessments: int
+    assessments_skipped: int
+
+
+class ImportConflict(FibrologError):
+    """An imported entry has the uid of a stored one but other content."""
+
+    def __init__(self, entry_id: int, stored: dict[str, Any], incoming: Entry) -> None:
+        theirs = entry_document(incoming)
+        differ = sorted(k for k in theirs if stored.get(k) != theirs[k])
+        super().__init__(
+            f"entry #{entry_id} of the diary and an entry of the file share uid "
+            f"{incoming.uid} but differ in {', '.join(differ)}; nothing was imported. "
+            f"Import a file without that entry, or delete #{entry_id} first to take the file's."
+        )
+
+
 class Diary:
     """One diary folder. Cheap to create; touches the disk only when asked."""
 
@@ -322,10 +366,17 @@ class Diary:
         self.lock_path = folder / ".lock"
         self.backups_dir = folder / "backups"
         self._checked = False
+        self._holding = False  # whether this instance holds the lock now
+        # Entries left out of what was read because they break a rule: id → one line to warn
+        # with (see BadEntry). The command prints them when it ends.
+        self.set_aside: dict[int, str] = {}
         # The light day facts this instance read, by year, so that a command reading a year
         # twice (a review's windows, say) parses it once. Every change, made under the lock,
         # clears them.
         self._parsed: dict[tuple[Any, ...], Any] = {}
+        # What to do once the transaction under way has committed (issue 19: a repair's
+        # tombstones are lifted only when the entries are back).
+        self._after_commit: list[Callable[[], None]] = []
 
     # -- files -------------------------------------------------------------------------------
 
@@ -377,9 +428,12 @@ class Diary:
             )  # no path: the file is whole, so no backup should replace it
         return Meta(schema, next_id)
 
-    def _write_meta(self, meta: Meta) -> None:
-        data = {META: {"1": {"schema": meta.schema, "next_id": meta.next_id}}}
-        atomic_write(self.meta_path, dump_tables(data))
+    def _write_meta(self, meta: Meta, transaction: Transaction | None = None) -> None:
+        data = dump_tables({META: {"1": {"schema": meta.schema, "next_id": meta.next_id}}})
+        if transaction is not None:
+            transaction.write(self.meta_path, data)
+        else:
+            atomic_write(self.meta_path, data)
 
     def open(self, every_year: bool = True) -> Meta:
         """Check the diary before use: meta.json whole, year files not truncated, schema current.
@@ -388,7 +442,12 @@ class Diary:
         in '}'), so it costs little for ten years; full parsing happens per year when a command
         reads that year. An add, which reads no year but the one it writes (and parses that
         whole), skips it (`every_year=False`): at 100 000 entries it was 55 files opened.
+
+        A change a crash interrupted (a journal) is completed first, under the lock.
         """
+        if not self._holding and journal.pending(self.folder):
+            with self.locked():
+                pass  # taking the lock completes it
         meta = self.read_meta()
         if every_year and not self._checked:
             for year in self.years():
@@ -442,20 +501,43 @@ class Diary:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the diary's lock; first remove the temporary files of writers that are gone.
+        """Hold the diary's lock; first complete the change a journal records, then remove the
+        temporary files of writers that are gone, and make the folder private (0700).
 
         A temporary file is only ever written under this lock, so one found while holding it
-        belongs to a writer that was killed mid-save (it may hold part of a year's entries).
+        (after the journal's are renamed) belongs to a writer that was killed mid-save.
         """
+        if self._holding:  # already held by this instance (a restore that backs up, say)
+            yield
+            return
         with exclusive_lock(self.lock_path, self.lock_timeout):
-            for path in self.stale_temp_files():
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-            self._parsed.clear()  # what was read before the lock may be out of date
+            self._holding = True
             try:
+                make_private(self.folder)
+                if journal.complete(self.folder):
+                    self._checked = False
+                for path in self.stale_temp_files():
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+                self._parsed.clear()  # what was read before the lock may be out of date
                 yield
             finally:
+                self._holding = False
                 self._parsed.clear()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Hold the lock and collect a change of several files; commit it whole at the end
+        of the block (nothing is written if the block raises)."""
+        with self.locked():
+            changes = Transaction(self.folder)
+            self._after_commit.clear()
+            yield changes
+            changes.commit()
+            self._checked = False
+            for then in self._after_commit:  # issue 19
+                then()
+            self._after_commit.clear()
 
     def stale_temp_files(self) -> list[Path]:
         """Temporary files left in the diary folder by writers that did not finish."""
@@ -473,7 +555,13 @@ class Diary:
             return []
         return sorted(self.folder / name for name in names if DAMAGED_COPY.fullmatch(name))
 
-    def _open_year(self, year: int, adding_only: bool = False) -> Any:
+    def _open_year(
+        self,
+        year: int,
+        adding_only: bool = False,
+        transaction: Transaction | None = None,
+        mending: Iterable[int] = (),
+    ) -> Any:
         """A TinyDB table of one year, already parsed and its shape checked.
 
         Writers open every file they will change before writing any, so a damaged file stops
@@ -485,18 +573,23 @@ class Diary:
         building dicts; they are written back byte for byte. Other writers get dicts, each
         with exactly the entry fields; their values are checked whenever an entry is read,
         and by `fibrolog check`.
+
+        A year holding an entry set aside (see BadEntry) is not written until it is mended:
+        by an edit of that entry, or its delete (`mending`).
         """
         document = StoredEntry if adding_only else None
-        db = TinyDB(self.year_path(year), storage=AtomicJSONStorage, document=document)
-        tables = db.storage.read() or {}
-        if adding_only:
-            return db.table(ENTRIES, cache_size=0)
-        for key, document in tables.get(ENTRIES, {}).items():
-            if document.keys() != STORED_FIELDS:
-                self.entry_from(year, key, document)  # names the problem (missing or extra field)
-                raise CorruptDiary(
-                    f"{self.year_path(year)} is damaged: entry #{key} has the wrong fields"
-                )
+        db = TinyDB(
+            self.year_path(year),
+            storage=AtomicJSONStorage,
+            document=document,
+            transaction=transaction,
+        )
+        try:
+            tables = db.storage.read() or {}
+        except BadEntry as error:
+            raise CorruptDiary(error.waiting()) from None  # (no path: no backup replaces it)
+        if not adding_only:
+            self._refuse_set_aside(year, tables.get(ENTRIES, {}), mending)
         return db.table(ENTRIES, cache_size=0)
 
     # -- reading -----------------------------------------------------------------------------
@@ -514,15 +607,39 @@ class Diary:
         try:
             entry = Entry.from_dict(document, id=int(key))
         except InvalidEntry as error:
-            raise CorruptDiary(
-                f"{self.year_path(year)} is damaged: entry #{key}: {error}", self.year_path(year)
-            ) from None
+            raise BadEntry(self.year_path(year), key, str(error)) from None
         if entry.at.year != year:
             raise CorruptDiary(
                 f"{self.year_path(year)}: entry #{key} belongs to {entry.at.year}",
                 self.year_path(year),
             )
         return entry
+
+    def _readable(self, year: int, key: str, document: dict[str, Any]) -> Entry | None:
+        """The entry, or None if it breaks a rule: then it is set aside, with a warning."""
+        try:
+            return self.entry_from(year, key, document)
+        except BadEntry as error:
+            self.set_aside.setdefault(int(key), error.set_aside())
+            return None
+
+    def _refuse_set_aside(
+        self, year: int, documents: dict[str, Any], mending: Iterable[int] = ()
+    ) -> None:
+        """A write to a year waits while it holds an entry set aside (but the one it mends or
+        deletes): checked by msgspec in C, then entry by entry only if something is wrong."""
+        try:
+            msgspec.convert(documents, dict[str, StoredEntry])
+            return
+        except msgspec.ValidationError:
+            pass
+        skip = {str(i) for i in mending}
+        for key, document in documents.items():
+            if key not in skip:
+                try:
+                    self.entry_from(year, key, document)
+                except BadEntry as error:
+                    raise CorruptDiary(error.waiting()) from None
 
     def year_entries(
         self, year: int, first: date | None = None, last: date | None = None
@@ -539,7 +656,9 @@ class Diary:
             # Skip only what is surely out of range; anything odd is built, so it is reported.
             if isinstance(at, str) and at[4:5] == at[7:8] == "-" and not low <= at[:10] <= high:
                 continue
-            found.append(self.entry_from(year, key, document))
+            entry = self._readable(year, key, document)
+            if entry is not None:
+                found.append(entry)
         return sorted(found, key=entry_key)
 
     def entries(self, first: date | None = None, last: date | None = None) -> list[Entry]:
@@ -601,7 +720,7 @@ class Diary:
         for key, document in self.year_documents(year).items():
             at = document.get("at")
             if not (isinstance(at, str) and at[4:5] == at[7:8] == "-"):
-                self.entry_from(year, key, document)  # anything odd is built, so it is reported
+                self._readable(year, key, document)  # anything odd is built, so it is reported
                 continue
             if low <= at[:10] <= high:
                 candidates.append((at[:19], key, document))
@@ -616,8 +735,8 @@ class Diary:
                     wall_time = None  # built below, which reports it
                 if wall_time is not None and wall_time + MAX_OFFSET_AHEAD < newest_instants[0]:
                     break
-            entry = self.entry_from(year, key, document)
-            if keep(entry):
+            entry = self._readable(year, key, document)
+            if entry is not None and keep(entry):
                 kept.append(entry)
                 instant = entry.at.astimezone(UTC).replace(tzinfo=None)
                 if len(newest_instants) < limit:
@@ -652,8 +771,10 @@ class Diary:
             return self._parsed["days", year, all_scores]  # type: ignore[no-any-return]
         by_day: dict[str, list[Any]] = {}
         for key, doc in self._entry_facts(year, all_scores).items():
-            if not doc.at[4:5] == doc.at[7:8] == "-":  # not a time: say what is wrong
-                self.entry_from(year, key, self.year_documents(year)[key])
+            if not doc.at[4:5] == doc.at[7:8] == "-" and (  # not a time: set aside
+                self._readable(year, key, self.year_documents(year)[key]) is None
+            ):
+                continue
             by_day.setdefault(doc.at[:10], []).append(doc)
         result = {}
         for day, docs in by_day.items():
@@ -693,11 +814,19 @@ class Diary:
             with _no_collection():
                 return _facts_decoder(all_scores).decode(raw)[ENTRIES]
         except (msgspec.ValidationError, msgspec.DecodeError, KeyError):
-            for key, document in self.year_documents(year).items():  # names the problem
-                self.entry_from(year, key, document)
-            raise CorruptDiary(f"{path} is damaged: an entry has the wrong fields", path) from None
+            pass
+        # An entry breaks a rule (or the file is damaged, which year_documents reports): the
+        # facts of the entries that are whole, the others set aside.
+        documents = self.year_documents(year)
+        whole = {k: d for k, d in documents.items() if self._readable(year, k, d) is not None}
+        kind = EntryFacts if all_scores else PainFacts
+        return msgspec.convert(whole, dict[str, kind])  # type: ignore[valid-type]
 
     def _find(self, entry_id: int) -> tuple[int, Entry]:
+        year, document = self._find_document(entry_id)
+        return year, self.entry_from(year, str(entry_id), document)
+
+    def _find_document(self, entry_id: int) -> tuple[int, dict[str, Any]]:
         """The year file holding an id, and the entry, parsing only that year.
 
         An id's year is not known from the id (an entry may be dated years back), so the
@@ -716,12 +845,25 @@ class Diary:
                 continue
             document = self.year_documents(year).get(str(entry_id))
             if document is not None:
-                return year, self.entry_from(year, str(entry_id), document)
+                return year, document
         raise NotFound(f"there is no entry #{entry_id}; `fibrolog list` shows the ids")
 
-    def get(self, entry_id: int) -> Entry:
+    def get(self, entry_id: int, mending: dict[str, Any] | None = None) -> Entry:
+        """The entry with this id. An entry set aside (see BadEntry) is refused with how to
+        mend it, unless `mending` (the changes an edit is about to make) replaces every bad
+        value: then it is read with those changes made, so that the edit can store it."""
         self.open()
-        return self._find(entry_id)[1]
+        year, document = self._find_document(entry_id)
+        try:
+            return self.entry_from(year, str(entry_id), document)
+        except BadEntry as error:
+            if mending:
+                with contextlib.suppress(InvalidEntry, TypeError):
+                    return Entry.build(**{**document, **mending, "id": entry_id})
+            raise FibrologError(
+                f"entry #{entry_id} has a bad value ({error.problem}), so it is left out "
+                f"until mended; mend it with: {error.mend()}"
+            ) from None
 
     def has_entries_on(self, day: date) -> bool:
         self.open()
@@ -748,22 +890,32 @@ class Diary:
         return self.add_many([entry])[0]
 
     def add_many(self, entries: Iterable[Entry]) -> list[Entry]:
-        """Store new entries in one batch: meta.json once, each year file once."""
-        with self.locked():
-            return self._insert(self.open(every_year=False), list(entries))
+        """Store new entries in one batch: meta.json once, each year file once. A batch over
+        several years is one transaction (see journal.py)."""
+        pending = list(entries)
+        if len({e.at.year for e in pending}) < 2:
+            with self.locked():
+                return self._insert(self.open(every_year=False), pending)
+        with self.transaction() as changes:
+            return self._insert(self.open(every_year=False), pending, changes)
 
-    def _insert(self, meta: Meta, pending: list[Entry]) -> list[Entry]:
+    def _insert(
+        self, meta: Meta, pending: list[Entry], changes: Transaction | None = None
+    ) -> list[Entry]:
         """Give `pending` the next ids and write them; the caller holds the lock."""
-        stored = [replace(e, id=meta.next_id + i) for i, e in enumerate(pending)]
-        if not stored:
+        if not pending:
             return []
+        years = sorted({e.at.year for e in pending})
+        tables = {year: self._open_year(year, True, changes) for year in years}
+        next_id = self._next_id(meta, tables)
+        stored = [replace(e, id=next_id + i) for i, e in enumerate(pending)]
         by_year: dict[int, list[Entry]] = {}
         for entry in stored:
             by_year.setdefault(entry.at.year, []).append(entry)
-        tables = {year: self._open_year(year, adding_only=True) for year in sorted(by_year)}
-        self._daily_snapshot([self.meta_path, *(self.year_path(y) for y in tables)])
+        if changes is None:
+            self._daily_snapshot([self.meta_path, *(self.year_path(y) for y in tables)])
         # meta.json first: a crash after it wastes ids but can never hand one out twice.
-        self._write_meta(replace(meta, next_id=meta.next_id + len(stored)))
+        self._write_meta(replace(meta, next_id=next_id + len(stored)), changes)
         for year, batch in by_year.items():
             # Let go of each year once written: a 100k import would otherwise hold every year.
             tables.pop(year).insert_multiple(
@@ -771,21 +923,38 @@ class Diary:
             )
         return stored
 
+    def _next_id(self, meta: Meta, tables: dict[int, Any]) -> int:
+        """meta.json's counter, unless a year file holds an id at or above it (a copied or
+        hand-edited folder): then one above every id any file knows. The years being written
+        are parsed already; of the others only the last document's key is read (the newest
+        id in a file the diary wrote), so an add stays cheap."""
+        held = [int(k) for t in tables.values() for k in (t.storage.read() or {}).get(ENTRIES, {})]
+        for year in self.years():
+            if year not in tables:
+                held.append(_last_key(self.year_path(year)))
+        if max(held, default=0) < meta.next_id:
+            return meta.next_id
+        sources = [(self.meta_path, META), *((self.year_path(y), ENTRIES) for y in self.years())]
+        return max(_above_all(sources), *(i + 1 for i in held))
+
     def update(self, entry: Entry, when: datetime | None = None) -> Entry:
-        """Replace the stored entry with the same id (an edit), backing up first; the edit's
-        time (`when`, default now) goes to changes.json for merges (issue 19)."""
-        with self.locked():
+        """Replace the stored entry with the same id (an edit), backing up first. An edit
+        that moves the entry to another year changes both files in one transaction. The
+        edit's time (`when`, default now) goes to changes.json for merges (issue 19)."""
+        with self.transaction() as changes:
             self.open()
-            old_year, _ = self._find(entry.id)
+            old_year, _ = self._find_document(entry.id)
             new_year = entry.at.year
             if not self.year_path(new_year).exists():
                 # A move into a year without a file: make it, empty, so that the backup holds
                 # it as it was, and restoring the backup takes the moved entry out of it again
                 # (else the entry would be in both years after a restore).
                 atomic_write(self.year_path(new_year), dump_tables({ENTRIES: {}}))
-            tables = {year: self._open_year(year) for year in {old_year, new_year}}
+            tables = {
+                year: self._open_year(year, False, changes, mending=[entry.id])
+                for year in {old_year, new_year}
+            }
             self.backup([self.year_path(y) for y in tables])
-            # Write the new place first: a crash in between leaves a duplicate, never a loss.
             tables[new_year].upsert(Document(entry_document(entry), doc_id=entry.id))
             if new_year != old_year:
                 tables[old_year].remove(doc_ids=[entry.id])
@@ -794,12 +963,13 @@ class Diary:
 
     def delete(self, entry_ids: Iterable[int], when: datetime | None = None) -> list[Entry]:
         """Remove entries after backing up the files they live in. Ids are never reused.
-        Each leaves a tombstone (uid and `when`) in changes.json, so that no merge brings it
-        back (issue 19)."""
-        with self.locked():
+        Each leaves a tombstone (uid, number and `when`) in changes.json, written first, so
+        that no merge brings it back (issue 19)."""
+        with self.transaction() as changes:
             self.open()
             found = [self._find(i) for i in dict.fromkeys(entry_ids)]
-            tables = {year: self._open_year(year) for year in sorted({y for y, _ in found})}
+            years = sorted({y for y, _ in found})
+            tables = {year: self._open_year(year, False, changes) for year in years}
             self.backup([*(self.year_path(y) for y in tables), self.changes_path])
             gone = [(e.uid, "entry", e.id) for _, e in found]
             self._record_change(deleted=gone, when=when)  # issue 19
@@ -809,44 +979,78 @@ class Diary:
 
     def import_entries(self, entries: Iterable[Entry]) -> tuple[list[Entry], int]:
         """Add entries whose uid the diary lacks; returns (added, skipped count)."""
+        done = self.import_all(entries)
+        return done.entries, done.skipped
+
+    def import_all(
+        self,
+        entries: Iterable[Entry],
+        courses: Iterable[Course] = (),
+        assessments: Iterable[dict[str, Any]] = (),
+    ) -> "Imported":
+        """Add the entries, courses and self-assessments the diary lacks, in one transaction
+        (all or nothing, even after a crash), after backing up every file it changes.
+
+        An entry is known by its uid, a course by its uid, an assessment by kind and time.
+        An entry whose uid the diary holds with other content is a conflict: the import is
+        refused (nothing changes) and the error names both."""
         incoming = list(entries)
-        with self.locked():
+        new_courses = list(courses)
+        new_assessments = list(assessments)
+        with self.transaction() as changes:
             meta = self.open()
-            known = {
-                doc.get("uid") for y in self.years() for doc in self.year_documents(y).values()
-            }
+            known: dict[str, tuple[int, dict[str, Any]]] = {}
+            for year in self.years():
+                for key, document in self.year_documents(year).items():
+                    known[str(document.get("uid"))] = (int(key), document)
             fresh: list[Entry] = []
             for entry in incoming:
-                if entry.uid not in known:
-                    known.add(entry.uid)
-                    fresh.append(entry)
+                if entry.uid in known:
+                    stored_id, document = known[entry.uid]
+                    if stored_id and document != entry_document(entry):
+                        raise ImportConflict(stored_id, document, entry)
+                    continue  # in the diary, or twice in the file
+                known[entry.uid] = (0, {})
+                fresh.append(entry)
+            course_uids = {c.uid for c in self.courses()}
+            fresh_courses = [c for c in new_courses if c.uid not in course_uids]
+            seen = {(a["kind"], a["at"]) for a in self.assessments()}
+            fresh_assessments = [a for a in new_assessments if (a["kind"], a["at"]) not in seen]
+            files = [self.year_path(y) for y in sorted({e.at.year for e in fresh})]
+            files += [self.meta_path] if fresh else []
+            files += [self.courses_path] if fresh_courses else []
+            files += [self.assessments_path] if fresh_assessments else []
+            self.backup(files)
             if fresh:
-                years = sorted({e.at.year for e in fresh})
-                self.backup([self.meta_path, *(self.year_path(y) for y in years)])
                 from fibrolog.store.changes import lift  # issue 19: imported on purpose
 
                 lift(self.folder, [e.uid for e in fresh])
-            return self._insert(meta, fresh), len(incoming) - len(fresh)
+            added = self._insert(meta, fresh, changes)
+            stored_courses = self._store_courses(fresh_courses, changes)
+            self._store_assessments(fresh_assessments, changes)
+            return Imported(
+                added,
+                len(incoming) - len(fresh),
+                stored_courses,
+                len(new_courses) - len(fresh_courses),
+                len(fresh_assessments),
+                len(new_assessments) - len(fresh_assessments),
+            )
 
     def clear(self) -> Path | None:
         """Empty the diary (for `demo --force`): everything is backed up first."""
-        with self.locked():
+        with self.transaction() as changes:
             files = self.data_files()
             backup = self.backup(files)
-            # Year files before meta.json: a crash part-way leaves meta.json with no years
-            # (an empty diary that keeps its id counter), never years without their meta.
-            for path in sorted(files, key=lambda p: p == self.meta_path):
-                path.unlink()
-            self._checked = False
+            for path in files:
+                changes.remove(path)
             return backup
 
     def _daily_snapshot(self, files: list[Path]) -> None:
         """Back up the files an add will change when the newest backup is over a day old,
         so that a diary that only ever grows still has a way back from a damaged file."""
-        newest = self._newest_backup_time()
-        if newest is not None and datetime.now() - newest < timedelta(days=1):
-            return
-        self.backup(files)
+        if not made_since(self.backups_dir, datetime.now() - timedelta(days=1)):
+            self.backup(files)
 
     # -- self-assessments ---------------------------------------------------------------------
 
@@ -861,25 +1065,32 @@ class Diary:
         """
         with self.locked():
             self.open()
-            db = TinyDB(self.assessments_path, storage=AtomicJSONStorage, table="assessments")
-            tables = db.storage.read() or {}
-            next_id = 1 + max((int(k) for k in tables.get("assessments", {})), default=0)
-            body = {k: v for k, v in record.items() if k != "id"}
-            db.table("assessments", cache_size=0).insert(Document(body, doc_id=next_id))
-            return {"id": next_id, **body}
+            return self._store_assessments([record])[0]
+
+    def _store_assessments(
+        self, records: list[dict[str, Any]], changes: Transaction | None = None
+    ) -> list[dict[str, Any]]:
+        if not records:
+            return []
+        db = TinyDB(
+            self.assessments_path,
+            storage=AtomicJSONStorage,
+            table="assessments",
+            transaction=changes,
+        )
+        tables = db.storage.read() or {}
+        next_id = 1 + max((int(k) for k in tables.get("assessments", {})), default=0)
+        bodies = [{k: v for k, v in record.items() if k != "id"} for record in records]
+        db.table("assessments", cache_size=0).insert_multiple(
+            Document(body, doc_id=next_id + i) for i, body in enumerate(bodies)
+        )
+        return [{"id": next_id + i, **body} for i, body in enumerate(bodies)]
 
     def import_assessments(self, records: Iterable[dict[str, Any]]) -> tuple[int, int]:
         """Add the self-assessments the diary lacks (the same kind at the same time is the
         same one); returns (added, skipped)."""
-        incoming = list(records)
-        known = {(a["kind"], a["at"]) for a in self.assessments()}
-        fresh = [r for r in incoming if (r["kind"], r["at"]) not in known]
-        if fresh:
-            with self.locked():
-                self.backup([self.assessments_path])
-            for record in fresh:
-                self.add_assessment(record)
-        return len(fresh), len(incoming) - len(fresh)
+        done = self.import_all((), (), records)
+        return done.assessments, done.assessments_skipped
 
     def assessments(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Stored assessments, oldest first (by `at`)."""
@@ -922,22 +1133,27 @@ class Diary:
     def add_courses(self, courses: Iterable[Course]) -> list[Course]:
         with self.locked():
             self.open()
-            db = TinyDB(self.courses_path, storage=AtomicJSONStorage, table=COURSES)
-            tables = db.storage.read() or {}
-            counter = tables.get(META, {}).get("1", {}).get("next_id")
-            known = (int(k) for k in tables.get(COURSES, {}))
-            next_id = counter if isinstance(counter, int) else max(known, default=0) + 1
             self._daily_snapshot([self.courses_path])
-            stored = [replace(c, id=next_id + i) for i, c in enumerate(courses)]
-            if not stored:
-                return []
-            db.table(COURSES, cache_size=0).insert_multiple(
-                Document(course_document(c), doc_id=c.id) for c in stored
-            )
-            db.table(META, cache_size=0).upsert(
-                Document({"next_id": next_id + len(stored)}, doc_id=1)
-            )
-            return stored
+            return self._store_courses(list(courses))
+
+    def _store_courses(
+        self, courses: list[Course], changes: Transaction | None = None
+    ) -> list[Course]:
+        """Give `courses` the next course ids and write them; the caller holds the lock."""
+        if not courses:
+            return []
+        db = TinyDB(
+            self.courses_path, storage=AtomicJSONStorage, table=COURSES, transaction=changes
+        )
+        tables = db.storage.read() or {}
+        counter = tables.get(META, {}).get("1", {}).get("next_id")
+        known = [int(k) for k in tables.get(COURSES, {})]
+        next_id = max([counter if isinstance(counter, int) else 1, *(k + 1 for k in known)])
+        stored = [replace(c, id=next_id + i) for i, c in enumerate(courses)]
+        tables.setdefault(COURSES, {}).update((str(c.id), course_document(c)) for c in stored)
+        tables[META] = {"1": {"next_id": next_id + len(stored)}}
+        db.storage.write(tables)
+        return stored
 
     def update_course(self, course: Course, when: datetime | None = None) -> Course:
         """Replace the stored course with the same id, backing the file up first (the edit's
@@ -956,14 +1172,8 @@ class Diary:
 
     def import_courses(self, courses: Iterable[Course]) -> tuple[list[Course], int]:
         """Add the courses whose uid the diary lacks (new ids); returns (added, skipped)."""
-        incoming = list(courses)
-        known = {c.uid for c in self.courses()}
-        fresh = [c for c in incoming if c.uid not in known]
-        if fresh:
-            with self.locked():
-                self.backup([self.courses_path])
-            return self.add_courses(fresh), len(incoming) - len(fresh)
-        return [], len(incoming)
+        done = self.import_all((), courses)
+        return done.courses, done.courses_skipped
 
     def delete_course(self, course_id: int, when: datetime | None = None) -> Course:
         """Remove a course after backing the file up. Its id is never reused; it leaves a
@@ -994,7 +1204,9 @@ class Diary:
                 ids.update(int(key) for key in self.year_documents(year))
         return ids
 
-    def settle_counter(self, known_ids: Iterable[int] = ()) -> Meta:
+    def settle_counter(
+        self, known_ids: Iterable[int] = (), changes: Transaction | None = None
+    ) -> Meta:
         """After files were put back or rebuilt: write meta.json with a next_id above every id
         the diary has handed out that can still be known (`known_ids`, the current counter and
         every backup's, every id in the year files and in the backups' copies of them: an
@@ -1004,9 +1216,12 @@ class Diary:
         sources += [(self.year_path(year), ENTRIES) for year in self.years()]
         sources += [(f, ENTRIES) for b in backups for f in b.files if f.name[:4].isdigit()]
         meta = Meta(current_schema(), max([_above_all(sources), *(i + 1 for i in known_ids)]))
-        self._write_meta(meta)
+        self._write_meta(meta, changes)
         self._checked = False
-        self._lift_tombstones_of_present()  # issue 19
+        if changes is None:  # issue 19: a restored entry is not deleted by the next merge
+            self._lift_tombstones_of_present()
+        else:
+            self._after_commit.append(self._lift_tombstones_of_present)
         return meta
 
     def _lift_tombstones_of_present(self) -> None:
@@ -1037,47 +1252,33 @@ class Diary:
     # -- backups -----------------------------------------------------------------------------
 
     def backup(self, files: Iterable[Path], keeping: Path | None = None) -> Path | None:
-        """Copy the existing `files` into backups/YYYYMMDDTHHMMSS/; keep the newest 20 (and
-        the backup `keeping`, one being restored from)."""
-        existing = [f for f in files if f.exists()]
-        if not existing:
-            return None
-        ensure_private_dir(self.backups_dir)
-        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        # Several backups in one second get -2, -3 …: always above any name of that second
-        # still present, so a new backup never takes the place (and order) of a pruned one.
-        same_second = [b for b in self.backups() if b.path.name.partition("-")[0] == stamp]
-        order = max((int(b.path.name.partition("-")[2] or 1) for b in same_second), default=0)
-        target = self.backups_dir / (f"{stamp}-{order + 1}" if order else stamp)
-        ensure_private_dir(target)
-        for source in existing:
-            atomic_write(target / source.name, source.read_bytes())
-        old = [b for b in self.backups()[:-KEEP_BACKUPS] if b.path != keeping]
-        if old:
-            import shutil  # only when a backup is pruned: it is not cheap to load
-
-            for backup in old:
-                shutil.rmtree(backup.path, ignore_errors=True)
-        return target
+        """Copy the existing `files` into backups/YYYYMMDDTHHMMSS/ (built aside, whole or not
+        at all); keep the newest 20, the newest good copy of each file, and the backup
+        `keeping` (one being restored from). See backups.py."""
+        return make_backup(self.backups_dir, files, _parses, keeping)
 
     def backups(self) -> list[Backup]:
-        """Backups, oldest first."""
-        if not self.backups_dir.is_dir():
-            return []
-        found = []
-        for path in self.backups_dir.iterdir():
-            stamp = _backup_stamp(path.name)
-            if stamp is None:
-                continue
-            files = tuple(sorted(f for f in path.iterdir() if f.suffix == ".json"))
-            found.append((stamp, Backup(path, stamp[0], files)))
-        return [backup for _, backup in sorted(found, key=lambda item: item[0])]
+        """Whole backups, oldest first."""
+        return list_backups(self.backups_dir)
 
-    def _newest_backup_time(self) -> datetime | None:
-        """When the newest backup was made, from the folder names alone (cheap enough for add)."""
-        try:
-            names = os.listdir(self.backups_dir)
-        except FileNotFoundError:
-            return None
-        stamps = [stamp for stamp in map(_backup_stamp, names) if stamp is not None]
-        return max(stamps)[0] if stamps else None
+
+def _parses(copy: Path) -> bool:
+    """Whether a backup's copy of a diary file is whole (it parses, with its table)."""
+    try:
+        load_tables(copy, table_of(copy.name))
+    except FibrologError:
+        return False
+    return True
+
+
+def _last_key(path: Path) -> int:
+    """The key of the last document in a year file the diary wrote (0 if none is found):
+    read from its last bytes, without parsing the file."""
+    try:
+        with path.open("rb") as file:
+            file.seek(max(0, file.seek(0, os.SEEK_END) - 4096))
+            tail = file.read()
+    except OSError:
+        return 0
+    keys = re.findall(rb'"(\d+)":\{"uid"', tail)
+    return int(keys[-1]) if keys else 0

@@ -6,8 +6,10 @@ under the diary's lock, after backing up what it replaces; a damaged file is nev
 overwritten: `salvage` first keeps it beside the diary.
 """
 
+import contextlib
 import json
 import re
+import shlex
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -17,12 +19,13 @@ from msgspec import Struct
 
 from fibrolog.errors import CorruptDiary, FibrologError
 from fibrolog.models import Course, Entry, InvalidEntry
+from fibrolog.store.backups import Backup
 from fibrolog.store.diary import (
     DIARY_FILE,
     ENTRIES,
     META,
     STORED_FIELDS,
-    Backup,
+    BadEntry,
     Diary,
     Meta,
     Tables,
@@ -33,19 +36,22 @@ from fibrolog.store.diary import (
     table_of,
 )
 from fibrolog.store.safefile import atomic_write
+from fibrolog.text import plural
 
 # treatments.json's course counter as it is written, found in the text of a damaged file
 COURSE_COUNTER = re.compile(rb'"_meta"\s*:\s*\{\s*"1"\s*:\s*\{\s*"next_id"\s*:\s*(\d+)')
 
 
 class Restored(Struct, frozen=True):
-    """What a restore did: the files put back, the backup made of what they replaced, the
-    entries brought back and left out, and the replaced files too damaged to count."""
+    """What a restore did: the files put back, the backup made of what they replaced, the ids
+    of the entries it brings back (deleted since), undoes the changes of (edited since) and
+    leaves out (added since), and the replaced files too damaged to count."""
 
     files: tuple[str, ...]
     safety: Path | None
-    brought_back: int
-    left_out: int
+    brought_back: tuple[int, ...]
+    reverted: tuple[int, ...]
+    left_out: tuple[int, ...]
     unreadable: tuple[str, ...]
 
 
@@ -56,7 +62,7 @@ class Salvaged(Struct, frozen=True):
     file: str
     kept: int
     lost: int
-    damaged_copy: Path
+    damaged_copy: Path | None  # None: the file was whole, and nothing was done
     next_id: int
 
 
@@ -83,13 +89,14 @@ def readable_documents(raw: bytes) -> tuple[dict[str, dict[str, Any]], int]:
     return found, len(broken - found.keys())
 
 
-def _uids(path: Path) -> set[str] | None:
-    """The uids of the entries in a year file; None if it does not parse, empty if missing."""
+def _by_uid(path: Path) -> dict[str, tuple[int, Any]] | None:
+    """The entries of a year file by uid, as (id, document); None if it does not parse."""
     try:
         tables = load_tables(path, ENTRIES)
     except CorruptDiary:
         return None
-    return {str(doc.get("uid")) for doc in (tables or {}).get(ENTRIES, {}).values()}
+    documents = (tables or {}).get(ENTRIES, {}).items()
+    return {str(doc.get("uid")): (int(key), doc) for key, doc in documents}
 
 
 def problems(diary: Diary) -> list[tuple[str, Path | None]]:
@@ -221,21 +228,26 @@ def restore_backup(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> Re
         raise FibrologError(f"backup {backup.path.name} has no {sorted(missing)[0]}")
     for copy in files:
         load_tables(copy, table_of(copy.name))
-    with diary.locked():
+    with diary.transaction() as changes:
         _refuse_a_half_undone_move(diary, backup, files)
         replaced = {diary.folder / copy.name for copy in files} | {diary.meta_path}
-        brought_back = left_out = 0
+        now: dict[str, tuple[int, Any]] = {}  # over all the year files put back: an entry
+        then: dict[str, tuple[int, Any]] = {}  # moved between two of them is one entry
         unreadable = []
         for copy in files:
             if not copy.name[:4].isdigit():
                 continue
-            current = _uids(diary.folder / copy.name)
-            kept = _uids(copy) or set()
+            current = _by_uid(diary.folder / copy.name)
+            then.update(_by_uid(copy) or {})
             if current is None:
                 unreadable.append(copy.name)
             else:
-                brought_back += len(kept - current)
-                left_out += len(current - kept)
+                now.update(current)
+        brought_back = tuple(sorted(then[u][0] for u in then.keys() - now.keys()))
+        left_out = tuple(sorted(now[u][0] for u in now.keys() - then.keys()))
+        reverted = tuple(sorted(then[u][0] for u in then.keys() & now.keys() if then[u] != now[u]))
+        if unreadable:  # what the damaged files held cannot be told apart
+            brought_back = left_out = reverted = ()
         safety = diary.backup(sorted(replaced), keeping=backup.path)
         known_ids = diary.ids_in_year_files()  # ids of the files about to be replaced count
         for copy in files:
@@ -246,10 +258,10 @@ def restore_backup(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> Re
                 courses = load_tables(copy, table_of(copy.name)) or {}
                 courses[META] = {"1": {"next_id": diary.course_counter()}}
                 data = dump_tables(courses)
-            atomic_write(diary.folder / copy.name, data)
-        diary.settle_counter(known_ids)
+            changes.write(diary.folder / copy.name, data)
+        diary.settle_counter(known_ids, changes)
         names = tuple(f.name for f in files)
-        return Restored(names, safety, brought_back, left_out, tuple(unreadable))
+        return Restored(names, safety, brought_back, reverted, left_out, tuple(unreadable))
 
 
 def _refuse_a_half_undone_move(diary: Diary, backup: Backup, files: list[Path]) -> None:
@@ -280,6 +292,132 @@ def _refuse_a_half_undone_move(diary: Diary, backup: Backup, files: list[Path]) 
             )
 
 
+def _keepable(name: str, found: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Of the documents read from a damaged file, those that pass the rules, as stored."""
+    kept: dict[str, Any] = {}
+    for key, body in found.items():
+        if name == "assessments.json":
+            if isinstance(body.get("kind"), str) and isinstance(body.get("at"), str):
+                kept[key] = body
+        elif name == "treatments.json":
+            with contextlib.suppress(InvalidEntry):
+                kept[key] = course_document(Course.from_dict(body, id=int(key)))
+        elif name != "meta.json":
+            try:
+                entry = Entry.from_dict(body, id=int(key))
+            except InvalidEntry:
+                continue
+            if entry.at.year == int(name[:4]):
+                kept[key] = entry_document(entry)
+    return kept
+
+
+def _counted(count: int, name: str) -> str:
+    """'1 entry', '120 entries', '3 courses': the documents of a diary file, counted."""
+    kinds = {"assessments.json": ("assessment", None), "treatments.json": ("course", None)}
+    return plural(count, *kinds.get(name, ("entry", "entries")))
+
+
+def way_out(diary: Diary, path: Path) -> str:
+    """The advice after a damaged file: the ways out compared, with counts, the one that
+    keeps the most first. For a year file that parses but holds entries that break a rule,
+    how to mend them."""
+    where = shlex.quote(str(diary.folder))
+    name = path.name
+    if not re.fullmatch(DIARY_FILE, name):  # journal.json: fibrolog writes it whole or not
+        return (
+            f"fibrolog did not write this {name}; move it out of {where} and the diary's "
+            "own files, untouched, are read again"
+        )
+    salvage = f"`fibrolog --db {where} salvage {name}`"
+    backup = good_backup_of(diary, path)
+    restore = f"`fibrolog --db {where} restore {backup.path.name} --file {name}`" if backup else ""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = b""
+    if name == "meta.json":
+        advice = f"Rebuild it with: {salvage} (no entry is lost; ids are never reused)."
+        if backup:
+            advice += f" Or put back the copy in backup {backup.path.name}: {restore}"
+        return advice
+    mends = _mends(diary, path)
+    if mends:
+        return f"Mend {'it' if len(mends) == 1 else 'them'} with: {'; '.join(mends)}."
+    found, broken = readable_documents(raw)
+    kept = len(_keepable(name, found))
+    keeps = (
+        f"salvage keeps {kept} of the {_counted(len(found) + broken, name)} it finds in the "
+        f"damaged file (which is kept): {salvage}"
+    )
+    if backup is None:
+        return f"No backup holds a good copy of {name}; {keeps}."
+    held = len((load_tables(backup.path / name, table_of(name)) or {}).get(table_of(name), {}))
+    holds = (
+        f"the newest good backup, {backup.path.name} (from {backup.made:%Y-%m-%d %H:%M}), "
+        f"holds {_counted(held, name)}; restore it with: {restore}"
+    )
+    first, then = (keeps, holds) if kept >= held else (holds, keeps)
+    return f"{first[0].upper()}{first[1:]}. Or: {then}."
+
+
+def restore_counts(diary: Diary, backup: Backup, only: Iterable[str] = ()) -> str:
+    """What a restore would swap, counted, for its question: "2026.json: 1 entry in the
+    backup, 120 now"; a damaged current file says what salvage would keep instead."""
+    wanted = set(only)
+    parts = []
+    for copy in backup.files:
+        if not copy.name[:4].isdigit() or (wanted and copy.name not in wanted):
+            continue
+        held = len((load_tables(copy, ENTRIES) or {}).get(ENTRIES, {}))
+        current = diary.folder / copy.name
+        try:
+            now = f"{len((load_tables(current, ENTRIES) or {}).get(ENTRIES, {}))} now"
+        except CorruptDiary:
+            found, _ = readable_documents(current.read_bytes())
+            now = f"damaged now, where salvage would keep {len(_keepable(copy.name, found))}"
+        parts.append(f"{copy.name}: {held} in the backup, {now}")
+    return "; ".join(parts)
+
+
+def _mends(diary: Diary, path: Path) -> list[str]:
+    """The edits that mend the entries of a year file that parses but breaks a rule."""
+    if not path.name[:4].isdigit():
+        return []
+    try:
+        documents = load_tables(path, ENTRIES) or {}
+    except CorruptDiary:
+        return []
+    mends = []
+    for key, document in documents.get(ENTRIES, {}).items():
+        try:
+            diary.entry_from(int(path.name[:4]), key, document)
+        except BadEntry as error:
+            mends.append(f"`{error.mend()}`")
+        except CorruptDiary:
+            continue
+    return mends
+
+
+def is_whole(diary: Diary, name: str) -> bool:
+    """Whether a diary file parses and every document in it passes the rules: then salvage
+    has nothing to do (and must not leave a damaged copy that `check` would report)."""
+    path = diary.folder / name
+    try:
+        if name == "meta.json":
+            diary.read_meta()
+        elif name == "treatments.json":
+            diary.courses()
+        elif name == "assessments.json":
+            diary.assessments()
+        else:
+            for key, document in diary.year_documents(int(name[:4])).items():
+                diary.entry_from(int(name[:4]), key, document)
+    except CorruptDiary:
+        return False
+    return path.exists()
+
+
 def salvage_file(diary: Diary, name: str) -> Salvaged:
     """Save what can still be read of a damaged diary file.
 
@@ -298,31 +436,17 @@ def salvage_file(diary: Diary, name: str) -> Salvaged:
     missing = FibrologError(f"there is no {name} in {diary.folder}")
     if not path.exists():  # before the lock, which would make the folder
         raise missing
-    with diary.locked():
+    with diary.transaction() as changes:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:  # gone since
             raise missing from None
+        if is_whole(diary, name):
+            return Salvaged(name, 0, 0, None, diary.read_meta().next_id)
         aside = diary.folder / f"{name}.damaged-{datetime.now():%Y%m%dT%H%M%S}"
         atomic_write(aside, raw)  # first: whatever happens next, the damaged file is kept
         found, broken = readable_documents(raw)
-        kept: dict[str, Any] = {}
-        for key, body in found.items():
-            if name == "assessments.json":
-                if isinstance(body.get("kind"), str) and isinstance(body.get("at"), str):
-                    kept[key] = body
-            elif name == "treatments.json":
-                try:
-                    kept[key] = course_document(Course.from_dict(body, id=int(key)))
-                except InvalidEntry:
-                    continue
-            elif name != "meta.json":
-                try:
-                    entry = Entry.from_dict(body, id=int(key))
-                except InvalidEntry:
-                    continue
-                if entry.at.year == int(name[:4]):
-                    kept[key] = entry_document(entry)
+        kept = _keepable(name, found)
         if name != "meta.json":
             tables: Tables = {table_of(name): kept}
             if name == "treatments.json":  # course numbers are never handed out twice either
@@ -330,8 +454,9 @@ def salvage_file(diary: Diary, name: str) -> Salvaged:
                 own = COURSE_COUNTER.search(raw)  # the damaged file's counter, if it survived
                 next_id = diary.course_counter(max(seen) + 1 + broken, int(own[1]) if own else 1)
                 tables[META] = {"1": {"next_id": next_id}}
-            atomic_write(path, dump_tables(tables))
-        counter = diary.settle_counter()
+            changes.write(path, dump_tables(tables))
+        known = [int(key) for key in found] if name[:4].isdigit() else []
+        counter = diary.settle_counter(known, changes)
         lost = 0 if name == "meta.json" else len(found) - len(kept) + broken
         if name == "treatments.json":
             lost -= sum(1 for body in found.values() if set(body) == {"next_id"})

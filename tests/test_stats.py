@@ -1,0 +1,109 @@
+"""The interval method and the t quantile against hand-computed and tabled values (issue 18)."""
+
+import math
+from datetime import date, timedelta
+
+import pytest
+
+from fibrolog.analysis.stats import (
+    INDEPENDENT,
+    Likeness,
+    _positive_sequence,
+    _variance_factor,
+    _weighted_variance,
+    likeness,
+    mean_difference,
+    t_975,
+    t_quantile,
+)
+
+DAY = date(2026, 1, 1)
+
+
+def dated(values: list[float], first: date = DAY) -> dict[date, float]:
+    return {first + timedelta(days=i): v for i, v in enumerate(values)}
+
+
+@pytest.mark.parametrize(
+    "df, table",  # Student's t, 97.5th percentile (any statistics table)
+    [
+        (1, 12.7062),
+        (2, 4.3027),
+        (3, 3.1824),
+        (5, 2.5706),
+        (10, 2.2281),
+        (30, 2.0423),
+        (100, 1.9840),
+    ],
+)
+def test_t_quantile_matches_the_tables(df: int, table: float) -> None:
+    assert t_975(df) == pytest.approx(table, rel=1e-4)
+
+
+def test_t_quantile_at_closed_forms_and_fractional_df() -> None:
+    assert t_quantile(0.975, 1) == pytest.approx(math.tan(math.pi * 0.475), rel=1e-9)
+    p = 0.9
+    assert t_quantile(p, 2) == pytest.approx((2 * p - 1) / math.sqrt(2 * p * (1 - p)), rel=1e-9)
+    assert t_quantile(0.025, 7) == pytest.approx(-t_975(7))
+    assert t_975(1) > t_975(1.3) > t_975(2), "between the tabled values, in order"
+
+
+def test_with_independent_days_it_is_welchs_interval() -> None:
+    # Unequal variances: df = 8.82 by Welch–Satterthwaite, t = 2.27, standard error 1.826.
+    interval = mean_difference(
+        dated([1, 2, 3, 4, 5, 6, 7]), dated([2, 4, 6, 8, 10, 12, 14], DAY + timedelta(days=100))
+    )
+    assert interval is not None
+    assert interval.low == pytest.approx(-8.14, abs=0.01)
+    assert interval.high == pytest.approx(0.14, abs=0.01)
+    assert interval.df == pytest.approx(8.82, abs=0.01)
+    assert not interval.clear
+    steady = mean_difference(dated([4, 4, 4]), dated([6, 6], DAY + timedelta(days=50)))
+    assert steady is not None and (steady.low, steady.high) == (-2.0, -2.0) and steady.clear
+    assert mean_difference(dated([4]), dated([6, 6])) is None
+
+
+def test_alike_days_widen_the_interval_by_hand() -> None:
+    # Two neighbouring days correlated 0.5: Var(sum) = 1 + 1 + 2 × 0.5 = 3
+    alike = Likeness((0.5,))
+    assert _weighted_variance(dated([1.0, 1.0]), alike) == pytest.approx(3.0)
+    # Days 2 apart are unalike under a one-lag likeness; a missing day in between changes it
+    assert _weighted_variance({DAY: 1.0, DAY + timedelta(days=2): 1.0}, alike) == 2.0
+    # The mean of 4 days in a row with ρ₁ = 0.5, ρ₂ = 0.25: (4 + 2(3 × 0.5 + 2 × 0.25)) / 4 = 2
+    assert _variance_factor(list(dated([0, 0, 0, 0])), Likeness((0.5, 0.25))) == pytest.approx(2.0)
+    assert _variance_factor(list(dated([0, 0, 0, 0])), INDEPENDENT) == 1.0
+    first, second = (
+        dated([3, 5, 4, 6, 5, 7, 4, 6]),
+        dated([5, 7, 6, 8, 7, 9, 6, 8], DAY + timedelta(days=30)),
+    )
+    plain = mean_difference(first, second)
+    wide = mean_difference(first, second, Likeness((0.6, 0.4, 0.2)))
+    assert plain is not None and wide is not None
+    assert wide.estimate == plain.estimate == -2.0
+    assert wide.high - wide.low > plain.high - plain.low and wide.df < plain.df
+
+
+def test_geyers_sequence_stops_at_the_first_pair_that_is_not_positive() -> None:
+    assert _positive_sequence([0.5, 0.25, -0.1, -0.2, -0.1]).rho == (0.5, 0.25, -0.1)
+    assert _positive_sequence([-0.6]).rho == (-0.6,)  # 1 + ρ₁ is still positive
+    monotone = _positive_sequence([0.3, 0.1, 0.1, 0.4, 0.4]).rho  # pairs 1.3, 0.2, then 0.8
+    assert monotone == pytest.approx((0.3, 0.1, 0.1, 0.1, 0.1)), "a later pair is scaled down"
+
+
+def test_likeness_is_read_from_runs_and_not_from_a_shift_between_blocks() -> None:
+    runs = dated([5.0 + (3 if (i // 4) % 2 else 0) for i in range(112)])  # 4-day runs
+    assert likeness(runs).rho[0] > 0.5
+    alternating = dated([5.0 + (1 if i % 2 else -1) for i in range(112)])
+    assert likeness(alternating).rho[0] < 0
+    # a level that jumps between two blocks but is flat within each: nothing alike within
+    shifted = dated(
+        [4.0 + (i % 2) * 0.01 for i in range(28)] + [7.0 + (i % 2) * 0.01 for i in range(28)]
+    )
+    assert (
+        likeness(
+            shifted,
+            [(DAY, DAY + timedelta(days=27)), (DAY + timedelta(days=28), DAY + timedelta(days=55))],
+        ).rho[0]
+        < 0
+    )
+    assert likeness(dated([5.0] * 5)) == INDEPENDENT
