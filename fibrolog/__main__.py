@@ -1,7 +1,8 @@
 """The `fibrolog` command and `python -m fibrolog`.
 
-`fibrolog --version` is answered here, before the command-line framework is imported: that
-import is most of fibrolog's start-up time, and a version check should be instant.
+`fibrolog --version` and `fibrolog status [--prompt]` are answered here, before the
+command-line framework is imported: that import is most of fibrolog's start-up time, and a
+version check or a shell prompt's status line should be instant.
 """
 
 import gc
@@ -19,6 +20,10 @@ def main() -> None:
 
         print(f"fibrolog {__version__}")
         return
+    if sys.argv[1:] in (["status"], ["status", "--prompt"]):  # a shell prompt runs it often
+        from fibrolog.cli.status import main as status
+
+        sys.exit(status(sys.argv[2:]))
     from fibrolog.cli.app import main as run_cli
 
     gc.freeze()

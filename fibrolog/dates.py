@@ -15,6 +15,8 @@ from fibrolog.errors import UsageProblem
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 FUTURE_SLACK = timedelta(minutes=5)
+FIRST_YEAR = 1900  # an entry before it is a typo (1026 for 2026)
+FAR_BACK_DAYS = 366  # an entry further back is confirmed first (see `far_back`)
 NOON = time(12, 0)
 
 # Patterns are kept as text: `re` compiles each on first use (and caches it), so a command
@@ -96,6 +98,11 @@ def _gap_message(wall: datetime, zone: tzinfo) -> str:
         f"{wall:%Y-%m-%d %H:%M} does not exist here: the clocks jumped from {start:%H:%M} "
         f"to {end:%H:%M} on {start:%d %b %Y}. Give a time outside that gap."
     )
+
+
+def parse_clock(text: str) -> time | None:
+    """A time of day as typed ('21:00', '9pm', '7:30am', 'noon'); None if it is not one."""
+    return _parse_clock(text)
 
 
 def _parse_clock(text: str) -> time | None:
@@ -206,14 +213,30 @@ def _parse_when(text: str, now: datetime) -> tuple[datetime, bool]:
 
 
 def parse_at(text: str, now: datetime) -> datetime:
-    """The moment of an entry: like parse_when, but refuses more than 5 minutes in the future."""
+    """The moment of an entry: like parse_when, but refuses more than 5 minutes in the future
+    and years before 1900 (a typo: `1026-11-20` for 2026)."""
     moment, _ = parse_when(text, now)
     if moment - now > FUTURE_SLACK:
         raise UsageProblem(
             f"'{text}' is {moment.isoformat(' ', 'minutes')}, in the future; "
             "an entry records how you felt, so give a time up to now"
         )
+    if moment.year < FIRST_YEAR:
+        raise UsageProblem(
+            f"'{text}' is in the year {moment.year}; give a date from {FIRST_YEAR} on "
+            f"(a typo for {now.year}?)"
+        )
     return moment
+
+
+def far_back(moment: datetime, now: datetime) -> str | None:
+    """How long ago `moment` was, in words, if more than a year ('3 years ago'); else None.
+    An entry that far back is more often a typo than a memory, so the CLI asks first."""
+    days = (now.date() - moment.date()).days
+    if days <= FAR_BACK_DAYS:
+        return None
+    years = days // 365
+    return f"{years} years ago" if years > 1 else "more than a year ago"
 
 
 def parse_date(text: str, now: datetime) -> date:
@@ -272,7 +295,9 @@ def parse_week(text: str, now: datetime, week_start: str = "monday") -> date:
     if match:
         # Without a year, the latest week of that number that has begun: W47 this year, W50
         # in January last year's.
-        years = [int(match["y"])] if match["y"] else [today.isocalendar().year - n for n in (0, 1)]
+        # (a week 53 comes every 5 or 6 years, so look back far enough to find one)
+        this_year = today.isocalendar().year
+        years = [int(match["y"])] if match["y"] else [this_year - n for n in range(7)]
         mondays = []
         for year in years:
             try:
@@ -290,6 +315,12 @@ def parse_week(text: str, now: datetime, week_start: str = "monday") -> date:
             f"cannot read the week '{text}'. Try 'this', 'last', '2026-W47' or a day in it, "
             "such as '2026-11-20'."
         ) from None
+
+
+def week_number(first: date) -> int:
+    """The ISO number of the week that starts on `first`: that of its Monday, so that a week
+    from Sunday 29 Nov 2026 is week 49, as `--week W49` chose it."""
+    return (first + timedelta(days=(7 - first.weekday()) % 7)).isocalendar().week
 
 
 def parse_month(text: str) -> tuple[date, date]:

@@ -2,8 +2,9 @@
 
 The pattern mirrors what people with fibromyalgia describe: pain around a baseline that drifts
 slowly, flares every few weeks lasting a few days, preceded by trigger tags (stress, poor
-sleep, weather, overexertion) and worse sleep; stiffness worst in the morning; daily meds; a new
-drug that helps by nearly a half after a few weeks; a rescue painkiller on bad days.
+sleep, weather, overexertion: high exertion the day or two before) and worse sleep; stiffness
+worst in the morning; daily meds; a new drug that helps by nearly a half after a few weeks; a
+rescue painkiller on bad days.
 """
 
 import random
@@ -49,11 +50,11 @@ def drug_start(first: date, days: int) -> date | None:
 
 def courses(days: int, now: datetime) -> list[Course]:
     """The demo's treatment courses: the new drug (with a dose change and a rating), the
-    rescue painkiller taken as needed for a year, and an exercise programme begun ten days
-    ago."""
+    rescue painkiller taken as needed since the diary began, and an exercise programme begun
+    ten days ago."""
     last = now.date()
     first = last - timedelta(days=days - 1)
-    rescue_since = first - timedelta(days=365)
+    rescue_since = first  # from the diary's first day: its weeks count from the data
     found = [
         Course(
             uid=uuid.UUID(int=1).hex,
@@ -116,6 +117,24 @@ def _plan_flares(
     return flare_days, preludes
 
 
+def _plan_effort(
+    rng: random.Random, first: date, last: date, preludes: dict[date, list[str]]
+) -> dict[date, int]:
+    """Each day's exertion 0–10: around 4, higher on days tagged overexertion (the boom before
+    a flare's bust, one or two days later) and on a few busy days. Its own random stream, so
+    the rest of the demo is the same with or without it."""
+    effort = {}
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        level = rng.gauss(4, 1.3)
+        if "overexertion" in preludes.get(day, []):
+            level += 4
+        elif rng.random() < 0.08:
+            level += 3
+        effort[day] = round(_clamp(level, 0, 10))
+    return effort
+
+
 def _times(per_day: int, rng: random.Random) -> list[time]:
     """Entry times spread from 08:00 to 21:30, a few minutes of jitter each."""
     span = 13.5 * 60
@@ -133,6 +152,7 @@ def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
     last = now.date()
     first = last - timedelta(days=days - 1)
     flare_days, preludes = _plan_flares(rng, first, last)
+    effort = _plan_effort(random.Random(seed + 1), first, last, preludes)
     new_drug = drug_start(first, days)
     wall_now = now.replace(tzinfo=None)
     usual = baseline = rng.uniform(3.5, 4.5)
@@ -189,6 +209,7 @@ def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
                     ),
                     sleep_hours=float(sleep_hours) if k == 0 else None,
                     sleep_quality=int(sleep_quality) if k == 0 else None,
+                    exertion=effort[day] if k == per_day - 1 else None,  # the day, at its end
                     regions=canonical_areas(areas),
                     tags=tuple(sorted(tags)),
                     meds=tuple(meds),

@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 import msgspec
 from msgspec import Meta, Struct
@@ -18,7 +18,54 @@ from msgspec.structs import force_setattr
 
 from fibrolog.regions import canonical_areas
 
-SCORES = ("pain", "fatigue", "fog", "stiffness", "sleep_quality")
+
+class DailyScore(NamedTuple):
+    """A 0–10 score of an entry, declared once: its field (the JSON key and CSV column), its
+    words, its option, its question and which way is better. The command line, the prompts,
+    the settings, the analysis, the exports and the tables are derived from these."""
+
+    name: str  # the entry field, JSON key and CSV column
+    label: str  # in the user's words, in sentences and the `show` card
+    column: str  # a table's header: short, so that views fit 40 columns
+    higher: Literal["worse", "better", "neither"]  # what a higher value means
+    option: str  # the long option of add, edit and again
+    short: str | None  # its one-letter form
+    help: str  # the option's --help
+    question: str  # asked at the prompt
+    asked_with: str  # the name in the `prompts` setting that asks it
+
+
+# Adding a score: a line here, its field in `Entry` (test_models checks the two agree), and a
+# migration that gives the year files' documents the new key (store/diary.py).
+DAILY_SCORES = (
+    DailyScore(
+        "pain", "pain", "pain", "worse", "--pain", "-p",
+        "Overall pain, 0 none … 10 worst.", "Pain 0–10", "pain",
+    ),
+    DailyScore(
+        "fatigue", "fatigue", "fatigue", "worse", "--fatigue", "-f",
+        "Fatigue 0–10, higher is worse.", "Fatigue 0–10", "fatigue",
+    ),
+    DailyScore(
+        "fog", "fog", "fog", "worse", "--fog", None,
+        "Fibro fog 0–10, higher is worse.", "Fibro fog 0–10", "fog",
+    ),
+    DailyScore(
+        "stiffness", "stiffness", "stiff", "worse", "--stiffness", "-s",
+        "Stiffness 0–10, higher is worse.", "Stiffness 0–10", "stiffness",
+    ),
+    DailyScore(
+        "sleep_quality", "sleep quality", "sleep", "better", "--sleep-quality", None,
+        "Last night's sleep, 0 worst … 10 best.", "Sleep quality 0–10 (10 = best)", "sleep",
+    ),
+    DailyScore(
+        "exertion", "exertion", "effort", "neither", "--exertion", "-e",
+        "How much you did, body and mind: 0 rest … 10 most.",
+        "Exertion today 0–10 (body and mind, 10 = most)", "exertion",
+    ),
+)  # fmt: skip
+SCORE_BY_NAME = {score.name: score for score in DAILY_SCORES}
+SCORES = tuple(SCORE_BY_NAME)
 SLUG = r"[a-z0-9][a-z0-9-]*"  # tags and symptom names
 # `@tag` words in a note are tags too; the @ must not follow a letter (so e-mail addresses don't).
 NOTE_TAG = re.compile(r"(?<![\w@])@([A-Za-z0-9][A-Za-z0-9-]*)")
@@ -169,6 +216,7 @@ class Entry(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     stiffness: Score | None = None
     sleep_hours: Hours | None = None
     sleep_quality: Score | None = None
+    exertion: Score | None = None
     regions: tuple[str, ...] = ()
     tags: tuple[Slug, ...] = ()
     meds: tuple[Med, ...] = ()
@@ -239,24 +287,14 @@ class Entry(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of SPEC §2 (times as ISO text with their offset)."""
-        return {
-            "id": self.id,
-            "uid": self.uid,
-            "at": self.at.isoformat(),
-            "logged": self.logged.isoformat(),
-            "pain": self.pain,
-            "fatigue": self.fatigue,
-            "fog": self.fog,
-            "stiffness": self.stiffness,
-            "sleep_hours": self.sleep_hours,
-            "sleep_quality": self.sleep_quality,
-            "regions": list(self.regions),
-            "tags": list(self.tags),
-            "meds": [m.to_dict() for m in self.meds],
-            "symptoms": dict(self.symptoms),
-            "flare": self.flare,
-            "note": self.note,
-        }
+        data: dict[str, Any] = {name: getattr(self, name) for name in self.__struct_fields__}
+        data["at"] = self.at.isoformat()
+        data["logged"] = self.logged.isoformat()
+        data["regions"] = list(self.regions)
+        data["tags"] = list(self.tags)
+        data["meds"] = [m.to_dict() for m in self.meds]
+        data["symptoms"] = dict(self.symptoms)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, id: int | None = None) -> "Entry":

@@ -77,11 +77,17 @@ def _unknown_area_message(word: str) -> str:
 
     choices = list(ALL_AREAS) + list(GROUP_WORDS)
     close = difflib.get_close_matches(_normalise_word(word), choices, n=1, cutoff=0.5)
+    # The suggestion alone: all 37 names are ten lines at a prompt; --help lists them.
     hint = f" Did you mean '{close[0]}'?" if close else ""
-    return (
-        f"unknown body area '{word}'.{hint} Valid areas: {', '.join(ALL_AREAS)}; "
-        f"groups: {', '.join(GROUP_WORDS)}."
-    )
+    return f"unknown body area '{word}'.{hint} `fibrolog add --help` lists them all."
+
+
+def areas_help(width: int = 78) -> str:
+    """Every area and group word, wrapped at `width` without breaking a name at its hyphen."""
+    import textwrap
+
+    text = f"Areas: {', '.join(ALL_AREAS)}. Groups: {', '.join(GROUP_WORDS)}."
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
 
 
 def canonical_areas(areas: Iterable[str]) -> tuple[str, ...]:

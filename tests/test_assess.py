@@ -269,6 +269,7 @@ def test_insights_command(run: Run) -> None:
         "meds",
         "meds_as_needed",
         "weekdays",
+        "pacing",
     }
     assert out["days_logged"] == 90 and out["sleep"]["hours"]["rho"] < 0
     text = run("insights").stdout

@@ -26,6 +26,8 @@ def test_benchmark_runs_on_a_tiny_diary(tmp_path: Path) -> None:
         "`python -c pass`",
         "`--version`",
         "`add @0k`",
+        "`again @0k`",
+        "`status --prompt @0k`",
         "`list @0k`",
         "`summary @0k`",
         "`flares @0k`",

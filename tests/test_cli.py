@@ -89,7 +89,6 @@ def test_note_from_stdin(run: Run, run_json) -> None:  # type: ignore[no-untyped
         (["edit", "99", "--pain", "3"], 1, "no entry #99"),
         (["edit", "1"], 2, "nothing to change"),
         (["edit", "1", "--pain", "12"], 2, "--pain"),
-        (["edit", "1", "--clear-note", "-n", "x"], 2, "together"),
         (["delete", "99", "--yes"], 1, "no entry #99"),
         (["delete", "1"], 1, "Cancelled: nothing was changed."),
         (["export", "--format", "xml"], 2, "xml"),
@@ -218,14 +217,14 @@ def test_export_formats(run: Run, tmp_path: Path) -> None:
     run("add", "5", "-n", '=HYPERLINK("x") | pipe\nnext', "-m", "ibuprofen 400mg")
     csv_text = run("export", "--format", "csv").stdout
     assert csv_text.splitlines()[0] == (
-        "id,uid,at,logged,pain,fatigue,fog,stiffness,sleep_hours,sleep_quality,"
+        "id,uid,at,logged,pain,fatigue,fog,stiffness,sleep_hours,sleep_quality,exertion,"
         "regions,tags,meds,flare,note"
     )
     assert "'=HYPERLINK" in csv_text
     md = run("export", "--format", "md").stdout
     assert "\\| pipe<br>next" in md
     document = json.loads(run("export").stdout)
-    assert document["format"] == "fibrolog" and document["schema"] == 1
+    assert document["format"] == "fibrolog" and document["schema"] == 2
     out = tmp_path / "out.json"
     result = run("export", "-o", str(out))
     assert result.exit_code == 0 and "Exported 1 entry" in result.stdout
@@ -235,7 +234,7 @@ def test_export_formats(run: Run, tmp_path: Path) -> None:
 def test_import_round_trip_and_idempotence(
     run: Run, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
-    run("add", "5", "-t", "stress", "--at", "2025-06-01 10:00")
+    run("add", "5", "-t", "stress", "--at", "2025-06-01 10:00", "--yes")
     run("add", "7", "--flare", "-n", "x")
     dump = tmp_path / "dump.csv"
     run("export", "--format", "csv", "-o", str(dump))
@@ -302,7 +301,7 @@ def test_db_option_before_or_after_the_command(run: Run, tmp_path: Path) -> None
 
 
 def test_info_and_version(run: Run, diary_dir: Path) -> None:
-    run("add", "3", "--at", "2025-03-01 10:00")
+    run("add", "3", "--at", "2025-03-01 10:00", "--yes")
     run("add", "4")
     text = run("info").stdout
     shown = lines(text)

@@ -77,3 +77,27 @@ def test_config_commands(run: Run, cli_env: dict[str, str]) -> None:
         "Did you mean 'flare.threshold'?"
     ) in typo.stderr
     assert run("config", "get", "flare.threshold").stdout == "6\n"  # unchanged
+
+
+def test_each_setting_is_checked_by_its_declared_rule_in_the_users_words(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    for text, problem in (
+        ('week_start = "Sunday"\n', None),  # meant as sunday
+        ("[flare]\nthreshold = true\n", "'flare.threshold' must be a number from 0 to 10"),
+        ('[flare]\nbaseline_days = "28"\n', "'flare.baseline_days' must be a whole number"),
+        ('prompts = ["pain", 3]\n', "'prompts' '3' is not a prompt"),
+        ("prompts = []\n", "'prompts' needs at least one question"),
+        ('[preset]\nMorning = "-t rest"\n', "'preset.Morning' needs a name of lowercase"),
+        ('[preset]\nmorning = "rest"\n', "'preset.morning' must start with an option"),
+    ):
+        path.write_text(text)
+        if problem is None:
+            assert config.load(path).week_start == "sunday"
+            continue
+        with pytest.raises(FibrologError) as refused:
+            config.load(path)
+        assert problem in str(refused.value), text
+    path.write_text('prompts = ["pain", "note", "pain"]\n[flare]\nthreshold = 6\n')
+    loaded = config.load(path)
+    assert loaded.prompts == ("pain", "note")  # each asked once
+    assert config.as_flat(loaded)["flare.threshold"] == 6 and config.get("flare.delta", path) == 2

@@ -168,3 +168,30 @@ def test_now_here_follows_tz(
     zone_named("Europe/Berlin")
     monkeypatch.setenv("FIBROLOG_NOW", "2026-07-01T12:00:00")
     assert now_here().isoformat() == "2026-07-01T12:00:00+02:00"
+
+
+def test_years_before_1900_are_refused_as_the_typo_they_are() -> None:
+    from fibrolog.dates import parse_at
+
+    with pytest.raises(UsageProblem, match=r"in the year 1026; give a date from 1900 on"):
+        parse_at("1026-11-20", NOW)
+    assert parse_at("1900-01-01", NOW).year == 1900
+
+
+def test_more_than_a_year_back_is_named() -> None:
+    from fibrolog.dates import far_back
+
+    assert far_back(NOW - timedelta(days=366), NOW) is None
+    assert far_back(NOW - timedelta(days=367), NOW) == "more than a year ago"
+    assert far_back(NOW.replace(year=2024), NOW) == "2 years ago"
+
+
+def test_a_week_is_numbered_by_its_monday_whichever_day_it_starts() -> None:
+    from fibrolog.dates import parse_week, week_number
+
+    sunday_start = parse_week("W47", NOW, "sunday")
+    assert sunday_start == date(2026, 11, 15) and week_number(sunday_start) == 47
+    assert week_number(parse_week("W47", NOW)) == 47
+    # 2026 has a week 53, still to come on 23 Nov 2026: the latest one begun is 2020's.
+    assert parse_week("W53", NOW) == date(2020, 12, 28)
+    assert parse_week("2026-W53", NOW) == date(2026, 12, 28)  # asked for by year: as asked

@@ -169,7 +169,7 @@ def test_a_time_in_the_spring_forward_gap_is_refused_naming_the_gap(
 
 def test_a_confirmation_outside_this_year_shows_the_year(run: Run) -> None:
     assert (
-        run("add", "3", "--at", "1900-01-01").stdout
+        run("add", "3", "--at", "1900-01-01", "--yes").stdout
         == "Logged #1 · Mon 01 Jan 1900 12:00 · pain 3\n"
     )
     assert run("add", "3", "--at", "2026-01-01").stdout == "Logged #2 · Thu 01 Jan 12:00 · pain 3\n"

@@ -137,7 +137,7 @@ def test_import_killed_at_every_change_leaves_the_old_set_or_the_new(
 @pytest.mark.parametrize(
     "args",
     [
-        ["edit", "1", "--at", "2024-02-01 10:00"],  # an edit across years
+        ["edit", "1", "--at", "2024-02-01 10:00", "--yes"],  # an edit across years
         ["treatment", "change", "duloxetine", "--dose", "60mg", "--on", "2026-03-04"],
         ["delete", "1", "6", "--yes"],  # two years
     ],
@@ -170,7 +170,7 @@ def test_salvage_killed_at_every_change_leaves_the_damaged_file_or_the_saved_one
 def test_check_names_an_interrupted_change_and_the_next_command_completes_it(
     run: Run, diary_with_history: Path, tmp_path: Path
 ) -> None:
-    moving = ["edit", "1", "--at", "2024-02-01 10:00"]
+    moving = ["edit", "1", "--at", "2024-02-01 10:00", "--yes"]
     step = 1
     while True:  # the first kill that leaves a journal behind
         template = tmp_path / f"copy{step}"
@@ -371,7 +371,7 @@ def test_a_stale_id_counter_never_hands_out_an_id_in_use(
 ) -> None:
     for day in (1, 2, 3):
         run("add", "5", "--at", f"2026-03-0{day} 10:00")
-    run("add", "5", "--at", "2025-03-01 10:00")  # #4
+    run("add", "5", "--at", "2025-03-01 10:00", "--yes")  # #4
     (diary_dir / "meta.json").write_text(f'{{"_meta":{{"1":{{"schema":1,"next_id":{counter}}}}}}}')
     added = run("add", "6")
     assert added.exit_code == 0, added.output

@@ -95,7 +95,7 @@ MAY_IMPORT = {
     "fibrolog.models": {"fibrolog.errors", "fibrolog.regions"},
     "fibrolog.text": {"fibrolog.models"},
     # config writes its file through the store's safe file layer, and nothing more of it.
-    "fibrolog.config": {"fibrolog.errors", "fibrolog.store.safefile"},
+    "fibrolog.config": {"fibrolog.errors", "fibrolog.models", "fibrolog.store.safefile"},
     "fibrolog.store": SHARED,
     "fibrolog.analysis": SHARED,
     "fibrolog.demo": SHARED,

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fibrolog.cli.options import may_be_copy
+from fibrolog.models import Entry
 from fibrolog.store.changes import read_changes
 from fibrolog.store.combine import merge_copies, merge_driver, read_diary
 from fibrolog.store.conflicts import copies, might_be_copy, original_of
-from fibrolog.store.diary import Diary
+from fibrolog.store.diary import Diary, entry_document
 from fibrolog.store.merge import Edit, Gone, Side, merge, version_of
 
 from .conftest import Run
@@ -33,25 +35,9 @@ def uid(n: int) -> str:
 
 def doc(n: int, number: int, pain: int = 5, logged: int = 0, note: str = "") -> dict[str, Any]:
     """An entry document as a year file keeps it, with its number; `logged` in minutes."""
-    stamp = f"2026-11-20T{8 + logged // 60:02d}:{logged % 60:02d}:00+01:00"
-    return {
-        "uid": uid(n),
-        "at": stamp,
-        "logged": stamp,
-        "pain": pain,
-        "fatigue": None,
-        "fog": None,
-        "stiffness": None,
-        "sleep_hours": None,
-        "sleep_quality": None,
-        "regions": [],
-        "tags": [],
-        "meds": [],
-        "symptoms": {},
-        "flare": False,
-        "note": note,
-        "id": number,
-    }
+    stamp = datetime.fromisoformat(f"2026-11-20T{8 + logged // 60:02d}:{logged % 60:02d}:00+01:00")
+    entry = Entry.build(uid=uid(n), at=stamp, logged=stamp, pain=pain, note=note)
+    return {**entry_document(entry), "id": number}
 
 
 def edit(document: dict[str, Any], minute: int) -> Edit:

@@ -37,6 +37,7 @@ def test_dict_round_trip_and_format() -> None:
         "stiffness",
         "sleep_hours",
         "sleep_quality",
+        "exertion",
         "regions",
         "tags",
         "meds",
@@ -132,3 +133,41 @@ def test_replace_makes_a_checked_copy() -> None:
         e.replace(pain=11)
     with pytest.raises(TypeError):
         e.replace(mood=3)
+
+
+def test_each_declared_score_is_an_entry_field_from_0_to_10() -> None:
+    """The declaration and `Entry` agree: every declared score is a 0–10 field, and every
+    0–10 field of an entry (symptoms aside) is declared."""
+    from fibrolog.models import DAILY_SCORES, SCORES
+
+    score_fields = [
+        name
+        for name in Entry.__struct_fields__
+        if name not in ("id", "symptoms")
+        and Entry.__annotations__[name] == Entry.__annotations__["pain"]
+    ]
+    assert score_fields == list(SCORES)
+    for score in DAILY_SCORES:
+        assert entry(**{score.name: 10}).to_dict()[score.name] == 10
+        with pytest.raises(InvalidEntry, match=f"{score.name} must be a whole number from 0 to 10"):
+            entry(**{score.name: 11})
+    assert len({s.option for s in DAILY_SCORES}) == len(DAILY_SCORES)
+    shorts = [s.short for s in DAILY_SCORES if s.short]
+    assert len(set(shorts)) == len(shorts)
+
+
+def test_what_is_derived_from_the_declaration() -> None:
+    from fibrolog.analysis.days import HIGHER_IS_BETTER, HIGHER_IS_WORSE, METRICS
+    from fibrolog.config import PROMPT_FIELDS
+    from fibrolog.formats.export import CSV_COLUMNS
+    from fibrolog.render.summary import METRIC_LABELS
+
+    assert METRICS == (
+        "pain", "fatigue", "fog", "stiffness", "sleep_hours", "sleep_quality", "exertion"
+    )  # fmt: skip
+    assert {"sleep_hours", "sleep_quality"} == HIGHER_IS_BETTER
+    assert {"pain", "fatigue", "fog", "stiffness"} == HIGHER_IS_WORSE  # exertion: neither
+    assert PROMPT_FIELDS[:6] == ("pain", "fatigue", "fog", "stiffness", "sleep", "exertion")
+    assert CSV_COLUMNS[4:11] == list(METRICS)
+    assert METRIC_LABELS["sleep_quality"] == "sleep quality"
+    assert METRIC_LABELS["exertion"] == "exertion"

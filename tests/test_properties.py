@@ -45,6 +45,7 @@ def entries(draw: st.DrawFn) -> Entry:
         stiffness=draw(score),
         sleep_hours=draw(st.none() | st.integers(0, 2400).map(lambda n: n / 100)),
         sleep_quality=draw(score),
+        exertion=draw(score),
         regions=canonical_areas(draw(st.lists(st.sampled_from(ALL_AREAS), max_size=5))),
         tags=tuple(sorted(set(draw(st.lists(slug, max_size=4))))),
         meds=tuple(draw(st.lists(meds, max_size=3))),

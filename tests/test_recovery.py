@@ -31,7 +31,7 @@ FAST = settings(
 
 def test_check_reports_a_whole_diary_and_writes_nothing(run: Run, diary_dir: Path) -> None:
     run("add", "5")
-    run("add", "6", "--at", "2025-05-01 10:00")
+    run("add", "6", "--at", "2025-05-01 10:00", "--yes")
     (diary_dir / ".lock").unlink()
     before = snapshot(diary_dir)
     result = run("check")

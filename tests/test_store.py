@@ -30,7 +30,7 @@ def test_entries_go_to_their_year_file_with_private_modes(diary_dir: Path) -> No
     data = json.loads((diary_dir / "2025.json").read_text())
     assert list(data["entries"]) == ["1"]
     assert json.loads((diary_dir / "meta.json").read_text()) == {
-        "_meta": {"1": {"schema": 1, "next_id": 3}}
+        "_meta": {"1": {"schema": 2, "next_id": 3}}
     }
     assert stat.S_IMODE(diary_dir.stat().st_mode) == 0o700
     for path in diary_dir.iterdir():
@@ -114,8 +114,8 @@ def test_edit_that_moves_an_entry_to_another_year(diary_dir: Path) -> None:
 GOOD_DOC = (
     b'{"entries":{"7":{"uid":"00000000000000000000000000000007","at":"2026-01-02T10:00:00+01:00",'
     b'"logged":"2026-01-02T10:00:00+01:00","pain":5,"fatigue":null,"fog":null,"stiffness":null,'
-    b'"sleep_hours":null,"sleep_quality":null,"regions":[],"tags":[],"meds":[],"symptoms":{},'
-    b'"flare":false,"note":""}}}'
+    b'"sleep_hours":null,"sleep_quality":null,"exertion":null,"regions":[],"tags":[],"meds":[],'
+    b'"symptoms":{},"flare":false,"note":""}}}'
 )
 
 
@@ -125,7 +125,7 @@ def test_an_add_checks_every_entry_of_its_year_and_keeps_their_bytes(diary_dir: 
     assert StoredEntry.__struct_fields__ == tuple(f for f in Entry.__struct_fields__ if f != "id")
     Diary(diary_dir).add(make("2026-01-01T10:00", uid=1))
     (diary_dir / "2026.json").write_bytes(GOOD_DOC)
-    (diary_dir / "meta.json").write_text('{"_meta":{"1":{"schema":1,"next_id":8}}}')
+    (diary_dir / "meta.json").write_text('{"_meta":{"1":{"schema":2,"next_id":8}}}')
     Diary(diary_dir).add(make("2026-02-01T10:00", uid=2))
     after = (diary_dir / "2026.json").read_bytes()
     assert after.startswith(GOOD_DOC[:-2] + b',"8":{"uid":"00000000000000000000000000000002"')
@@ -186,13 +186,46 @@ def test_migrations_run_in_order_with_a_backup(
 ) -> None:
     Diary(diary_dir).add(make("2026-01-01T10:00", uid=1))
     ran: list[str] = []
-    monkeypatch.setattr(store, "MIGRATIONS", [lambda folder: ran.append(folder.name)])
-    assert store.current_schema() == 2
+    monkeypatch.setattr(
+        store, "MIGRATIONS", [*store.MIGRATIONS, lambda folder: ran.append(folder.name)]
+    )
+    assert store.current_schema() == 3
     meta = Diary(diary_dir).open()
-    assert meta.schema == 2 and ran == ["diary"]
-    assert Diary(diary_dir).open().schema == 2 and ran == ["diary"], "runs once"
+    assert meta.schema == 3 and ran == ["diary"]
+    assert Diary(diary_dir).open().schema == 3 and ran == ["diary"], "runs once"
     (backup,) = Diary(diary_dir).backups()
-    assert json.loads((backup.path / "meta.json").read_text())["_meta"]["1"]["schema"] == 1
+    assert json.loads((backup.path / "meta.json").read_text())["_meta"]["1"]["schema"] == 2
+
+
+# A diary as fibrolog kept it before exertion (schema 1): its entries have no "exertion".
+SCHEMA_1_ENTRY = GOOD_DOC.replace(b'"exertion":null,', b"")
+
+
+def test_a_diary_from_before_exertion_is_migrated_by_the_first_add(diary_dir: Path) -> None:
+    diary_dir.mkdir(mode=0o700)
+    (diary_dir / "2026.json").write_bytes(SCHEMA_1_ENTRY)
+    (diary_dir / "meta.json").write_text('{"_meta":{"1":{"schema":1,"next_id":8}}}')
+    before = snapshot(diary_dir)
+    added = Diary(diary_dir).add(make("2026-02-01T10:00", uid=2, exertion=7))
+    stored = json.loads((diary_dir / "2026.json").read_bytes())["entries"]
+    assert list(stored["7"])[8:10] == ["sleep_quality", "exertion"]
+    assert stored["7"]["exertion"] is None and stored["8"]["exertion"] == 7
+    diary = Diary(diary_dir)
+    assert diary.open().schema == 2
+    assert [(e.id, e.exertion) for e in diary.entries()] == [(7, None), (added.id, 7)]
+    (backup,) = diary.backups()
+    assert snapshot(backup.path) == before, "the backup is the diary from before"
+
+
+def test_a_reader_migrates_too_and_check_finds_nothing_wrong(run, diary_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    diary_dir.mkdir(mode=0o700)
+    (diary_dir / "2026.json").write_bytes(SCHEMA_1_ENTRY)
+    (diary_dir / "meta.json").write_text('{"_meta":{"1":{"schema":1,"next_id":8}}}')
+    shown = run("show", "7", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["exertion"] is None
+    checked = run("check")
+    assert checked.exit_code == 0, checked.output
 
 
 def test_only_the_newest_20_backups_are_kept(diary_dir: Path) -> None:

@@ -19,6 +19,7 @@ DAILY_KEYS = {
     "stiffness_mean",
     "sleep_hours",
     "sleep_quality",
+    "exertion_mean",
     "flare",
     "tags",
 }
@@ -90,6 +91,7 @@ def test_summary_json_schema(run_json, week: None) -> None:  # type: ignore[no-u
         "stiffness",
         "sleep_hours",
         "sleep_quality",
+        "exertion",
     }
     assert all(set(m) == METRIC_KEYS for m in out["metrics"].values())
     # Monday mean 6, Thursday 4 → 5.0; the week before: 3 → change +2

@@ -4,6 +4,7 @@ No I/O and no clock. Comparisons use unrounded values; only what is printed or p
 rounded (2 decimals).
 """
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from statistics import fmean
@@ -11,16 +12,31 @@ from typing import Protocol
 
 from msgspec import Struct
 
-from fibrolog.models import Entry
+from fibrolog.models import DAILY_SCORES, FIELDS, SCORES, Entry
 
-METRICS = ("pain", "fatigue", "fog", "stiffness", "sleep_hours", "sleep_quality")
-# Higher is better for these; for every other metric, lower is better.
-HIGHER_IS_BETTER = frozenset({"sleep_hours", "sleep_quality"})
+# The numbers of an entry, in its field order: the declared scores and the hours slept.
+METRICS = tuple(name for name in FIELDS if name in SCORES or name == "sleep_hours")
+# Higher is better for these; for every other metric, lower is better (or neither, as for
+# exertion: HIGHER_IS_WORSE says which).
+HIGHER_IS_BETTER = frozenset(
+    {"sleep_hours", *(s.name for s in DAILY_SCORES if s.higher == "better")}
+)
+HIGHER_IS_WORSE = frozenset(s.name for s in DAILY_SCORES if s.higher == "worse")
 HISTORY_DAYS = 365
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+def round_half_up(value: float | None, digits: int = 2) -> float | None:
+    """`value` to `digits` decimals, a half rounded up (3.125 → 3.13, 2.875 → 2.88), as people
+    round; Python's round() goes to even (3.12) and a change would then differ from the
+    difference of the shown means. (The inner round() removes binary noise: 1.005 × 100 is
+    100.49999999999999.)"""
+    if value is None:
+        return None
+    scale = 10.0**digits
+    return math.floor(round(value * scale, 6) + 0.5) / scale
+
+
+_round = round_half_up  # the name the analysis modules round their JSON with
 
 
 def days_between(first: date, last: date) -> list[date]:

@@ -22,7 +22,7 @@ from fibrolog.analysis.days import (
 from fibrolog.analysis.flares import history_start, judge_days
 from fibrolog.config import FlareSettings
 from fibrolog.models import Entry
-from fibrolog.regions import ALL_AREAS, generalized_regions, wpi
+from fibrolog.regions import generalized_regions, wpi
 
 
 class Metric(Struct, frozen=True):
@@ -33,9 +33,10 @@ class Metric(Struct, frozen=True):
 
     @property
     def change(self) -> float | None:
+        """The difference of the two means as shown (rounded), so that it adds up on screen."""
         if self.mean is None or self.previous_mean is None:
             return None
-        return self.mean - self.previous_mean
+        return _round(_round(self.mean) - _round(self.previous_mean))  # type: ignore[operator]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,11 +62,12 @@ class DailyRow(Struct, frozen=True):
             "entries": self.entries,
             "pain_mean": _round(self.values["pain"]),
             "pain_max": self.pain_max,
-            "fatigue_mean": _round(self.values["fatigue"]),
-            "fog_mean": _round(self.values["fog"]),
-            "stiffness_mean": _round(self.values["stiffness"]),
-            "sleep_hours": _round(self.values["sleep_hours"]),
-            "sleep_quality": _round(self.values["sleep_quality"]),
+            # (sleep is reported once a day, so its keys are its fields' names)
+            **{
+                name if name.startswith("sleep") else f"{name}_mean": _round(self.values[name])
+                for name in METRICS
+                if name != "pain"
+            },
             "flare": self.flare,
             "tags": self.tags,
         }
@@ -181,22 +183,21 @@ def summarize(
         )
     region_days: Counter[str] = Counter()
     tag_days: Counter[str] = Counter()
-    med_entries: Counter[str] = Counter()
+    med_days: Counter[str] = Counter()
     for day in period:
         region_days.update(day.regions)
         tag_days.update(day.tags)
-        for entry in day.entries:
-            med_entries.update({m.name for m in entry.meds})
-    order = {area: i for i, area in enumerate(ALL_AREAS)}
+        med_days.update({m.name for entry in day.entries for m in entry.meds})
     return Summary(
         first=first,
         last=last,
         entries=sum(len(day.entries) for day in period),
         metrics=metrics,
         daily=daily,
-        regions=dict(sorted(region_days.items(), key=lambda kv: order[kv[0]])),
+        # Areas, tags and meds: on how many days, most first (the areas that hurt most lead).
+        regions=_by_count(region_days),
         tags=_by_count(tag_days),
-        meds=_by_count(med_entries),
+        meds=_by_count(med_days),
         areas=frozenset(region_days),
     )
 

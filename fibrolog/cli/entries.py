@@ -3,9 +3,10 @@
 `add`, `edit` and `delete` answer with one plain line and never load Rich.
 """
 
+import inspect
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperCommand
@@ -31,12 +32,16 @@ from fibrolog.cli.options import (
     whole,
 )
 from fibrolog.errors import UsageProblem
-from fibrolog.models import read_hours, read_score
+from fibrolog.models import DAILY_SCORES, DailyScore, read_hours, read_score
+from fibrolog.regions import areas_help
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from fibrolog.models import Entry, Med
 
 commands = command_family()
+Command = TypeVar("Command", bound=Callable[..., None])
 
 
 class ScoresByName(TyperCommand):
@@ -55,37 +60,69 @@ class ScoresByName(TyperCommand):
             raise
 
 
+def _named(scores: Sequence[str]) -> str:
+    """'-f N (fatigue), --fog N, …': how to give each of `scores` by name."""
+    return ", ".join(
+        f"{s.short} N ({s.label})" if s.short else f"{s.option} N"
+        for s in DAILY_SCORES
+        if s.name in scores
+    )
+
+
 class AddCommand(ScoresByName):
-    naming = (
-        ". Only pain goes without a name; give the others theirs: "
-        "-f N (fatigue), --fog N, -s N (stiffness), --sleep-quality N"
+    naming = ". Only pain goes without a name; give the others theirs: " + _named(
+        ("fatigue", "fog", "stiffness", "sleep_quality", "exertion")
     )
 
 
 class EditCommand(ScoresByName):
-    naming = (
-        ". Give the entry's number, then what changes by name: "
-        "-p N (pain), -f N (fatigue), --fog N, -s N (stiffness)"
+    naming = ". Give the entry's number, then what changes by name: " + _named(
+        ("pain", "fatigue", "fog", "stiffness")
     )
 
 
 # Scores and hours are read by the models' own parsers, so a flag and a prompt accept the same
 # text ('7,5' hours too) and refuse it in the same words.
 SCORE = {"parser": typed(read_score), "metavar": "<0-10>"}
-PainOpt = Annotated[
-    int | None, typer.Option("--pain", "-p", help="Overall pain, 0 none … 10 worst.", **SCORE)
-]
-FatigueOpt = Annotated[
-    int | None,
-    typer.Option("--fatigue", "-f", help="Fatigue 0–10, higher is worse.", **SCORE),
-]
-FogOpt = Annotated[
-    int | None, typer.Option("--fog", help="Fibro fog 0–10, higher is worse.", **SCORE)
-]
-StiffnessOpt = Annotated[
-    int | None,
-    typer.Option("--stiffness", "-s", help="Stiffness 0–10, higher is worse.", **SCORE),
-]
+
+
+def with_score_options(after: str) -> Callable[[Command], Command]:
+    """Give a command that takes `**scores` one option per declared score (models.DAILY_SCORES),
+    placed after its parameter `after`: a new score reaches add, edit and again by itself.
+
+    Typer reads a command's parameters from its signature, so the signature is rewritten;
+    the scores then arrive in `**scores` by name (None when not given).
+    """
+
+    def decorate(command: Command) -> Command:
+        signature = inspect.signature(command)
+        params = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        at = next(i for i, p in enumerate(params) if p.name == after) + 1
+        options = [
+            inspect.Parameter(
+                s.name,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=None,
+                annotation=Annotated[
+                    int | None,
+                    typer.Option(
+                        *([s.option, s.short] if s.short else [s.option]),
+                        help=s.help,
+                        parser=typed(read_score),
+                        metavar="<0-10>",
+                    ),
+                ],
+            )
+            for s in DAILY_SCORES
+        ]
+        command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[*params[:at], *options, *params[at:]]
+        )
+        return command
+
+    return decorate
+
+
 SleepHoursOpt = Annotated[
     float | None,
     typer.Option(
@@ -127,13 +164,50 @@ EntryId = Annotated[
 ]
 
 
+YesOpt = Annotated[
+    bool, typer.Option("--yes", "-y", help="Log a time more than a year back without asking.")
+]
+
+
+def entry_moment(at: str, now: "datetime", yes: bool) -> "datetime":
+    """--at as a moment. One more than a year back is asked about first (or needs --yes):
+    a mistyped year is the usual slip, and it would file the entry far from the rest."""
+    from fibrolog.dates import far_back, parse_at
+
+    moment = checked("--at", lambda: parse_at(at, now))
+    ago = far_back(moment, now)
+    if ago and not yes:
+        shown = f"{moment:%a %d %b %Y %H:%M}"
+        if not sys.stdin.isatty():
+            usage(f"--at '{at}' is {shown}, {ago}; add --yes if you mean it")
+        typer.confirm(f"'{at}' is {shown}, {ago}. Log it then?", abort=True)
+    return moment
+
+
 # -- what the user typed → entry fields ---------------------------------------------------------
 
 
-def parse_tags(values: Sequence[str]) -> list[str]:
+def hyphenated(kind: str, text: str) -> str:
+    """A tag or symptom name typed with spaces ('bad sleep') as the name it can be
+    ('bad-sleep'), saying so on stderr; names have no spaces."""
+    words = text.split()
+    if len(words) > 1:
+        name = "-".join(words).lower()
+        typer.echo(f"Note: {kind} '{' '.join(words)}' is kept as '{name}' (no spaces).", err=True)
+        return name
+    return text.strip()
+
+
+def parse_tags(values: Sequence[str], spaces_separate: bool = False) -> list[str]:
+    """Tags as typed: commas separate them, and 'bad sleep' is the one tag bad-sleep. At the
+    prompt (`spaces_separate`) a line without commas is split at spaces: 'stress weather'."""
     from fibrolog.models import normalise_tag
 
-    return [normalise_tag(t) for v in values for t in v.replace(",", " ").split()]
+    tags = []
+    for value in values:
+        items = value.split() if spaces_separate and "," not in value else value.split(",")
+        tags += [normalise_tag(hyphenated("tag", item)) for item in items if item.strip()]
+    return tags
 
 
 def parse_meds(values: Sequence[str]) -> tuple["Med", ...]:
@@ -147,15 +221,22 @@ def parse_meds(values: Sequence[str]) -> tuple["Med", ...]:
 
 
 def parse_symptoms(values: Sequence[str]) -> dict[str, int]:
+    """'headache=6', 'headache=6 ibs=3', 'headache=6, pins and needles=4' (the symptom
+    pins-and-needles, said so)."""
+    import re
+
     from fibrolog.models import InvalidEntry, check_score, check_slug
 
     symptoms = {}
-    for value in values:
-        for item in value.replace(",", " ").split():
-            name, sep, score = item.partition("=")
-            if not sep or not score.strip().isdigit():
-                raise InvalidEntry(f"'{item}' should be NAME=SCORE, like headache=6")
-            symptoms[check_slug("symptom", name.strip().lower())] = check_score(name, int(score))
+    for chunk in (c for value in values for c in value.split(",")):
+        rest = chunk.strip()
+        while rest:
+            pair = re.match(r"([^=]+?)\s*=\s*(\S*)\s*", rest)
+            if not pair or not pair[2].isdigit():
+                raise InvalidEntry(f"'{rest}' should be NAME=SCORE, like headache=6")
+            name = hyphenated("symptom", pair[1]).lower()
+            symptoms[check_slug("symptom", name)] = check_score(name, int(pair[2]))
+            rest = rest[pair.end() :]
     return symptoms
 
 
@@ -166,13 +247,9 @@ def read_note(note: str | None) -> str | None:
 
 
 def collect(
+    scores: Mapping[str, int | None],
     *,
-    pain: int | None,
-    fatigue: int | None,
-    fog: int | None,
-    stiffness: int | None,
     sleep_hours: float | None,
-    sleep_quality: int | None,
     where: list[str] | None,
     tag: list[str] | None,
     med: list[str] | None,
@@ -183,18 +260,9 @@ def collect(
     """The entry fields the user gave, checked; fields not given are absent."""
     from fibrolog.regions import parse_areas
 
-    given: dict[str, Any] = {
-        name: value
-        for name, value in (
-            ("pain", pain),
-            ("fatigue", fatigue),
-            ("fog", fog),
-            ("stiffness", stiffness),
-            ("sleep_quality", sleep_quality),
-            ("flare", flare),
-        )
-        if value is not None
-    }
+    given: dict[str, Any] = {name: value for name, value in scores.items() if value is not None}
+    if flare is not None:
+        given["flare"] = flare
     if sleep_hours is not None:
         given["sleep_hours"] = sleep_hours
     if where:
@@ -223,12 +291,10 @@ def with_note_tags(fields: dict[str, Any]) -> dict[str, Any]:
 # -- interactive prompts ----------------------------------------------------------------------
 
 
-SCORE_LABELS = {
-    "pain": "Pain 0–10",
-    "fatigue": "Fatigue 0–10",
-    "fog": "Fibro fog 0–10",
-    "stiffness": "Stiffness 0–10",
-}
+# The scores each prompt name asks (sleep quality is asked with the hours slept, under "sleep").
+SCORES_ASKED: dict[str, list[DailyScore]] = {}
+for _score in DAILY_SCORES:
+    SCORES_ASKED.setdefault(_score.asked_with, []).append(_score)
 
 
 def prompt_fields(prompts: Sequence[str], first_of_day: bool) -> dict[str, Any]:
@@ -239,24 +305,23 @@ def prompt_fields(prompts: Sequence[str], first_of_day: bool) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for prompt in prompts:
         answer: Any = None
-        if prompt in SCORE_LABELS:
-            answer = ask(SCORE_LABELS[prompt], read_score)
-        elif prompt == "sleep":
-            if first_of_day:
-                hours = ask("Hours slept last night", read_hours)
-                quality = ask("Sleep quality 0–10 (10 = best)", read_score)
-                if hours is not None:
-                    fields["sleep_hours"] = hours
-                if quality is not None:
-                    fields["sleep_quality"] = quality
+        if prompt == "sleep" and not first_of_day:
             continue
+        if prompt == "sleep" and (hours := ask("Hours slept last night", read_hours)) is not None:
+            fields["sleep_hours"] = hours
+        if prompt in SCORES_ASKED:  # (sleep quality is asked after the hours slept)
+            for score in SCORES_ASKED[prompt]:
+                if (value := ask(score.question, read_score)) is not None:
+                    fields[score.name] = value
         elif prompt == "where":
             answer = ask(
                 "Painful areas (e.g. neck, lower-back, shoulders)", lambda t: parse_areas([t])
             )
             prompt = "regions"
         elif prompt == "tags":
-            answer = ask("Tags (e.g. stress weather)", lambda t: parse_tags([t]))
+            answer = ask(
+                "Tags (e.g. stress weather)", lambda t: parse_tags([t], spaces_separate=True)
+            )
         elif prompt == "meds":
             answer = ask(
                 "Meds taken (e.g. pregabalin 75mg, ibuprofen)", lambda t: parse_meds(t.split(","))
@@ -275,7 +340,8 @@ def prompt_fields(prompts: Sequence[str], first_of_day: bool) -> dict[str, Any]:
 # -- commands ---------------------------------------------------------------------------------
 
 
-@commands.command(cls=AddCommand)
+@commands.command(cls=AddCommand, epilog="\b\n" + areas_help())
+@with_score_options(after="pain_arg")
 def add(
     ctx: typer.Context,
     pain_arg: Annotated[
@@ -284,12 +350,7 @@ def add(
             metavar="[PAIN]", help="Pain 0–10.", show_default=False, parser=typed(read_score)
         ),
     ] = None,
-    pain: PainOpt = None,
-    fatigue: FatigueOpt = None,
-    fog: FogOpt = None,
-    stiffness: StiffnessOpt = None,
     sleep_hours: SleepHoursOpt = None,
-    sleep_quality: SleepQualityOpt = None,
     where: WhereOpt = None,
     tag: TagOpt = None,
     med: MedOpt = None,
@@ -297,8 +358,10 @@ def add(
     flare: FlareOpt = None,
     note: NoteOpt = None,
     at: AtOpt = None,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
     db: DbOpt = None,
+    **scores: int | None,
 ) -> None:
     """Record how you feel now (or --at another time). With no values, asks on a terminal.
 
@@ -313,20 +376,16 @@ def add(
     """
     import uuid
 
-    from fibrolog.dates import parse_at
     from fibrolog.models import Entry, InvalidEntry
 
+    pain = scores["pain"]
     if pain_arg is not None and pain is not None and pain_arg != pain:
         usage(f"pain given twice ({pain_arg} and --pain {pain}); give it once")
     now = clock()
-    moment = checked("--at", lambda: parse_at(at, now)) if at is not None else now
+    moment = entry_moment(at, now, yes) if at is not None else now
     fields = collect(
-        pain=pain if pain is not None else pain_arg,
-        fatigue=fatigue,
-        fog=fog,
-        stiffness=stiffness,
+        scores | {"pain": pain if pain is not None else pain_arg},
         sleep_hours=sleep_hours,
-        sleep_quality=sleep_quality,
         where=where,
         tag=tag,
         med=med,
@@ -453,15 +512,11 @@ def show(ctx: typer.Context, entry_id: EntryId, json_: JsonOpt = False, db: DbOp
 
 
 @commands.command(cls=EditCommand)
+@with_score_options(after="entry_id")
 def edit(
     ctx: typer.Context,
     entry_id: EntryId,
-    pain: PainOpt = None,
-    fatigue: FatigueOpt = None,
-    fog: FogOpt = None,
-    stiffness: StiffnessOpt = None,
     sleep_hours: SleepHoursOpt = None,
-    sleep_quality: SleepQualityOpt = None,
     where: WhereOpt = None,
     tag: TagOpt = None,
     med: MedOpt = None,
@@ -476,8 +531,10 @@ def edit(
         bool, typer.Option("--clear-symptoms", help="Remove all other symptoms.")
     ] = False,
     clear_note: Annotated[bool, typer.Option("--clear-note", help="Remove the note.")] = False,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
     db: DbOpt = None,
+    **scores: int | None,
 ) -> None:
     """Change an entry: only what you give changes (a list you give replaces the old one).
 
@@ -486,17 +543,12 @@ def edit(
       fibrolog edit 57 --pain 5 --no-flare
       fibrolog edit 57 --clear-tags -t weather --at "yesterday 21:00"
     """
-    from fibrolog.dates import parse_at
     from fibrolog.models import InvalidEntry, tags_in_note
 
     now = clock()
     changes = collect(
-        pain=pain,
-        fatigue=fatigue,
-        fog=fog,
-        stiffness=stiffness,
+        scores,
         sleep_hours=sleep_hours,
-        sleep_quality=sleep_quality,
         where=where,
         tag=tag,
         med=med,
@@ -505,7 +557,7 @@ def edit(
         note=note,
     )
     if at is not None:
-        changes["at"] = checked("--at", lambda: parse_at(at, now))
+        changes["at"] = entry_moment(at, now, yes)
     for wanted, name, empty in (
         (clear_where, "regions", ()),
         (clear_tags, "tags", ()),
@@ -513,9 +565,8 @@ def edit(
         (clear_symptoms, "symptoms", {}),
         (clear_note, "note", ""),
     ):
-        if wanted:
-            if name in changes:
-                usage(f"--clear-{name if name != 'regions' else 'where'} and a new value together")
+        # Clearing and giving new values (`--clear-tags -t weather`) means: these instead.
+        if wanted and name not in changes:
             changes[name] = empty
     if not changes:
         usage("nothing to change: give a value such as --pain 5 or --clear-note")

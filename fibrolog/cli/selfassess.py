@@ -34,6 +34,20 @@ def _ask_severity(label: str) -> int:
         typer.echo("  Please answer 0, 1, 2 or 3.", err=True)
 
 
+def _yes_no(question: str) -> bool:
+    """A yes/no question; Enter is no. An answer such as "maybe" gets a sentence saying what
+    to type (click's confirm says only "Error: invalid input")."""
+    while True:
+        answer = typer.prompt(f"{question} [y/N]", default="", show_default=False)
+        word = answer.strip().lower()
+        if word in ("y", "yes", "n", "no", ""):
+            return word in ("y", "yes")
+        typer.echo(
+            f"  '{answer.strip()}' is not an answer here: type y (yes) or n (no); Enter means no.",
+            err=True,
+        )
+
+
 @commands.command()
 def assess(
     ctx: typer.Context,
@@ -125,16 +139,16 @@ def assess(
         else _ask_severity("Thinking or memory problems"),
         headaches=headaches
         if headaches is not None
-        else typer.confirm("Headaches in the past 6 months?"),
+        else _yes_no("Headaches in the past 6 months?"),
         abdominal=abdominal
         if abdominal is not None
-        else typer.confirm("Pain or cramps in the lower belly in the past 6 months?"),
+        else _yes_no("Pain or cramps in the lower belly in the past 6 months?"),
         depression=depression
         if depression is not None
-        else typer.confirm("Depression in the past 6 months?"),
+        else _yes_no("Depression in the past 6 months?"),
         three_months=three_months
         if three_months is not None
-        else typer.confirm("Have the symptoms been at a similar level for at least 3 months?"),
+        else _yes_no("Have the symptoms been at a similar level for at least 3 months?"),
     )
     result = AcrResult(answers)
     stored = diary.add_assessment(result.to_dict(0, moment))

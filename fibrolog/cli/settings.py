@@ -71,6 +71,9 @@ def config_set(
 
     checked("KEY", lambda: config.known(key))
     stored = checked("VALUE", lambda: config.set_value(key, value))
+    if key.startswith(config.PRESET) and not stored.strip():
+        typer.echo(f"{key} removed")
+        return
     typer.echo(f"{key} = {_toml_value(list(stored) if isinstance(stored, tuple) else stored)}")
 
 

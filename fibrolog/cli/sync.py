@@ -20,7 +20,7 @@ commands.add_typer(
     name="sync",
     help=(
         "Keep the diary on several devices in step through git.\n\n"
-        "\b\nExample:\n  fibrolog sync git-setup"
+        "\b\nExample, in the diary folder:\n  git init && fibrolog sync git-setup"
     ),
 )
 
@@ -50,13 +50,14 @@ def merge(
     ] = False,
     db: DbOpt = None,
 ) -> None:
-    """Merge another copy of the diary into this one: entries are matched by uid, nothing is
-    lost, deleted entries stay deleted, clashing numbers are renumbered and said.
+    """Merge another copy of the diary into this one: another diary folder (a copy on a USB
+    stick, the phone's) or an export. Entries are matched by uid, nothing is lost, deleted
+    entries stay deleted, clashing numbers are renumbered and said.
 
     \b
     Examples:
-      fibrolog merge /media/usb/fibrolog-diary --dry-run
-      fibrolog merge phone-export.json
+      fibrolog merge diary.json --dry-run
+      fibrolog merge diary.json
     """
     from fibrolog.store.combine import merge_from, read_folder, side_of
 

@@ -199,14 +199,19 @@ def insights(
     changed = [c for c in courses if first <= c.start <= now.date() or (c.stop and first <= c.stop)]
     reviews = read_reviews(diary, changed, courses, now.date(), load_settings().flare)
     result = find_insights(entries, first, now.date(), {c.key for c in courses}, reviews)
+    from fibrolog.analysis.pacing import pacing_of
+
+    paced = pacing_of(entries, first, now.date(), load_settings().flare)
     if json_:
-        print_json(result.to_json())
+        print_json(result.to_json() | {"pacing": paced.to_dict()})
     else:
         from fibrolog.render.console import make_console
         from fibrolog.render.insights import insights_view
+        from fibrolog.render.pacing import pacing_view
 
         console = make_console()
         console.print(insights_view(result, console.width))
+        console.print(pacing_view(paced, console.width))
 
 
 @commands.command()

@@ -12,11 +12,13 @@ from msgspec import Struct
 
 from fibrolog.dates import FUTURE_SLACK
 from fibrolog.errors import FibrologError
-from fibrolog.models import FIELDS, Course, Entry, InvalidEntry, Med
+from fibrolog.models import FIELDS, SCORES, Course, Entry, InvalidEntry, Med
 from fibrolog.text import plural
 
 # The entry fields in their JSON order; symptoms get one `symptom:NAME` column each instead.
 CSV_COLUMNS = [name for name in FIELDS if name != "symptoms"]
+# Columns an older export lacks (scores added since); an import reads them as not given.
+LATER_COLUMNS = frozenset({"exertion"})
 SYMPTOM_PREFIX = "symptom:"
 # A cell starting with one of these is a formula to a spreadsheet; export prefixes a "'".
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -76,6 +78,16 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _csv_value(entry: Entry, name: str) -> object:
+    """An entry's field as its CSV cell holds it (lists joined by ';', times as ISO text)."""
+    value = getattr(entry, name)
+    if name in ("at", "logged"):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return ";".join(str(item) for item in value)
+    return value
+
+
 def iter_csv(entries: Sequence[Entry], rows_per_piece: int = 1000) -> Iterator[str]:
     """The CSV export in pieces of `rows_per_piece` rows (the header needs every entry first:
     each symptom name gets a column)."""
@@ -88,23 +100,7 @@ def iter_csv(entries: Sequence[Entry], rows_per_piece: int = 1000) -> Iterator[s
             yield out.getvalue()
             out.seek(0)
             out.truncate()
-        row: list[object] = [
-            e.id,
-            e.uid,
-            e.at.isoformat(),
-            e.logged.isoformat(),
-            e.pain,
-            e.fatigue,
-            e.fog,
-            e.stiffness,
-            e.sleep_hours,
-            e.sleep_quality,
-            ";".join(e.regions),
-            ";".join(e.tags),
-            ";".join(str(m) for m in e.meds),
-            e.flare,
-            e.note,
-        ]
+        row: list[object] = [_csv_value(e, name) for name in CSV_COLUMNS]
         row += [e.symptoms.get(name) for name in symptom_names]
         writer.writerow([guard_cell(_cell(value)) for value in row])
     yield out.getvalue()
@@ -352,13 +348,14 @@ def _json_elements(raw: bytes) -> Iterator[tuple[int, Any]]:
 
 def _csv_records(text: str) -> list[tuple[int, Any]]:
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows or rows[0][: len(CSV_COLUMNS)] != CSV_COLUMNS:
+    fixed = [c for c in CSV_COLUMNS if not rows or c in rows[0] or c not in LATER_COLUMNS]
+    if not rows or rows[0][: len(fixed)] != fixed:
         raise FibrologError(
             "cannot import: not a fibrolog export (JSON, or CSV with the header "
             f"'{','.join(CSV_COLUMNS)}')"
         )
     header = rows[0]
-    for column in header[len(CSV_COLUMNS) :]:
+    for column in header[len(fixed) :]:
         if not column.startswith(SYMPTOM_PREFIX):
             raise FibrologError(f"cannot import: unknown CSV column '{column}'")
     records: list[tuple[int, Any]] = []
@@ -398,7 +395,7 @@ def _csv_entry(header: list[str], row: list[str]) -> Entry:
     except ValueError:
         raise InvalidEntry(f"sleep_hours {hours!r} is not a number") from None
     symptoms = {}
-    for column in header[len(CSV_COLUMNS) :]:
+    for column in (c for c in header if c.startswith(SYMPTOM_PREFIX)):
         value = number(column)
         if value is not None:
             symptoms[column[len(SYMPTOM_PREFIX) :]] = value
@@ -407,12 +404,8 @@ def _csv_entry(header: list[str], row: list[str]) -> Entry:
             "uid": cell["uid"],
             "at": cell["at"],
             "logged": cell["logged"],
-            "pain": number("pain"),
-            "fatigue": number("fatigue"),
-            "fog": number("fog"),
-            "stiffness": number("stiffness"),
+            **{name: number(name) if name in cell else None for name in SCORES},
             "sleep_hours": sleep_hours,
-            "sleep_quality": number("sleep_quality"),
             "regions": items("regions"),
             "tags": items("tags"),
             "meds": [Med.parse(m).to_dict() for m in items("meds")],

@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Column
 from rich.text import Text
 
-from fibrolog.models import Entry
+from fibrolog.models import DAILY_SCORES, Entry
 from fibrolog.render.console import (
     NOTHING,
     column,
@@ -105,10 +105,10 @@ def entry_view(entry: Entry) -> RenderableType:
         ("when", f"{when(entry.at)} {entry.at.year}  ({entry.at.isoformat()})"),
         ("logged", entry.logged.isoformat()),
     ]
-    for name in ("pain", "fatigue", "fog", "stiffness", "sleep_quality"):
-        value = getattr(entry, name)
+    for declared in DAILY_SCORES:
+        value = getattr(entry, declared.name)
         if value is not None:
-            rows.append((name.replace("_", " "), score(value)))
+            rows.append((declared.label, score(value)))
     if entry.sleep_hours is not None:
         rows.append(("sleep hours", f"{entry.sleep_hours:g}"))
     if entry.regions:

@@ -3,13 +3,16 @@
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.table import Column
 from rich.text import Text
 
-from fibrolog.analysis.days import HIGHER_IS_BETTER
+from fibrolog.analysis.days import HIGHER_IS_BETTER, HIGHER_IS_WORSE, round_half_up
 from fibrolog.analysis.flares import Flares
 from fibrolog.analysis.summary import Summary
-from fibrolog.models import Course
+from fibrolog.dates import week_number
+from fibrolog.models import DAILY_SCORES, Course
 from fibrolog.render.console import (
     NOTHING,
     column,
@@ -22,14 +25,13 @@ from fibrolog.render.console import (
 from fibrolog.text import plural
 
 SPARKS = "▁▂▃▄▅▆▇█"
-METRIC_LABELS = {
-    "pain": "pain",
-    "fatigue": "fatigue",
-    "fog": "fog",
-    "stiffness": "stiffness",
-    "sleep_hours": "sleep hours",
-    "sleep_quality": "sleep quality",
-}
+METRIC_LABELS = {"sleep_hours": "sleep hours"} | {s.name: s.label for s in DAILY_SCORES}
+# The day table's score columns besides pain (which has its max beside it) and sleep quality
+# (shown with the hours slept, in "sleep"), in their declared order.
+OTHER_SCORES = [s for s in DAILY_SCORES if s.name not in ("pain", "sleep_quality")]
+# The day table's columns that give way at a narrow window, in order (after the empty ones).
+DAY_COLUMNS_GIVE_WAY = ("stiff", "max", "effort", "fog", "entries", "fatigue", "sleep")
+LABEL_WIDTH = len("treatments") + 2  # the facts' labels, and the gap after them
 FLARE = Text("FLARE", style="bold red")
 
 
@@ -43,22 +45,35 @@ def sparkline(values: Sequence[float | None]) -> str:
 
 def change(metric: str, value: float | None) -> Text:
     """The change against the previous period, its arrow green when better, red when worse
-    (higher is better only for sleep)."""
+    (higher is better for sleep; for exertion neither)."""
     if value is None:
         return NOTHING.copy()
     if abs(value) < 0.005:
         return Text("→ 0.00", style="dim")
-    better = (value > 0) == (metric in HIGHER_IS_BETTER)
     arrow = "↑" if value > 0 else "↓"
+    if metric not in HIGHER_IS_BETTER | HIGHER_IS_WORSE:
+        return Text(f"{arrow} {abs(value):.2f}")
+    better = (value > 0) == (metric in HIGHER_IS_BETTER)
     return Text(f"{arrow} {abs(value):.2f}", style="green" if better else "red")
 
 
-def counts(found: dict[str, int], limit: int = 8) -> Text:
-    """'stress 3 · weather 1', the first `limit` of them, or 'none'."""
+def counts(found: dict[str, int], room: int) -> Text:
+    """'stress 3 days · weather 1': on how many days each was there, most first, as many
+    as fit in `room` cells (the rest counted: '+3 more'), or 'none'."""
     items = list(found.items())
-    text = user_text(" · ".join(f"{name} {n}" for name, n in items[:limit]) or "none")
-    if len(items) > limit:
-        text.append(f" · +{len(items) - limit} more", style="dim")
+    if not items:
+        return Text("none")
+    shown: list[str] = []
+    for n, (name, days) in enumerate(items):
+        item = f"{name} {plural(days, 'day') if n == 0 else days}"
+        rest = len(items) - n - 1
+        more = f" · +{rest} more" if rest else ""
+        if shown and cell_len(" · ".join([*shown, item]) + more) > room:
+            break
+        shown.append(item)
+    text = user_text(" · ".join(shown))
+    if len(shown) < len(items):
+        text.append(f" · +{len(items) - len(shown)} more", style="dim")
     return text
 
 
@@ -66,22 +81,22 @@ def period_title(summary: Summary) -> str:
     first, last = summary.first, summary.last
     span = f"{first:%a %d %b} – {last:%a %d %b %Y}"
     if summary.days == 7:
-        return f"Week {first.isocalendar().week} · {span}"
+        return f"Week {week_number(first)} · {span}"
     return span
 
 
 def _sleep(hours: float | None, quality: float | None) -> Text:
     parts = []
     if hours is not None:
-        parts.append(f"{hours:.1f}h")
+        parts.append(f"{round_half_up(hours, 1):.1f}h")
     if quality is not None:
-        parts.append(f"q{quality:.0f}")
+        parts.append(f"q{round_half_up(quality, 0):.0f}")
     return Text(" ".join(parts)) if parts else NOTHING.copy()
 
 
 def _mean(value: float | None) -> Text:
-    """A mean pain, fatigue or fog, coloured like a score."""
-    return number(value, style="" if value is None else score_style(value))
+    """A mean pain, fatigue or fog, coloured like a score (its half rounded up: 3.25 → 3.3)."""
+    return number(round_half_up(value, 1), style="" if value is None else score_style(value))
 
 
 def running_courses(courses: Sequence[Course], first: date, last: date) -> Text:
@@ -95,6 +110,16 @@ def running_courses(courses: Sequence[Course], first: date, last: date) -> Text:
         week = (day - course.start).days // 7 + 1
         parts.append(f"{course.name}{f' {dose}' if dose else ''} (week {week})")
     return user_text(" · ".join(parts) or "none")
+
+
+def empty_columns(columns: Sequence[Column], rows: Sequence[Sequence[RenderableType]]) -> list[str]:
+    """The headers of the columns with no value in any row (blank or "·"): at a narrow width
+    these give way first."""
+    return [
+        str(c.header)
+        for i, c in enumerate(columns)
+        if all(isinstance(row[i], Text) and row[i].plain in ("", NOTHING.plain) for row in rows)  # type: ignore[union-attr]
+    ]
 
 
 def summary_view(summary: Summary, width: int, courses: Sequence[Course] = ()) -> RenderableType:
@@ -115,9 +140,7 @@ def summary_view(summary: Summary, width: int, courses: Sequence[Course] = ()) -
         column("entries", right=True),
         column("pain", right=True),
         column("max", right=True),
-        column("fatigue", right=True),
-        column("fog", right=True),
-        column("stiff", right=True),
+        *(column(s.column, right=True) for s in OTHER_SCORES),
         column("sleep", right=True),
         column("flare"),
         column("tags", free_text=True),
@@ -131,9 +154,12 @@ def summary_view(summary: Summary, width: int, courses: Sequence[Course] = ()) -
                 Text(str(row.entries)) if row.entries else NOTHING.copy(),
                 _mean(values["pain"]),
                 number(row.pain_max),
-                _mean(values["fatigue"]),
-                _mean(values["fog"]),
-                _mean(values["stiffness"]),
+                *(
+                    _mean(values[s.name])
+                    if s.higher == "worse"
+                    else number(round_half_up(values[s.name], 1))
+                    for s in OTHER_SCORES
+                ),
                 _sleep(values["sleep_hours"], values["sleep_quality"]),
                 FLARE.copy() if row.flare else Text(""),
                 user_text(" ".join(row.tags), style="magenta"),
@@ -144,18 +170,20 @@ def summary_view(summary: Summary, width: int, courses: Sequence[Course] = ()) -
         width,
         day_columns,
         rows,
-        drop=("stiff", "max", "fog", "entries", "fatigue", "sleep"),
+        drop=list(dict.fromkeys([*empty_columns(day_columns, rows), *DAY_COLUMNS_GIVE_WAY])),
         row_styles=styles,
     )
     metric_rows = []
     for name, metric in summary.metrics.items():
+        if metric.mean is None and metric.previous_mean is None:
+            continue  # not logged in either period (exertion, for one, is only for some)
         span = "·" if metric.min is None else f"{metric.min:g}–{metric.max:g}"
         metric_rows.append(
             [
                 Text(METRIC_LABELS[name]),
-                number(metric.mean, 2),
+                number(round_half_up(metric.mean), 2),
                 Text(span),
-                number(metric.previous_mean, 2),
+                number(round_half_up(metric.previous_mean), 2),
                 change(name, metric.change),
             ]
         )
@@ -180,10 +208,11 @@ def summary_view(summary: Summary, width: int, courses: Sequence[Course] = ()) -
             f"generalized pain in {summary.generalized_regions} of 5 regions",
         ),
     ]
+    room = width - LABEL_WIDTH
     if summary.regions:
-        facts.append(("", counts(summary.regions, limit=10)))
-    facts.append(("tags", counts(summary.tags)))
-    facts.append(("meds", counts(summary.meds)))
+        facts.append(("", counts(summary.regions, room)))
+    facts.append(("tags", counts(summary.tags, room)))
+    facts.append(("meds", counts(summary.meds, room)))
     if courses:
         facts.append(("treatments", running_courses(courses, summary.first, summary.last)))
     return Group(*head, Text(""), days, Text(""), metrics, Text(""), labelled(facts))
@@ -193,7 +222,7 @@ def weeks_view(summaries: Sequence[Summary], width: int) -> RenderableType:
     """A row a week: days logged, the weekly means, flare days and a sparkline of pain."""
     rows = [
         [
-            Text(f"W{s.first.isocalendar()[1]:02d}"),
+            Text(f"W{week_number(s.first):02d}"),
             Text(f"{s.first:%d %b}"),
             Text(f"{s.days_logged}/{s.days}"),
             _mean(s.metrics["pain"].mean),

@@ -55,9 +55,27 @@ DIARY_FILE = journal.TARGET  # meta.json, assessments.json, treatments.json, YYY
 TEMP_FILE = re.compile(rf"\.(?:{DIARY_FILE}|journal\.json)\.\w+\.tmp")
 DAMAGED_COPY = re.compile(rf"{DIARY_FILE}\.damaged-\d{{8}}T\d{{6}}")
 
+
+def add_exertion(folder: Path) -> None:
+    """Schema 1 → 2: every stored entry gains `exertion` (null: not given), after its sleep
+    quality. A year file keeps exactly the entry fields, so without this an entry from before
+    would read as damaged; and an older fibrolog refuses schema 2 instead of calling the new
+    key damage."""
+    for year_file in sorted(folder.glob("[0-9][0-9][0-9][0-9].json")):
+        tables = load_tables(year_file, ENTRIES)
+        if tables is None:
+            continue
+        for key, document in tables[ENTRIES].items():
+            if "exertion" not in document:
+                fields = list(document.items())
+                at = next((i + 1 for i, (k, _) in enumerate(fields) if k == "sleep_quality"), 0)
+                tables[ENTRIES][key] = dict([*fields[:at], ("exertion", None), *fields[at:]])
+        atomic_write(year_file, dump_tables(tables))
+
+
 # Ordered migrations: MIGRATIONS[i] takes a diary folder from schema i + 1 to schema i + 2.
 # Each is a small function of the folder, run under the lock after a full backup.
-MIGRATIONS: list[Callable[[Path], None]] = []
+MIGRATIONS: list[Callable[[Path], None]] = [add_exertion]
 
 
 def current_schema() -> int:
@@ -258,6 +276,7 @@ class StoredEntry(Struct, forbid_unknown_fields=True, gc=False):
     stiffness: Score | None
     sleep_hours: Hours | None
     sleep_quality: Score | None
+    exertion: Score | None
     regions: list[str]
     tags: list[str]
     meds: list[StoredMed]

@@ -1,0 +1,57 @@
+"""`fibrolog status`: one line saying whether today is logged, for a shell prompt or a status
+bar. A prompt runs it before every line, so `python -m fibrolog status` is answered by
+`__main__` before Typer loads (no Typer, Rich or TinyDB on its path); the Typer command of the
+same name (`fibrolog --db DIR status`, `status --help`) calls the same `status_line`."""
+
+import os
+import sys
+from pathlib import Path
+
+from fibrolog.errors import FibrologError
+
+NOT_LOGGED_SHORT = "fl:–"
+
+
+def diary_folder(db: Path | None = None) -> Path:
+    """The diary the user means: --db, $FIBROLOG_DB, or `diary` in the platform data folder
+    (as cli.options.open_diary finds it)."""
+    if db is None and os.environ.get("FIBROLOG_DB"):
+        db = Path(os.environ["FIBROLOG_DB"])
+    if db is None:
+        import platformdirs  # only when needed: a third of the status line's own time
+
+        db = Path(platformdirs.user_data_dir("fibrolog")) / "diary"
+    return db.expanduser()
+
+
+def status_line(folder: Path, short: bool = False) -> str:
+    """'logged today 3× · pain 5' or 'not logged today'; short: 'fl:5', 'fl:✓' (logged, no
+    pain) or 'fl:–'."""
+    from fibrolog.dates import now_here
+    from fibrolog.store.today import logged_on
+
+    today = logged_on(folder, now_here().date())
+    if short:
+        if not today.entries:
+            return NOT_LOGGED_SHORT
+        return f"fl:{today.pain}" if today.pain is not None else "fl:✓"
+    if not today.entries:
+        return "not logged today"
+    line = f"logged today {today.entries}×"
+    return line if today.pain is None else f"{line} · pain {today.pain}"
+
+
+def main(args: list[str]) -> int:
+    """`fibrolog status [--prompt]` without Typer: print the line, return the exit code.
+    A damaged diary gives one `Error:` line (with --prompt, 'fl:!' and no message, so that a
+    prompt stays one line)."""
+    short = args == ["--prompt"]
+    try:
+        print(status_line(diary_folder(), short))
+    except FibrologError as error:
+        if short:
+            print("fl:!")
+        else:
+            print(f"Error: {error}", file=sys.stderr)
+        return error.exit_code
+    return 0
