@@ -248,7 +248,8 @@ def test_thin_data_says_what_is_missing() -> None:
     assert result["days_logged"] == 4
     assert result["tags"] == []  # seen on 4 days but never absent on 3
     assert "needs 10 days" in result["sleep"]["hours"]["missing"]
-    assert "needs 7 days" in result["meds"][0]["missing"]
+    assert result["meds"] == []  # "x" was taken from the diary's first day: not new
+    assert result["meds_from_start"] == ["x"] and result["diary_began"] == "2026-11-01"
     monday = result["weekdays"][0]
     assert monday["weekday"] == "Monday" and monday["n"] == 1  # 2 Nov 2026
 
@@ -268,6 +269,8 @@ def test_insights_command(run: Run) -> None:
         "treatments",
         "meds",
         "meds_as_needed",
+        "diary_began",
+        "meds_from_start",
         "weekdays",
         "pacing",
     }
@@ -283,3 +286,49 @@ def test_insights_print_a_med_name_literally(run: Run) -> None:
     result = run("insights", "--last", "30d")
     assert result.exit_code == 0, result.output
     assert "[/x] [bold]pill (from 2026-11-11)" in result.stdout
+
+
+def test_insights_say_a_med_taken_from_the_first_day_was_already_taken(
+    run: Run, cli_env: dict[str, str]
+) -> None:
+    from .conftest import lines
+
+    for day in range(1, 21):  # the diary begins on 1 Nov with pregabalin; duloxetine from 11 Nov
+        meds = ["--med", "pregabalin 75mg"] + (["--med", "duloxetine 30mg"] if day > 10 else [])
+        pain = "6" if day <= 10 else "4"
+        assert run("add", pain, "--at", f"2026-11-{day:02d} 09:00", *meds).exit_code == 0
+    cli_env["COLUMNS"] = "80"
+    shown = lines(run("insights", "--last", "30d").stdout)
+    at = shown.index("Meds first taken in this period, with no course recorded")
+    assert shown[at + 1 : at + 6] == [
+        "  duloxetine (from 2026-11-11): pain 6.0 in the 28 days before vs 4.0 after",
+        "  (-2.00, 95% CI -2.00 to -2.00: a clear difference; n 10/10 days)",
+        "  pregabalin: already being taken when the diary began (2026-11-01), so there",
+        "  are no days before to compare with",
+        "",
+    ]
+    found = json.loads(run("insights", "--last", "30d", "--json").stdout)
+    assert [m["med"] for m in found["meds"]] == ["duloxetine"]
+    assert found["meds_from_start"] == ["pregabalin"]
+
+
+def test_insights_never_print_none_for_an_as_needed_course_not_yet_taken(
+    run: Run, cli_env: dict[str, str]
+) -> None:
+    from .conftest import flat
+
+    for day in range(1, 21):
+        run("add", "5", "--at", f"2026-11-{day:02d} 09:00")
+    started = run("treatment", "start", "ibuprofen", "--as-needed", "--on", "2026-11-10")
+    assert started.exit_code == 0, started.output
+    cli_env["COLUMNS"] = "80"
+    text = flat(run("insights", "--last", "30d").stdout)
+    assert "ibuprofen (from 2026-11-10): taken as needed, not yet on a day with pain logged" in text
+    assert "None" not in text
+    for day in (12, 15):
+        run("add", "8", "--at", f"2026-11-{day:02d} 21:00", "--med", "ibuprofen 400mg")
+    text = flat(run("insights", "--last", "30d").stdout)
+    # Each day's pain is the mean of its entries: (5 + 8) / 2 on the two days it was taken.
+    assert "ibuprofen (from 2026-11-10): taken as needed on 2 days; pain 6.5 on them vs 5.0 on" in (
+        text
+    )

@@ -4,7 +4,8 @@ import random
 from datetime import date, datetime, timedelta, timezone
 
 from fibrolog.analysis.days import Day, group_days
-from fibrolog.analysis.pacing import block_interval, pacing, top_quarter
+from fibrolog.analysis.pacing import interval_of, pacing, top_quarter
+from fibrolog.analysis.stats import INDEPENDENT, Likeness, mean_difference, widened
 from fibrolog.models import Entry
 
 FIRST = date(2026, 1, 1)
@@ -92,14 +93,26 @@ def test_too_few_days_say_not_enough_yet() -> None:
     assert result.to_dict()["needs_days"] == 28
 
 
-def test_top_quarter_and_the_block_interval_by_hand() -> None:
+def test_top_quarter_and_the_shared_interval_by_hand() -> None:
     assert top_quarter([1, 2, 3, 4, 5, 6, 7, 8]) == 7
     assert top_quarter([5] * 3 + [9]) == 9
     assert top_quarter([5, 5, 6, 6, 6, 6]) == 6  # more than a quarter at the top: the top
-    # Every week has the same difference (high 3, rest 1): resampling weeks cannot change it.
-    pairs = [(FIRST + timedelta(days=n), n % 7 == 0, 3.0 if n % 7 == 0 else 1.0) for n in range(28)]
-    assert block_interval(pairs, random.Random(0)) == (2.0, 2.0)  # no spread: ± 0
-    assert block_interval(pairs[:7], random.Random(0)) is None  # one week: no interval
+    # No spread on either side: the difference is known exactly, however many comparisons.
+    flat = [(FIRST + timedelta(days=n), n % 7 == 0, 3.0 if n % 7 == 0 else 1.0) for n in range(28)]
+    assert interval_of(flat, INDEPENDENT, 12) == (2.0, 2.0)
+    assert interval_of(flat[:1], INDEPENDENT) is None  # one day, no high day beside it
+    # It is the shared interval (issue 18's), widened for the 12 comparisons at once.
+    pairs = [
+        (FIRST + timedelta(days=n), n % 4 == 0, float(n % 3 + (n % 4 == 0))) for n in range(40)
+    ]
+    alike = Likeness((0.4, 0.1))
+    shared = mean_difference(
+        {d: v for d, high, v in pairs if high}, {d: v for d, high, v in pairs if not high}, alike
+    )
+    assert shared is not None and interval_of(pairs, alike) == (shared.low, shared.high)
+    family = widened(shared, 12)
+    assert interval_of(pairs, alike, 12) == (family.low, family.high)
+    assert family.low < shared.low and family.high > shared.high
 
 
 # -- through the command line -----------------------------------------------------------------
@@ -129,12 +142,25 @@ def test_insights_show_effort_and_the_days_after(run, run_json, cli_env) -> None
     assert section[4:10] == [  # fatigue gives way first at 60 columns
         "after     pain                 flare days",
         "─────────────────────────────────────────────────",
-        "same day  +0.3 (-0.9 to +1.4)  -5 % (-22 to +12)",
-        "1 day     +0.3 (-1.1 to +1.8)  +8 % (-20 to +37)",
-        "2 days    +0.7 (-1.2 to +2.5)  +18 % (-24 to +60)",
-        "3 days    +0.5 (-0.9 to +1.9)  +12 % (-12 to +35)",
+        "same day  +0.3 (-1.5 to +2.0)  -5 % (-34 to +24)",
+        "1 day     +0.3 (-1.4 to +2.0)  +8 % (-28 to +45)",
+        "2 days    +0.7 (-1.8 to +3.1)  +18 % (-23 to +58)",
+        "3 days    +0.5 (-1.5 to +2.5)  +12 % (-30 to +53)",
+    ]
+    assert section[10:13] == [
+        "● clear: its interval leaves out no difference; the others",
+        "could be chance. Intervals allow for alike days in a row and",
+        "for 12 comparisons at once.",
     ]
     assert section[-1] == "Your envelope: no effort level stands out yet."
+    cli_env["COLUMNS"] = "100"
+    shown = lines(run("insights").stdout)
+    section = shown[shown.index("Effort and the days after") :]
+    assert section[3:5] == [  # a mean difference rounding to nothing is +0.0, never -0.0
+        "after     pain                 fatigue              flare days",
+        "──────────────────────────────────────────────────────────────────────",
+    ]
+    assert section[5] == "same day  +0.3 (-1.5 to +2.0)  +0.0 (-2.0 to +1.9)  -5 % (-34 to +24)"
     cli_env["COLUMNS"] = "40"
     assert max(len(line) for line in lines(run("insights").stdout)) <= 40
 

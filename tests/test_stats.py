@@ -107,3 +107,17 @@ def test_likeness_is_read_from_runs_and_not_from_a_shift_between_blocks() -> Non
         < 0
     )
     assert likeness(dated([5.0] * 5)) == INDEPENDENT
+
+
+def test_widened_holds_for_a_family_of_comparisons() -> None:
+    from fibrolog.analysis.stats import Interval, t_quantile, widened
+
+    found = Interval(1.0, 0.0, 2.0, 10.0)
+    assert widened(found, 1) == found
+    family = widened(found, 12)  # each at 1 − 0.05 / 12: t's 1 − 0.025 / 12 quantile
+    half = t_quantile(1 - 0.025 / 12, 10.0) / t_quantile(0.975, 10.0)
+    assert family == Interval(1.0, 1.0 - half, 1.0 + half, 10.0)
+    assert round(half * t_quantile(0.975, 10.0), 2) == 3.69  # Dunn's table: 12 comparisons, df 10
+    assert widened(Interval(1.0, 1.0, 1.0, math.inf), 12) == Interval(1.0, 1.0, 1.0, math.inf)
+    normal = widened(Interval(0.0, -1.96, 1.96, math.inf), 12)
+    assert round(normal.high, 2) == 2.87  # z at 1 − 0.025 / 12

@@ -107,6 +107,10 @@ class Insights(Struct, frozen=True, kw_only=True):
     treatments: tuple[Review, ...]
     meds: tuple[MedFinding, ...]
     meds_as_needed: tuple[AsNeededMed, ...]
+    # Daily meds already taken on the diary's first day, which fell in the period: nothing
+    # before them to compare with, and not "first taken in this period" either.
+    diary_began: date | None = None  # the diary's first logged day, when it falls in the period
+    meds_from_start: tuple[str, ...] = ()
     weekdays: tuple[WeekdayPain, ...]
 
     def to_json(self) -> dict[str, Any]:
@@ -244,19 +248,45 @@ def as_needed_meds(days: Mapping[date, Day], last: date) -> dict[str, tuple[int,
     return dict(sorted(found.items()))
 
 
-def med_findings(days: Mapping[date, Day], first: date, last: date) -> list[MedFinding]:
-    """Daily meds first taken inside [first, last] (none in the 28 days before): pain before
-    vs after. As-needed meds (`as_needed_meds`) are left out."""
-    pain = _pain(days)
+def first_uses(days: Mapping[date, Day]) -> dict[str, date]:
+    """Each med's first day in `days`, by name."""
     first_use: dict[str, date] = {}
     for d in sorted(days):
         for entry in days[d].entries:
             for med in entry.meds:
                 first_use.setdefault(med.name, d)
+    return dict(sorted(first_use.items()))
+
+
+def diary_began(days: Mapping[date, Day], first: date) -> date | None:
+    """The diary's first logged day, when it falls in [first, …]: `days` read from
+    `reads_from(first)` on, nothing logged in the 28 days before it."""
+    began = min(days, default=None)
+    return began if began is not None and began >= first else None
+
+
+def meds_from_start(days: Mapping[date, Day], first: date, last: date) -> list[str]:
+    """Daily meds already taken on the diary's first logged day, when that day is in the
+    period: they were being taken when the diary began, not first taken in it."""
+    began = diary_began(days, first)
     as_needed = as_needed_meds(days, last)
+    return [
+        name
+        for name, start in first_uses(days).items()
+        if start == began and start <= last and name not in as_needed
+    ]
+
+
+def med_findings(days: Mapping[date, Day], first: date, last: date) -> list[MedFinding]:
+    """Daily meds first taken inside [first, last] (none in the 28 days before), after the
+    diary's first day: pain before vs after. As-needed meds (`as_needed_meds`) and meds
+    already taken when the diary began (`meds_from_start`) are left out."""
+    pain = _pain(days)
+    as_needed = as_needed_meds(days, last)
+    began = diary_began(days, first)
     findings = []
-    for name, start in sorted(first_use.items()):
-        if not first <= start <= last or name in as_needed:
+    for name, start in first_uses(days).items():
+        if not first <= start <= last or name in as_needed or start == began:
             continue
         span = (start - timedelta(days=MED_WINDOW), start + timedelta(days=MED_WINDOW - 1))
         around = {d: p for d, p in pain.items() if span[0] <= d <= span[1]}
@@ -338,6 +368,10 @@ def insights(
             AsNeededMed(name, used, logged)
             for name, (used, logged) in as_needed_meds(days, last).items()
             if name.casefold() not in course_names
+        ),
+        diary_began=diary_began(days, first),
+        meds_from_start=tuple(
+            m for m in meds_from_start(days, first, last) if m.casefold() not in course_names
         ),
         weekdays=tuple(weekday_findings(days, first, last)),
     )

@@ -38,6 +38,7 @@ import math
 import operator
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from statistics import NormalDist
 
 from msgspec import Struct
 
@@ -288,3 +289,19 @@ def mean_difference(
     df = (v1 + v2) ** 2 / (v1**2 / e1 + v2**2 / e2) if v1 + v2 else math.inf
     half = (t_975(df) if math.isfinite(df) else 1.959963984540054) * math.sqrt(variance)
     return Interval(estimate, estimate - half, estimate + half, df)
+
+
+def widened(interval: Interval, comparisons: int) -> Interval:
+    """`interval` widened to hold for `comparisons` made at once (Bonferroni: each at
+    1 − 0.05 ÷ `comparisons`, so the family is at 95 %), at its own degrees of freedom."""
+    if comparisons <= 1 or interval.high == interval.low:
+        return interval
+    p = 1 - 0.025 / comparisons
+    if math.isfinite(interval.df):
+        scale = t_quantile(p, interval.df) / t_975(interval.df)
+    else:
+        scale = NormalDist().inv_cdf(p) / NormalDist().inv_cdf(0.975)
+    half = (interval.high - interval.low) / 2 * scale
+    return Interval(
+        interval.estimate, interval.estimate - half, interval.estimate + half, interval.df
+    )

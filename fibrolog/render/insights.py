@@ -5,9 +5,9 @@ from rich.padding import Padding
 from rich.text import Text
 
 from fibrolog.analysis.insights import Comparison, Insights, MedFinding, TagFinding
-from fibrolog.analysis.review import Review
+from fibrolog.analysis.review import AsNeededDays, Review
 from fibrolog.render.console import column, fitted_table, user_text
-from fibrolog.text import printable
+from fibrolog.text import plural, printable
 
 
 def _ci(interval: tuple[float, float]) -> str:
@@ -68,10 +68,7 @@ def _treatment_line(review: Review) -> Text:
     if course.as_needed:
         days = review.as_needed_days
         assert days is not None
-        line.append(
-            f"taken as needed on {days.days_taken} days; pain {days.pain_taken} on them "
-            f"vs {days.pain_not_taken} on the others"
-        )
+        line.append(_as_needed_text(days))
     elif review.on is None:
         line.append(
             "too early to judge" + (f" (from {review.judge_from})" if review.judge_from else "")
@@ -88,6 +85,31 @@ def _treatment_line(review: Review) -> Text:
         )
         if review.confounded or review.bad_spell:
             line.append("; see the caveats in `fibrolog treatment review`", style="dim")
+    return line
+
+
+def _as_needed_text(days: AsNeededDays) -> str:
+    """'taken as needed on 9 days; pain 8.2 on them vs 3.5 on the others', saying so when a
+    side has no day with pain (never Python's None)."""
+    taken = f"taken as needed on {plural(days.days_taken, 'day')}"
+    if days.pain_taken is None:
+        return "taken as needed, not yet on a day with pain logged"
+    if days.pain_not_taken is None:
+        return f"{taken}, pain {days.pain_taken:.1f} on them; no day without it to compare"
+    return f"{taken}; pain {days.pain_taken:.1f} on them vs {days.pain_not_taken:.1f} on the others"
+
+
+def _from_start_line(result: Insights) -> Text:
+    """The meds already taken when the diary began: not new, and nothing before to compare."""
+    line = Text("")
+    for n, name in enumerate(result.meds_from_start):
+        if n:
+            line.append(", ")
+        line.append(user_text(name, style="blue"))
+    line.append(
+        f": already being taken when the diary began ({result.diary_began}), so there are no "
+        "days before to compare with"
+    )
     return line
 
 
@@ -132,7 +154,8 @@ def insights_view(result: Insights, width: int) -> RenderableType:
         ),
         (
             "Meds first taken in this period, with no course recorded",
-            [_med_line(m) for m in result.meds],
+            [_med_line(m) for m in result.meds]
+            + ([_from_start_line(result)] if result.meds_from_start else []),
             "none",
         ),
     )

@@ -18,7 +18,10 @@ def _cell(found: Comparison) -> Text:
     scale, unit = (100, " %") if found.measure == "flare" else (1, "")
     digits = 0 if found.measure == "flare" else 1
     low, high = (v * scale for v in found.interval)
-    text = f"{found.difference * scale:+.{digits}f}{unit} ({low:+.{digits}f} to {high:+.{digits}f})"
+    # "z": a difference that rounds to nothing shows as +0.0, not -0.0.
+    text = (
+        f"{found.difference * scale:+z.{digits}f}{unit} ({low:+z.{digits}f} to {high:+z.{digits}f})"
+    )
     if found.clear:
         return Text(text + CLEAR, style="bold")
     return Text(text, style="dim")
