@@ -197,7 +197,7 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme() -> None:
 def test_help_lists_every_command_and_a_typo_gets_a_suggestion(run: Run) -> None:
     result = run("--help")
     assert result.exit_code == 0
-    listed = re.findall(r"^  (\w+) ", result.stdout, re.MULTILINE)
+    listed = re.findall(r"^  (\w[\w-]*) ", result.stdout, re.MULTILINE)
     assert listed == list(COMMANDS)
     assert "Record how you feel now" in result.stdout
     typo = run("sumary")

@@ -42,6 +42,9 @@ COMMANDS = {
     "restore": "files",
     "salvage": "files",
     "info": "files",
+    "merge": "sync",
+    "merge-driver": "sync",
+    "sync": "sync",
     "config": "settings",
     "demo": "demo",
 }

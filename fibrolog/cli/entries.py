@@ -597,7 +597,7 @@ def edit(
         new = old.replace(**changes)
     except InvalidEntry as error:
         raise UsageProblem(str(error)) from None
-    diary.update(new)
+    diary.update(new, when=now)
     if json_:
         print_json(new.to_dict())
     else:
@@ -632,6 +632,6 @@ def delete(
             typer.echo(f"  {headline(entry, this_year)}")
         count = f"these {len(entries)} entries" if len(entries) > 1 else "this entry"
         typer.confirm(f"Delete {count}?", abort=True)
-    deleted = diary.delete(e.id for e in entries)
+    deleted = diary.delete((e.id for e in entries), when=clock())
     for entry in deleted:
         typer.echo(f"Deleted {headline(entry, this_year)}")

@@ -197,6 +197,10 @@ def info(ctx: typer.Context, db: DbOpt = None) -> None:
         backups = diary.backups()
         newest = f", newest {backups[-1].path.name}" if backups else ""
         facts.append(("backups", f"{len(backups)} in {diary.backups_dir}{newest}"))
+        from fibrolog.store.combine import last_merge  # issue 19
+
+        if merged := last_merge(diary):
+            facts.append(("last merge", f"{merged[0]:%Y-%m-%d %H:%M} {merged[1]}"))
     facts.append(("config", str(config_path())))
     make_console().print(info_view(facts))
 
@@ -213,13 +217,14 @@ def check(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
       fibrolog check
       fibrolog check --json
     """
-    diary = open_diary(ctx, db)
+    diary = open_diary(ctx, db, merge_copies=False)
     if not diary.exists():
         if json_:
             print_json({"folder": str(diary.folder), "whole": True, "entries": 0})
         else:
             typer.echo(f"No diary in {diary.folder} yet: nothing to check.")
         return
+    from fibrolog.store.combine import sync_problems
     from fibrolog.store.journal import pending
     from fibrolog.store.recovery import problems as find_problems
 
@@ -235,6 +240,7 @@ def check(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
             f"{shlex.quote(str(diary.folder))} list)"
         )
     problems = find_problems(diary)
+    problems += [(message, None) for message in sync_problems(diary)]  # issue 19
     damaged = sorted({path for _, path in problems if path is not None})
     entries = 0 if problems else diary.count()
     stale = diary.stale_temp_files()

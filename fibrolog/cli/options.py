@@ -123,15 +123,21 @@ def usage(message: str) -> NoReturn:
     raise UsageError(message)
 
 
-def open_diary(ctx: typer.Context, db: Path | None) -> "Diary":
+def open_diary(ctx: typer.Context, db: Path | None, merge_copies: bool = True) -> "Diary":
     """The diary the user means: --db (after or before the command), $FIBROLOG_DB, or the
-    folder `diary` in the platform data folder."""
+    folder `diary` in the platform data folder.
+
+    Conflict copies a sync tool left beside its files are merged into it first, and what
+    was merged is said in one line on stderr (issue 19); `check`, which only reads, passes
+    `merge_copies=False`. Finding none costs one directory listing."""
     from fibrolog.store.diary import Diary
 
     folder = chosen_folder(ctx, db) or data_folder() / "diary"
     timeout = float(os.environ.get("FIBROLOG_LOCK_TIMEOUT", "10"))
     diary = Diary(folder, lock_timeout=timeout)
     ctx.call_on_close(lambda: warn_set_aside(diary))
+    if merge_copies:
+        _merge_copies(diary)
     return diary
 
 
@@ -152,6 +158,28 @@ def named_folder(ctx: typer.Context, db: Path | None) -> Path | None:
     if db is None and root.get_parameter_source("db") == ParameterSource.COMMANDLINE:
         db = root.params["db"]
     return Path(db).expanduser() if db else None
+
+
+def _merge_copies(diary: "Diary") -> None:
+    try:
+        names = os.listdir(diary.folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    if any(map(may_be_copy, names)):
+        from fibrolog.store.combine import merge_copies
+
+        for line in merge_copies(diary):
+            typer.echo(line, err=True)
+
+
+def may_be_copy(name: str) -> bool:
+    """Whether a name in the diary folder may be a conflict copy, or git's note after a merge.
+
+    A copy's name has a space, a dash or a second dot before ".json"; the diary's own files
+    (`2026.json`, `meta.json` …) have none. Checked here, without importing the store's
+    conflicts.py (which decides by the tools' exact namings), so that a folder without
+    copies costs `add` a directory listing and nothing more."""
+    return (name.endswith(".json") and not name[:-5].isalnum()) or name == ".merged-by-git"
 
 
 def chosen_folder(ctx: typer.Context, db: Path | None) -> Path | None:

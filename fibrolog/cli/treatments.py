@@ -193,7 +193,7 @@ def change(
         ctx, db, name, on, "a dose change cannot come before it"
     )
     doses = (*(d for d in course.doses if d.from_ < day), Dose(dose, day))
-    diary.update_course(course.replace(doses=doses))
+    diary.update_course(course.replace(doses=doses), when=clock())
     typer.echo(
         printable(
             f"Changed {course.name} to {dose} from {_when(day, today)} (course #{course.id})."
@@ -218,7 +218,7 @@ def stop(
       fibrolog treatment stop duloxetine --reason "nausea"
     """
     diary, course, day, today = _running_on(ctx, db, name, on, "it cannot stop before that")
-    diary.update_course(course.replace(stop=day, reason=reason))
+    diary.update_course(course.replace(stop=day, reason=reason), when=clock())
     weeks = (day - course.start).days // 7
     typer.echo(
         printable(
@@ -263,7 +263,7 @@ def rate(
 
     diary, course, day, today = _running_on(ctx, db, name, on, "rate it on or after that day")
     ratings = tuple(sorted((*course.ratings, Rating(answer, day)), key=lambda r: r.date))
-    diary.update_course(course.replace(ratings=ratings))
+    diary.update_course(course.replace(ratings=ratings), when=clock())
     typer.echo(printable(f"Rated {course.name}: {answer} {PGIC[answer]} ({_when(day, today)})."))
 
 
@@ -429,7 +429,7 @@ def edit_course(
                 "two running courses of one name could not be told apart. Choose another "
                 f"name, or stop #{other.id} first"
             )
-    diary.update_course(new)
+    diary.update_course(new, when=clock())
     stopped = f", stopped {new.stop}" if new.stop else ", running"
     typer.echo(printable(f"Updated course #{new.id}: {new.name}, from {new.start}{stopped}."))
 
@@ -456,5 +456,5 @@ def delete_course(
         typer.confirm(
             f"Delete course #{course.id} ({course.name}, from {course.start})?", abort=True
         )
-    diary.delete_course(course_id)
+    diary.delete_course(course_id, when=clock())
     typer.echo(printable(f"Deleted course #{course.id} ({course.name})."))

@@ -212,6 +212,7 @@ def _diagnosis(error: msgspec.DecodeError) -> str:
 def table_of(file_name: str) -> str:
     """The table a diary file must hold, by its name."""
     tables = {"meta.json": META, "assessments.json": "assessments", "treatments.json": COURSES}
+    tables["changes.json"] = "deleted"  # issue 19: tombstones and edit times (store/changes.py)
     return tables.get(file_name, ENTRIES)
 
 
@@ -451,6 +452,9 @@ class Diary:
         # twice (a review's windows, say) parses it once. Every change, made under the lock,
         # clears them.
         self._parsed: dict[tuple[Any, ...], Any] = {}
+        # What to do once the transaction under way has committed (issue 19: a repair's
+        # tombstones are lifted only when the entries are back).
+        self._after_commit: list[Callable[[], None]] = []
 
     # -- files -------------------------------------------------------------------------------
 
@@ -549,9 +553,28 @@ class Diary:
             self._write_meta(meta)
             return meta
 
+    # -- issue 19: tombstones and edit times for merges (store/changes.py) -------------------
+
+    @property
+    def changes_path(self) -> Path:
+        from fibrolog.store.changes import NAME  # loaded by the commands that change things
+
+        return self.folder / NAME
+
+    def _record_change(
+        self,
+        *,
+        deleted: list[tuple[str, str, int]] | None = None,
+        edited: list[dict[str, Any]] | None = None,
+        when: datetime | None,
+    ) -> None:
+        from fibrolog.store.changes import record
+
+        record(self.folder, deleted=deleted, edited=edited, when=when)
+
     def data_files(self) -> list[Path]:
         files = [self.meta_path, *(self.year_path(y) for y in self.years())]
-        files += [self.assessments_path, self.courses_path]
+        files += [self.assessments_path, self.courses_path, self.changes_path]  # issue 19
         return [f for f in files if f.exists()]
 
     @contextmanager
@@ -586,9 +609,13 @@ class Diary:
         of the block (nothing is written if the block raises)."""
         with self.locked():
             changes = Transaction(self.folder)
+            self._after_commit.clear()
             yield changes
             changes.commit()
             self._checked = False
+            for then in self._after_commit:  # issue 19
+                then()
+            self._after_commit.clear()
 
     def stale_temp_files(self) -> list[Path]:
         """Temporary files left in the diary folder by writers that did not finish."""
@@ -1101,9 +1128,10 @@ class Diary:
         sources = [(self.meta_path, META), *((self.year_path(y), ENTRIES) for y in self.years())]
         return max(_above_all(sources), *(i + 1 for i in held))
 
-    def update(self, entry: Entry) -> Entry:
+    def update(self, entry: Entry, when: datetime | None = None) -> Entry:
         """Replace the stored entry with the same id (an edit), backing up first. An edit
-        that moves the entry to another year changes both files in one transaction."""
+        that moves the entry to another year changes both files in one transaction. The
+        edit's time (`when`, default now) goes to changes.json for merges (issue 19)."""
         with self.transaction() as changes:
             self.open()
             old_year, _ = self._find_document(entry.id)
@@ -1121,16 +1149,21 @@ class Diary:
             tables[new_year].upsert(Document(entry_document(entry), doc_id=entry.id))
             if new_year != old_year:
                 tables[old_year].remove(doc_ids=[entry.id])
+            self._record_change(edited=[entry_document(entry)], when=when)  # issue 19
             return entry
 
-    def delete(self, entry_ids: Iterable[int]) -> list[Entry]:
-        """Remove entries after backing up the files they live in. Ids are never reused."""
+    def delete(self, entry_ids: Iterable[int], when: datetime | None = None) -> list[Entry]:
+        """Remove entries after backing up the files they live in. Ids are never reused.
+        Each leaves a tombstone (uid, number and `when`) in changes.json, written first, so
+        that no merge brings it back (issue 19)."""
         with self.transaction() as changes:
             self.open()
             found = [self._find(i) for i in dict.fromkeys(entry_ids)]
             years = sorted({y for y, _ in found})
             tables = {year: self._open_year(year, False, changes) for year in years}
-            self.backup([self.year_path(y) for y in tables])
+            self.backup([*(self.year_path(y) for y in tables), self.changes_path])
+            gone = [(e.uid, "entry", e.id) for _, e in found]
+            self._record_change(deleted=gone, when=when)  # issue 19
             for year, table in tables.items():
                 table.remove(doc_ids=[e.id for y, e in found if y == year])
             return [entry for _, entry in found]
@@ -1179,6 +1212,10 @@ class Diary:
             files += [self.courses_path] if fresh_courses else []
             files += [self.assessments_path] if fresh_assessments else []
             self.backup(files)
+            if fresh:
+                from fibrolog.store.changes import lift  # issue 19: imported on purpose
+
+                lift(self.folder, [e.uid for e in fresh])
             added = self._insert(meta, fresh, changes)
             stored_courses = self._store_courses(fresh_courses, changes)
             self._store_assessments(fresh_assessments, changes)
@@ -1309,8 +1346,9 @@ class Diary:
         db.storage.write(tables)
         return stored
 
-    def update_course(self, course: Course) -> Course:
-        """Replace the stored course with the same id, backing the file up first."""
+    def update_course(self, course: Course, when: datetime | None = None) -> Course:
+        """Replace the stored course with the same id, backing the file up first (the edit's
+        time goes to changes.json, issue 19)."""
         with self.locked():
             self.open()
             db = TinyDB(self.courses_path, storage=AtomicJSONStorage, table=COURSES)
@@ -1320,6 +1358,7 @@ class Diary:
             db.table(COURSES, cache_size=0).upsert(
                 Document(course_document(course), doc_id=course.id)
             )
+            self._record_change(edited=[course_document(course)], when=when)  # issue 19
             return course
 
     def import_courses(self, courses: Iterable[Course]) -> tuple[list[Course], int]:
@@ -1327,15 +1366,18 @@ class Diary:
         done = self.import_all((), courses)
         return done.courses, done.courses_skipped
 
-    def delete_course(self, course_id: int) -> Course:
-        """Remove a course after backing the file up. Its id is never reused."""
+    def delete_course(self, course_id: int, when: datetime | None = None) -> Course:
+        """Remove a course after backing the file up. Its id is never reused; it leaves a
+        tombstone in changes.json (issue 19)."""
         with self.locked():
             self.open()
             found = {c.id: c for c in self.courses()}
             if course_id not in found:
                 raise NotFound(f"there is no course #{course_id}; `fibrolog treatment list --all`")
             db = TinyDB(self.courses_path, storage=AtomicJSONStorage, table=COURSES)
-            self.backup([self.courses_path])
+            self.backup([self.courses_path, self.changes_path])
+            gone = [(found[course_id].uid, "course", course_id)]
+            self._record_change(deleted=gone, when=when)  # issue 19
             tables = db.storage.read() or {}
             if not isinstance(tables.get(META, {}).get("1", {}).get("next_id"), int):
                 # keep the counter above the deleted id, so it is never handed out again
@@ -1367,7 +1409,27 @@ class Diary:
         meta = Meta(current_schema(), max([_above_all(sources), *(i + 1 for i in known_ids)]))
         self._write_meta(meta, changes)
         self._checked = False
+        if changes is None:  # issue 19: a restored entry is not deleted by the next merge
+            self._lift_tombstones_of_present()
+        else:
+            self._after_commit.append(self._lift_tombstones_of_present)
         return meta
+
+    def _lift_tombstones_of_present(self) -> None:
+        """After a repair, an entry or course back in the diary is not deleted: take its
+        tombstone away, or the next merge of copies would delete it again (issue 19)."""
+        if not self.changes_path.exists():
+            return
+        uids: list[str] = []
+        for year in self.years():
+            with contextlib.suppress(CorruptDiary):
+                uids += [str(doc.get("uid")) for doc in self.year_documents(year).values()]
+        with contextlib.suppress(CorruptDiary):
+            uids += [course.uid for course in self.courses()]
+        from fibrolog.store.changes import lift
+
+        with contextlib.suppress(CorruptDiary):
+            lift(self.folder, uids)
 
     def course_counter(self, *at_least: int) -> int:
         """For treatments.json put back or rebuilt: a course counter above every course number
