@@ -36,7 +36,7 @@ class DailyScore(NamedTuple):
 
 
 # Adding a score: a line here, its field in `Entry` (test_models checks the two agree), and a
-# migration that gives the year files' documents the new key (store/diary.py).
+# migration that gives the year files' documents the new key (store/migrations.py).
 DAILY_SCORES = (
     DailyScore(
         "pain", "pain", "pain", "worse", "--pain", "-p",

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from fibrolog.analysis.summary import Summary
     from fibrolog.config import FlareSettings, Settings
     from fibrolog.formats.report import Report
-    from fibrolog.store.diary import CheckedEntry, Diary
+    from fibrolog.store.diary import Diary
+    from fibrolog.store.documents import CheckedEntry
 
 
 def entries(diary: Diary, first: date | None = None, last: date | None = None) -> list[Entry]:

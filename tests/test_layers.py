@@ -142,7 +142,7 @@ def test_each_part_imports_only_what_lies_below_it() -> None:
 # The store's readers of entries and days: only queries.py (and the store) call them for the
 # views; a view command asks queries.py and renders what it returns.
 READERS = {"entries", "newest", "day_facts", "year_entries", "entries_read_once", "checked_entries"}
-VIEWS = ("cli/views.py", "cli/entries.py")
+VIEWS = ("cli/views.py", "cli/listing.py")
 
 
 def test_the_views_read_the_diary_only_through_queries() -> None:
@@ -158,6 +158,19 @@ def test_the_views_read_the_diary_only_through_queries() -> None:
         assert not calls & READERS, f"{name} reads the diary itself: {calls & READERS}"
         assert "fibrolog.queries" in imports_of(PACKAGE / name), f"{name} does not ask queries"
     assert "read_reviews" not in (PACKAGE / "cli/views.py").read_text()
+
+
+# STYLE.md: a module is split by meaning when it grows past what one reader holds in mind.
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_over_600_lines() -> None:
+    long = {
+        module_name(path): lines
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"split these by meaning (issue 21): {long}"
 
 
 def test_pure_modules_do_no_io() -> None:

@@ -21,7 +21,8 @@ from fibrolog.models import Entry
 from fibrolog.store.changes import read_changes
 from fibrolog.store.combine import merge_copies, merge_driver, read_diary
 from fibrolog.store.conflicts import copies, might_be_copy, original_of
-from fibrolog.store.diary import Diary, entry_document
+from fibrolog.store.diary import Diary
+from fibrolog.store.documents import entry_document
 from fibrolog.store.merge import Edit, Gone, Side, merge, version_of
 
 from .conftest import Run

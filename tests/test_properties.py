@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from fibrolog.formats.export import iter_csv, iter_json, iter_markdown, parse_import
 from fibrolog.models import Entry, Med
 from fibrolog.regions import ALL_AREAS, canonical_areas
-from fibrolog.store.diary import CheckedEntry, Diary
+from fibrolog.store.diary import Diary
+from fibrolog.store.documents import CheckedEntry
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,11}", fullmatch=True)

@@ -9,7 +9,7 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
-from fibrolog.store.diary import AtomicJSONStorage, load_tables
+from fibrolog.store.storage import AtomicJSONStorage, load_tables
 
 
 @pytest.fixture(params=["memory", "atomic-json"])
@@ -51,7 +51,7 @@ def test_the_file_holds_exactly_what_tinydb_wrote(tmp_path: Path) -> None:
 
 
 def test_an_insert_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import fibrolog.store.diary as store
+    import fibrolog.store.storage as store
 
     path = tmp_path / "2026.json"
     TinyDB(path, storage=AtomicJSONStorage).table("entries").insert(Document({"n": 1}, doc_id=1))
@@ -89,7 +89,7 @@ def test_a_parse_pauses_garbage_collection_and_restores_it(
 ) -> None:
     import gc
 
-    from fibrolog.store import diary as store
+    from fibrolog.store import storage as store
 
     path = tmp_path / "2026.json"
     path.write_bytes(b'{"entries": {}}')

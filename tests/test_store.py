@@ -9,7 +9,7 @@ import pytest
 
 from fibrolog.errors import CorruptDiary, LockTimeout, NotFound
 from fibrolog.models import Entry
-from fibrolog.store import diary as store
+from fibrolog.store import migrations, storage
 from fibrolog.store.diary import Diary
 from fibrolog.store.safefile import exclusive_lock
 
@@ -43,9 +43,9 @@ def test_an_add_reads_and_writes_only_its_year(
     diary = Diary(diary_dir)
     diary.add_many([make(f"{year}-06-01T12:00", uid=year) for year in range(2015, 2026)])
     touched: list[str] = []
-    real_load = store.load_tables
+    real_load = storage.load_tables
     monkeypatch.setattr(
-        store, "load_tables", lambda p, t, *rest: touched.append(p.name) or real_load(p, t, *rest)
+        storage, "load_tables", lambda p, t, *rest: touched.append(p.name) or real_load(p, t, *rest)
     )
     Diary(diary_dir).add(make("2026-03-01T12:00", uid=9999))
     assert sorted(set(touched)) == ["2026.json", "meta.json"]
@@ -60,9 +60,9 @@ def test_finding_an_id_parses_only_the_year_that_holds_it(
     batch.append(make("2024-01-01T09:00", uid=1, note='"3":{', symptoms={"3": 4}))
     diary.add_many(batch)
     parsed: list[str] = []
-    real_load = store.load_tables
+    real_load = storage.load_tables
     monkeypatch.setattr(
-        store, "load_tables", lambda p, t, *rest: parsed.append(p.name) or real_load(p, t, *rest)
+        storage, "load_tables", lambda p, t, *rest: parsed.append(p.name) or real_load(p, t, *rest)
     )
     assert Diary(diary_dir).get(3).at.year == 2017
     assert [name for name in parsed if name != "meta.json"] == ["2017.json"]
@@ -120,7 +120,7 @@ GOOD_DOC = (
 
 
 def test_an_add_checks_every_entry_of_its_year_and_keeps_their_bytes(diary_dir: Path) -> None:
-    from fibrolog.store.diary import StoredEntry
+    from fibrolog.store.documents import StoredEntry
 
     assert StoredEntry.__struct_fields__ == tuple(f for f in Entry.__struct_fields__ if f != "id")
     Diary(diary_dir).add(make("2026-01-01T10:00", uid=1))
@@ -187,9 +187,9 @@ def test_migrations_run_in_order_with_a_backup(
     Diary(diary_dir).add(make("2026-01-01T10:00", uid=1))
     ran: list[str] = []
     monkeypatch.setattr(
-        store, "MIGRATIONS", [*store.MIGRATIONS, lambda folder: ran.append(folder.name)]
+        migrations, "MIGRATIONS", [*migrations.MIGRATIONS, lambda folder: ran.append(folder.name)]
     )
-    assert store.current_schema() == 3
+    assert migrations.current_schema() == 3
     meta = Diary(diary_dir).open()
     assert meta.schema == 3 and ran == ["diary"]
     assert Diary(diary_dir).open().schema == 3 and ran == ["diary"], "runs once"

@@ -19,9 +19,9 @@ from fibrolog.errors import CorruptDiary, FibrologError
 # Each command and the module of `fibrolog.cli` that defines it, in the order `--help` lists them.
 COMMANDS = {
     "add": "entries",
-    "list": "entries",
-    "log": "entries",
-    "show": "entries",
+    "list": "listing",
+    "log": "listing",
+    "show": "listing",
     "edit": "entries",
     "delete": "entries",
     "again": "daily",

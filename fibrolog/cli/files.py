@@ -59,7 +59,7 @@ def export(
     """
     from fibrolog import queries
     from fibrolog.formats import export as exporters
-    from fibrolog.store.diary import current_schema
+    from fibrolog.store.migrations import current_schema
 
     now = clock()
     first, end = period(from_, to, None, now)
@@ -292,8 +292,8 @@ def backups(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> Non
     """
     import contextlib
 
-    from fibrolog.store.diary import load_tables
     from fibrolog.store.recovery import damaged_files
+    from fibrolog.store.storage import load_tables
 
     diary = open_diary(ctx, db)
     rows: list[dict[str, Any]] = []

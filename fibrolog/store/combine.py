@@ -25,21 +25,12 @@ from fibrolog.models import Course, Entry, InvalidEntry
 from fibrolog.store.changes import NAME as CHANGES
 from fibrolog.store.changes import Changes, decode_changes, encode_changes
 from fibrolog.store.conflicts import GIT_NOTE, copies
-from fibrolog.store.diary import (
-    COURSES,
-    ENTRIES,
-    META,
-    Diary,
-    StoredEntry,
-    course_document,
-    current_schema,
-    dump_tables,
-    entry_document,
-    load_tables,
-    table_of,
-)
+from fibrolog.store.diary import Diary
+from fibrolog.store.documents import StoredEntry, course_document, entry_document
 from fibrolog.store.merge import Document, Gone, Report, Side, merge, union
+from fibrolog.store.migrations import current_schema
 from fibrolog.store.safefile import atomic_write, ensure_private_dir, fsync_dir
+from fibrolog.store.storage import COURSES, ENTRIES, META, dump_tables, load_tables, table_of
 from fibrolog.text import plural
 
 Files = dict[str, Any]  # a diary file's name → its JSON object

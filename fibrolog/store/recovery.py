@@ -20,22 +20,19 @@ from msgspec import Struct
 from fibrolog.errors import CorruptDiary, FibrologError
 from fibrolog.models import Course, Entry, InvalidEntry
 from fibrolog.store.backups import Backup
-from fibrolog.store.diary import (
+from fibrolog.store.diary import Diary
+from fibrolog.store.documents import STORED_FIELDS, Meta, course_document, entry_document
+from fibrolog.store.safefile import atomic_write
+from fibrolog.store.storage import (
     DIARY_FILE,
     ENTRIES,
     META,
-    STORED_FIELDS,
     BadEntry,
-    Diary,
-    Meta,
     Tables,
-    course_document,
     dump_tables,
-    entry_document,
     load_tables,
     table_of,
 )
-from fibrolog.store.safefile import atomic_write
 from fibrolog.text import plural
 
 # treatments.json's course counter as it is written, found in the text of a damaged file

@@ -1,0 +1,124 @@
+"""The shapes of what the diary stores: the entry and course documents of the year files and
+treatments.json, the light facts the analyses read, and meta.json's counter."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Struct
+
+from fibrolog.models import FIELDS, Course, Entry, Hours, Score, Slug, Uid
+from fibrolog.regions import ALL_AREAS
+
+STORED_FIELDS = frozenset(FIELDS) - {"id"}  # a stored document keeps its id as its key
+
+
+class StoredMed(Struct, forbid_unknown_fields=True, gc=False):
+    """A med as a year file keeps it (`Med`'s rules run in Python, so they wait for a read)."""
+
+    name: str
+    dose: str | None
+
+
+class StoredEntry(Struct, forbid_unknown_fields=True, gc=False):
+    """An entry as a year file keeps it (its id is the document's key; times stay text).
+
+    Its fields are those of `Entry` with their types and ranges, which msgspec checks in C.
+    Patterns (of uids, times, tags) would call Python's `re` for every value, several times
+    slower than the whole decode: those are checked when an entry is read, and by `check`.
+    """
+
+    uid: str
+    at: str
+    logged: str
+    pain: Score | None
+    fatigue: Score | None
+    fog: Score | None
+    stiffness: Score | None
+    sleep_hours: Hours | None
+    sleep_quality: Score | None
+    exertion: Score | None
+    regions: list[str]
+    tags: list[str]
+    meds: list[StoredMed]
+    symptoms: dict[str, Score]
+    flare: bool
+    note: str
+
+
+class PainFacts(Struct, frozen=True, gc=False):
+    """The fields of a stored entry that the flare rules read (the rest are skipped; no
+    patterns, for the reason `StoredEntry` gives)."""
+
+    at: str
+    pain: Score | None
+    flare: bool
+    tags: list[str]
+
+
+class EntryFacts(PainFacts, frozen=True, gc=False):
+    """…and what a treatment review reads besides: the other scores, sleep and meds."""
+
+    fatigue: Score | None
+    fog: Score | None
+    stiffness: Score | None
+    exertion: Score | None
+    sleep_quality: Score | None
+    sleep_hours: Hours | None
+    meds: list[StoredMed]
+
+
+Area = Literal[ALL_AREAS]  # type: ignore[valid-type]
+# A time as `Entry.to_dict` writes it (isoformat, to the second, with its offset); every `at`
+# is also parsed when a whole-diary read puts the entries in time order.
+OffsetTime = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")]
+
+
+class CheckedEntry(Struct, kw_only=True, forbid_unknown_fields=True, gc=False):
+    """An entry as a whole-diary read (export, `list -n 0 --json`) takes it from a year file:
+    each field's declared rule (type, range, pattern, known area, a time with its offset) is
+    checked by msgspec in C as it decodes, and it encodes to the JSON form of SPEC §2, field
+    for field. The rules across fields (canonical order, at least one value, med names) are
+    made by every write, and `check` proves them; they cost three times the decode in
+    Python, which at 100 000 entries is a second and a half.
+    """
+
+    id: int = 0
+    uid: Uid
+    at: OffsetTime  # as stored: the text `Entry.to_dict` wrote
+    logged: OffsetTime
+    pain: Score | None = None
+    fatigue: Score | None = None
+    fog: Score | None = None
+    stiffness: Score | None = None
+    sleep_hours: Hours | None = None
+    sleep_quality: Score | None = None
+    exertion: Score | None = None
+    regions: list[Area] = []
+    tags: list[Slug] = []
+    meds: list[StoredMed] = []
+    symptoms: dict[Slug, Score] = {}
+    flare: bool = False
+    note: str = ""
+
+
+class Meta(Struct, frozen=True):
+    schema: int
+    next_id: int
+
+
+def entry_key(entry: Entry) -> tuple[datetime, int]:
+    """Chronological order: by the instant of `at`, then by id."""
+    return entry.at.astimezone(UTC), entry.id
+
+
+def course_document(course: Course) -> dict[str, Any]:
+    body = course.to_dict()
+    del body["id"]  # the TinyDB document id is the course id
+    return body
+
+
+def entry_document(entry: Entry) -> dict[str, Any]:
+    body = entry.to_dict()
+    del body["id"]  # the TinyDB document id is the entry id
+    return body
