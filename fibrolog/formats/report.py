@@ -163,10 +163,11 @@ class Point(Struct, frozen=True):
 
 
 class PacingCell(Struct, frozen=True):
-    """'+1.9 (+1.2 to +2.6)': a difference after high effort, its interval; `clear` when the
-    interval leaves out zero."""
+    """'+1.9', '(+1.2 to +2.6)': a difference after high effort and its interval (empty when
+    there are too few days); `clear` when the interval leaves out zero."""
 
-    text: str
+    difference: str
+    interval: str
     clear: bool
 
 
@@ -640,13 +641,16 @@ AFTER = {0: "same day", 1: "1 day", 2: "2 days", 3: "3 days"}
 def _pacing_cell(found: Comparison) -> PacingCell:
     """As `insights` shows it: flare days a share, in percentage points."""
     if found.difference is None or found.interval is None:
-        return PacingCell("too few days", False)
+        return PacingCell("too few days", "", False)
     scale, unit, digits = (100, " %", 0) if found.measure == "flare" else (1, "", 1)
     low, high = (v * scale for v in found.interval)
     difference = found.difference * scale
     # "z": a difference that rounds to nothing shows as +0.0, not -0.0.
-    text = f"{difference:+z.{digits}f}{unit} ({low:+z.{digits}f} to {high:+z.{digits}f})"
-    return PacingCell(text, found.clear)
+    return PacingCell(
+        f"{difference:+z.{digits}f}{unit}",
+        f"({low:+z.{digits}f} to {high:+z.{digits}f})",
+        found.clear,
+    )
 
 
 def pacing_rows(result: Pacing) -> list[PacingRow]:
