@@ -93,15 +93,55 @@ def test_list_at_60_and_100_columns() -> None:
         "The newest 5 shown; -n 0 shows all.",
     ]
     assert views(100)["list"] == [
-        "#  when                  pain  fatigue  fog  stiff  sleep  flare  details",
+        "#  when                  pain  fatigue  sleep  flare  details",
         "────────────────────────────────────────────────────────────────────────────────────────────────────",
-        "1  2026-11-10 Tue 10:00     3        ·    ·      ·      ·",
-        "2  2026-11-16 Mon 08:00     5        6    ·      ·      ·         hip-left,hip-right,neck · @stress…",
-        "3  2026-11-16 Mon 20:00     7        ·    ·      ·      ·  FLARE  [awful] evening",
-        "4  2026-11-19 Thu 09:00     4        ·    ·      ·  5h q3         pregabalin 75mg",
-        "5  2026-11-20 Fri 12:00     2        ·    ·      ·      ·         @weather · 痛み 🙂 [x] :smile: �[…",
+        "1  2026-11-10 Tue 10:00     3        ·      ·",
+        "2  2026-11-16 Mon 08:00     5        6      ·         hip-left,hip-right,neck · @stress · pregabali…",
+        "3  2026-11-16 Mon 20:00     7        ·      ·  FLARE  [awful] evening",
+        "4  2026-11-19 Thu 09:00     4        ·  5h q3         pregabalin 75mg",
+        "5  2026-11-20 Fri 12:00     2        ·      ·         @weather · 痛み 🙂 [x] :smile: �[2J gone",
         "The newest 5 shown; -n 0 shows all.",
     ]
+
+
+# Issue 20: fog, stiffness and effort have no value in these rows; at 80 columns they give
+# way to the details, which got 11 cells before. Effort has a column where it has values.
+PACED = [
+    entry(
+        1,
+        16,
+        8,
+        pain=5,
+        exertion=7,
+        regions=("neck", "hip-left"),
+        meds=(Med("pregabalin", "75mg"),),
+    ),
+    entry(
+        2, 17, 9, pain=6, fatigue=7, exertion=3, tags=("rest",), note="a quiet day after the market"
+    ),
+    entry(3, 18, 20, pain=4, flare=True, note="long walk"),
+]
+
+
+def test_list_gives_the_room_of_empty_columns_to_the_details() -> None:
+    assert shown(80, entries_view(PACED, 80)) == [
+        "#  when                  pain  fatigue  effort  flare  details",
+        "────────────────────────────────────────────────────────────────────────────────",
+        "1  2026-11-16 Mon 08:00     5        ·       7         hip-left,neck · pregabal…",
+        "2  2026-11-17 Tue 09:00     6        7       3         @rest · a quiet day afte…",
+        "3  2026-11-18 Wed 20:00     4        ·       ·  FLARE  long walk",
+    ]
+    assert shown(40, entries_view(PACED, 40)) == [
+        "#  when              pain  details",
+        "────────────────────────────────────────",
+        "1  2026-11-16 08:00     5  hip-left,nec…",
+        "2  2026-11-17 09:00     6  @rest · a qu…",
+        "3  2026-11-18 20:00     4  long walk",
+    ]
+    # Wide enough for everything: the empty columns stay, so the rows' columns do not move.
+    assert shown(160, entries_view(PACED, 160))[0] == (
+        "#  when                  pain  fatigue  fog  stiff  effort  sleep  flare  details"
+    )
 
 
 def test_show_prints_the_note_literally_and_safely() -> None:

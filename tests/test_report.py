@@ -170,13 +170,110 @@ def test_a_real_browser_renders_and_prints_it(run: Run, tmp_path: Path) -> None:
             "<script>window.onload = () => { const bars = [...document.querySelectorAll("
             "'svg.timeline rect')].map(r => r.getBoundingClientRect().width); "
             "document.title = 'bars:' + bars.filter(w => w > 2).length + ' ticks:' + "
-            "document.querySelectorAll('svg.timeline line').length; };</script></body>",
+            "document.querySelectorAll('svg.timeline line').length + ' clashes:' + clashes(); };"
+            + CLASHES
+            + "</script></body>",
         )
     )
     dom = subprocess.run(
         [*flags, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120
     ).stdout
-    assert "<title>bars:3 ticks:1</title>" in dom, dom[:500]
+    assert "<title>bars:3 ticks:1 clashes:none</title>" in dom, dom[:500]
+
+
+# In the laid-out page: the timeline's labels that overlap another label, leave the drawing,
+# or are crossed by a dose tick (issue 20: they overlapped and ran off the right edge).
+CLASHES = """
+function clashes() {
+  const svg = document.querySelector('svg.timeline').getBoundingClientRect();
+  const texts = [...document.querySelectorAll('svg.timeline text')];
+  const boxes = texts.map(t => t.getBoundingClientRect());
+  const ticks = [...document.querySelectorAll('svg.timeline line')]
+    .map(l => l.getBoundingClientRect());
+  const found = [];
+  const meet = (a, b) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  boxes.forEach((a, i) => {
+    const name = texts[i].textContent;
+    if (a.left < svg.left || a.right > svg.right || a.top < svg.top || a.bottom > svg.bottom)
+      found.push('outside:' + name);
+    boxes.slice(i + 1).forEach((b, j) => {
+      if (meet(a, b)) found.push(name + '/' + texts[i + 1 + j].textContent);
+    });
+    ticks.forEach(t => {
+      if (t.left > a.left && t.left < a.right && meet(a, t)) found.push('tick:' + name);
+    });
+  });
+  return found.length ? found.join(',') : 'none';
+}
+"""
+
+
+def test_timeline_labels_never_overlap_nor_leave_the_drawing() -> None:
+    from fibrolog.formats.report import CHART_WIDTH, LABEL_CHAR, LABEL_LINE, place_labels
+
+    # A course label crossing a dose tick, a dose next to another, one near the right edge,
+    # and one wider than the drawing.
+    placed = place_labels(
+        [
+            (100.0, "duloxetine 30mg"),
+            (152.0, "60mg"),  # a dose is wanted 2 px right of its tick
+            (162.0, "90mg"),
+            (320.0, "walking programme"),
+            (0.0, "x" * 80),
+        ],
+        baseline=11,
+        ticks=[150.0],
+    )
+    assert [(p.x, p.y) for p in placed] == [
+        (100.0, 11 + LABEL_LINE),  # under the bar: the tick would cross it on the bar's line
+        (152.0, 11),
+        # "60mg" is in the way on the bar's line, "duloxetine 30mg" on the next
+        (162.0, 11 + 2 * LABEL_LINE),
+        (CHART_WIDTH - 2 - 17 * LABEL_CHAR, 11),
+        (0.0, 11 + 3 * LABEL_LINE),
+    ]
+    assert placed[-1].text.endswith("…") and len(placed[-1].text) * LABEL_CHAR <= CHART_WIDTH
+    for n, a in enumerate(placed):
+        a_end = a.x + len(a.text) * LABEL_CHAR
+        assert a.x >= 0 and a_end <= CHART_WIDTH
+        for b in placed[n + 1 :]:
+            if a.y == b.y:
+                assert a_end <= b.x or b.x + len(b.text) * LABEL_CHAR <= a.x, (a, b)
+
+
+def test_the_weekly_chart_shows_effort_and_the_report_effort_and_the_days_after(
+    run: Run, run_json, diary_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert run("--db", str(diary_dir), "demo", "--days", "90", "--seed", "2").exit_code == 0
+    found = run_json("insights")["pacing"]
+    assert found["enough"]
+    html = make_report(run, tmp_path, "--from", found["from"], "--to", found["to"])
+    assert 'stroke="#229954"' in html and 'class="ax">effort</text>' in html  # a line, its legend
+    section = html.split("<h2>Effort and the days after</h2>")[1].split("</table>")[0]
+    section = re.sub(r"</?span[^>]*>", "", section)  # the interval's span
+    rows = re.findall(r"<tr><td>([^<]+)</td>((?:<td[^>]*>[^<]*</td>){3})</tr>", section)
+    assert [after for after, _ in rows] == ["same day", "1 day", "2 days", "3 days"]
+    shown = {
+        (measure, lag): cell
+        for lag, (_, cells) in enumerate(rows)
+        for measure, cell in zip(
+            ("pain", "fatigue", "flare"), re.findall(r"<td[^>]*>([^<]*)</td>", cells), strict=True
+        )
+    }
+    for c in found["comparisons"]:
+        scale = 100 if c["measure"] == "flare" else 1
+        numbers = [float(n) for n in re.findall(r"[+-]\d+(?:\.\d)?", shown[c["measure"], c["lag"]])]
+        expected = [c["difference"] * scale, *(v * scale for v in c["interval"])]
+        assert numbers == pytest.approx(expected, abs=0.06 * scale), (c, numbers)
+        assert shown[c["measure"], c["lag"]].endswith("●") == c["clear"]
+    assert f"High effort: {found['high_from']} or more of 10" in html
+    assert f"({found['high_days']} of {found['days_with_effort']} days" in html
+
+
+def test_effort_without_enough_days_says_so(run: Run, diary: None, tmp_path: Path) -> None:
+    html = make_report(run, tmp_path, "--weeks", "2")
+    assert "Not enough yet: 0 of the 28 days it needs have an exertion score." in html
 
 
 def test_a_report_of_years_is_monthly_and_still_fits(

@@ -21,6 +21,7 @@ from msgspec import Struct
 
 from fibrolog.analysis.days import METRICS, Day, days_between
 from fibrolog.analysis.flares import Episode, FlareDay, Flares, episodes_of
+from fibrolog.analysis.pacing import ENOUGH_DAYS, ENVELOPE_WINDOW, Comparison, Pacing, pacing
 from fibrolog.analysis.summary import MeanDay, MedUsage, Summary, med_usage, summary_of
 from fibrolog.config import Settings
 from fibrolog.models import Course
@@ -82,16 +83,25 @@ class LineChart(Struct, frozen=True):
     left: int = CHART_LEFT
 
 
+class Placed(Struct, frozen=True):
+    """A label of the timeline and where its text starts (`y`: its baseline)."""
+
+    x: float
+    y: float
+    text: str
+
+
 class Bar(Struct, frozen=True):
-    """A treatment course on the timeline, its dose changes as ticks."""
+    """A treatment course on the timeline, its dose changes as ticks at these x; its name and
+    doses as labels laid out so that none overlaps another or leaves the drawing."""
 
     name: str
-    label: str
     y: int
     x: float
     width: float
     colour: str
-    ticks: list[tuple[float, str]]
+    ticks: list[float]
+    labels: list[Placed]
 
 
 class Timeline(Struct, frozen=True):
@@ -152,6 +162,20 @@ class Point(Struct, frozen=True):
     means: dict[str, float | None]
 
 
+class PacingCell(Struct, frozen=True):
+    """'+1.9', '(+1.2 to +2.6)': a difference after high effort and its interval (empty when
+    there are too few days); `clear` when the interval leaves out zero."""
+
+    difference: str
+    interval: str
+    clear: bool
+
+
+class PacingRow(Struct, frozen=True):
+    after: str  # "same day", "1 day", …
+    cells: list[PacingCell]  # pain, fatigue, flare days
+
+
 class Note(Struct, frozen=True):
     day: date
     text: str
@@ -181,6 +205,9 @@ class Report(Struct, frozen=True):
     meds: list[MedUsage]
     assessments: list[str]
     reviews: list[ReviewRow]
+    pacing: Pacing  # effort and the days after
+    pacing_rows: list[PacingRow]
+    envelope: str  # the personal envelope, in a sentence
     notes: list[Note]
     threshold: float
     delta: float
@@ -223,6 +250,7 @@ def report_of(
             ("pain", "#c0392b", [p.means["pain"] for p in points]),
             ("fatigue", "#e67e22", [p.means["fatigue"] for p in points]),
             ("fog", "#8e44ad", [p.means["fog"] for p in points]),
+            ("effort", "#229954", [p.means["exertion"] for p in points]),
         ],
         10,
     )
@@ -231,6 +259,7 @@ def report_of(
     )
     step_days = (length / len(points)) if monthly else 7.0
     flare_dates = set(in_period)
+    effort = pacing(days, judged.keys(), first, last)
     return Report(
         first=first,
         last=last,
@@ -255,6 +284,9 @@ def report_of(
         )[:10],
         assessments=assessment_lines(assessments),
         reviews=[review_row(r) for r in reviews],
+        pacing=effort,
+        pacing_rows=pacing_rows(effort),
+        envelope=envelope_line(effort),
         notes=flare_notes(days, flare_dates),
         threshold=settings.flare.threshold,
         delta=settings.flare.delta,
@@ -275,7 +307,7 @@ def render(report: Report) -> str:
     )
     environment.filters["one"] = _f
     environment.filters["px"] = "{:.1f}".format
-    return environment.get_template("report.html.j2").render(r=report)
+    return environment.get_template("report.html.j2").render(r=report, needs_days=ENOUGH_DAYS)
 
 
 def weeks(first: date, last: date, week_start: str) -> list[tuple[date, date]]:
@@ -394,11 +426,52 @@ def line_chart(
     return LineChart(ticks, shown, drawn)
 
 
+# The timeline's labels are 9 px sans-serif: a character is at most this wide on average
+# (measured in Chromium: digits and lowercase 5.0 px, capitals up to 6.5 px), so a label's
+# width is estimated without a font at hand; the browser test checks the laid-out page.
+LABEL_CHAR = 5.6
+LABEL_GAP = 4  # px between two labels on a line
+LABEL_LINE = 13  # px between the lines of one course's labels (clear of the bar's ticks)
+
+
+def _label_width(text: str) -> float:
+    return len(text) * LABEL_CHAR
+
+
+def place_labels(
+    wanted: Sequence[tuple[float, str]], baseline: float, ticks: Sequence[float] = ()
+) -> list[Placed]:
+    """Labels each wanted at an x, laid out in [0, CHART_WIDTH]: each at its x or moved left
+    just enough to end inside, on the first line (from `baseline` down, LABEL_LINE apart)
+    where it overlaps no label already there, nor on the first line (the bar's) a tick;
+    one wider than the drawing is cut with "…"."""
+    room = CHART_WIDTH - 2
+    ends: list[float] = []  # where the last label of each line ends
+    placed = []
+    for x, text in wanted:
+        if _label_width(text) > room:
+            text = text[: int(room / LABEL_CHAR) - 1] + "…"
+        width = _label_width(text)
+        x = max(0.0, min(x, room - width))
+
+        crosses = any(x - 1 <= tick <= x + width + 1 for tick in ticks)
+        line = next(
+            n
+            for n in range(1 if crosses else 0, len(ends) + 2)
+            if n >= len(ends) or x >= ends[n] + LABEL_GAP
+        )
+        ends += [-LABEL_GAP] * (line + 1 - len(ends))
+        ends[line] = x + width
+        placed.append(Placed(x, baseline + line * LABEL_LINE, text))
+    return placed
+
+
 def timeline(
     courses: Sequence[Course], first: date, last: date, points: int, step_days: float = 7.0
 ) -> Timeline | None:
     """The treatment courses of the period as bars on the charts' time axis (the same width,
-    margin and step), a dose change marked by a tick and the new dose."""
+    margin and step), a dose change marked by a tick and the new dose. A course whose labels
+    do not fit on its bar's line gets more lines under it (see `place_labels`)."""
     shown = [c for c in courses if c.start <= last and (c.stop is None or c.stop > first)]
     if not shown:
         return None
@@ -410,29 +483,33 @@ def timeline(
         return CHART_LEFT + min(max((day - first).days / step_days * step, 0), plot_w)
 
     bars = []
-    for i, course in enumerate(shown):
+    y = 2
+    for course in shown:
         end = last if course.stop is None else min(last, course.stop - timedelta(days=1))
         x0, x1 = x(max(course.start, first)), x(end)
         label = course.name + (" (as needed)" if course.as_needed else "")
         dose = course.dose_on(max(course.start, first))
         if dose:
             label += f" {dose}"
+        changes = [c for c in course.doses[1:] if first <= c.from_ <= last]
+        labels = place_labels(
+            [(x0 + 3, label), *((x(c.from_) + 2, c.dose or "") for c in changes if c.dose)],
+            y + row - 7,
+            [x(c.from_) for c in changes],
+        )
         bars.append(
             Bar(
                 name=course.name,
-                label=label,
-                y=2 + i * row,
+                y=y,
                 x=x0,
                 width=max(x1 - x0, 3),
                 colour="#b7c9e2" if course.as_needed else "#5b8cc4",
-                ticks=[
-                    (x(change.from_), change.dose or "")
-                    for change in course.doses[1:]
-                    if first <= change.from_ <= last
-                ],
+                ticks=[x(c.from_) for c in changes],
+                labels=labels,
             )
         )
-    return Timeline(bars, row * len(shown) + 4, row)
+        y = max(y + row, round(max(p.y for p in labels)) + 7)
+    return Timeline(bars, y + 4, row)
 
 
 def calendar(summary: Summary, flare_dates: set[date]) -> Calendar:
@@ -556,6 +633,50 @@ def review_row(r: dict[str, Any]) -> ReviewRow:
         if r["other_changes"] or r["bad_spell"]:
             verdict += " (confounded)" if r["other_changes"] else " (began in a bad spell)"
     return ReviewRow(course["name"], course["start"], before, on, verdict)
+
+
+AFTER = {0: "same day", 1: "1 day", 2: "2 days", 3: "3 days"}
+
+
+def _pacing_cell(found: Comparison) -> PacingCell:
+    """As `insights` shows it: flare days a share, in percentage points."""
+    if found.difference is None or found.interval is None:
+        return PacingCell("too few days", "", False)
+    scale, unit, digits = (100, " %", 0) if found.measure == "flare" else (1, "", 1)
+    low, high = (v * scale for v in found.interval)
+    difference = found.difference * scale
+    # "z": a difference that rounds to nothing shows as +0.0, not -0.0.
+    return PacingCell(
+        f"{difference:+z.{digits}f}{unit}",
+        f"({low:+z.{digits}f} to {high:+z.{digits}f})",
+        found.clear,
+    )
+
+
+def pacing_rows(result: Pacing) -> list[PacingRow]:
+    """The table of effort and the days after: a lag a row; pain, fatigue, flare days."""
+    cells = {(c.measure, c.lag): _pacing_cell(c) for c in result.comparisons}
+    lags = sorted({c.lag for c in result.comparisons})
+    return [
+        PacingRow(AFTER[lag], [cells[m, lag] for m in ("pain", "fatigue", "flare")]) for lag in lags
+    ]
+
+
+def envelope_line(result: Pacing) -> str:
+    envelope = result.envelope
+    if envelope.status == "found":
+        assert envelope.rate_above is not None and envelope.rate_at_or_below is not None
+        return (
+            f"After days of effort {envelope.level} or more, a flare followed within "
+            f"{ENVELOPE_WINDOW} days {envelope.rate_above:.0%} of the time, against "
+            f"{envelope.rate_at_or_below:.0%} after the others."
+        )
+    if envelope.status == "none stands out":
+        return "No effort level above which flares came more often stands out yet."
+    return (
+        f"The effort above which flares came more often: not enough data yet (it needs "
+        f"{ENOUGH_DAYS} days with an exertion score, and flares after some of them)."
+    )
 
 
 def flare_notes(days: Mapping[date, Day], flare_dates: set[date]) -> list[Note]:

@@ -19,6 +19,7 @@ from fibrolog.render.console import (
     fit,
     joined,
     labelled,
+    natural_width,
     quiet_table,
     score,
     user_text,
@@ -30,16 +31,18 @@ ROWS_AT_A_TIME = 500  # rows written at a time by the streamed listing
 # one (an imported 7.123 h, say) is cropped, as the table crops it.
 SLEEP_WIDEST = "23.75h q10"
 NARROW = 60  # below this many columns the weekday leaves the date, so the note keeps some room
+# The scores with a column of their own, in their declared order; sleep quality is shown in
+# the sleep column with the hours.
+LISTED_SCORES = tuple(s for s in DAILY_SCORES if s.name != "sleep_quality")
+SLEEP = 2 + len(LISTED_SCORES)  # the sleep column's index
+FLARE = SLEEP + 1
 
 
 def _columns() -> list[Column]:
     return [
         column("#", right=True),
         column("when"),
-        column("pain", right=True),
-        column("fatigue", right=True),
-        column("fog", right=True),
-        column("stiff", right=True),
+        *(column(declared.column, right=True) for declared in LISTED_SCORES),
         column("sleep", right=True),
         column("flare"),
         column("details", free_text=True),
@@ -47,7 +50,9 @@ def _columns() -> list[Column]:
 
 
 # At a narrow window these go first (dates, pain and the details stay).
-DROP = ("stiff", "fog", "sleep", "fatigue", "flare")
+DROP = ("stiff", "fog", "effort", "sleep", "fatigue", "flare")
+# A column with no value in the rows shown gives way, in this order, while the details are cut.
+GIVE_WAY = (*DROP, "pain")
 
 
 def _sleep(entry: "Listed") -> Text:
@@ -75,10 +80,7 @@ def _row(entry: "Listed", when: str) -> list[RenderableType]:
     return [
         Text(str(entry.id)),
         Text(when_text(entry.at, when)),
-        score(entry.pain),
-        score(entry.fatigue),
-        score(entry.fog),
-        score(entry.stiffness),
+        *(score(getattr(entry, declared.name)) for declared in LISTED_SCORES),
         _sleep(entry),
         Text("FLARE", style="bold red") if entry.flare else Text(""),
         details(entry),
@@ -94,9 +96,8 @@ def entries_view(entries: Sequence[Entry], width: int, hint: str = "") -> Iterat
     if not entries:
         yield Text("No entries match. Add one with: fibrolog add 5")
         return
-    columns = _columns()
     when = "%Y-%m-%d %a %H:%M" if width >= NARROW else "%Y-%m-%d %H:%M"
-    kept = fit(width, columns, (_row(e, when) for e in entries), DROP)
+    columns, kept = _laid_out(width, [_row(e, when) for e in entries])
     for start in range(0, len(entries), ROWS_AT_A_TIME):
         table = quiet_table(*(columns[i].copy() for i in kept), show_header=start == 0)
         for entry in entries[start : start + ROWS_AT_A_TIME]:
@@ -105,6 +106,33 @@ def entries_view(entries: Sequence[Entry], width: int, hint: str = "") -> Iterat
         yield table
     if hint:
         yield Text(hint, style="dim")
+
+
+def _laid_out(
+    width: int, rows: Sequence[Sequence[RenderableType]]
+) -> tuple[list[Column], list[int]]:
+    """The columns of a measured listing and the indexes of those kept (see `fit`): while
+    the details would be cut, a column with no value in these rows gives way to them."""
+    names = [str(c.header) for c in _columns()]
+    empty = [name for name in GIVE_WAY if all(_blank(row[names.index(name)]) for row in rows)]
+    details = max(natural_width(row[-1]) for row in rows)
+    hidden: list[int] = []
+    while True:
+        columns = _columns()
+        shown = [i for i in range(len(columns)) if i not in hidden]
+        kept = fit(
+            width,
+            [columns[i] for i in shown],
+            [[row[i] for i in shown] for row in rows],
+            [name for name in DROP if names.index(name) not in hidden],
+        )
+        if (columns[-1].width or 0) >= details or not empty:
+            return columns, [shown[k] for k in kept]
+        hidden.append(names.index(empty.pop(0)))
+
+
+def _blank(cell: RenderableType) -> bool:
+    return (cell.plain if isinstance(cell, Text) else str(cell)) in ("", NOTHING.plain)
 
 
 def streamed_columns(width: int, highest_id: int) -> tuple[list[Column], list[int], str]:
@@ -117,7 +145,7 @@ def streamed_columns(width: int, highest_id: int) -> tuple[list[Column], list[in
     widest = [
         Text("9" * len(str(max(highest_id, 1)))),
         Text(datetime(2026, 12, 30, 23, 59).strftime(when)),
-        *(Text("10") for _ in range(4)),
+        *(Text("10") for _ in LISTED_SCORES),
         Text(SLEEP_WIDEST),
         Text("FLARE"),
         Text("x" * width),  # the details take what room is left
@@ -154,6 +182,9 @@ class Listed(Protocol):
 
     @property
     def stiffness(self) -> int | None: ...
+
+    @property
+    def exertion(self) -> int | None: ...
 
     @property
     def sleep_hours(self) -> float | None: ...
@@ -197,7 +228,6 @@ def med_text(med: ListedMed) -> str:
 
 def _plain_cells(entry: Listed, when: str) -> list[str]:
     """The text of each cell of `_row`, made without Rich (what `Text.plain` would be)."""
-    pain, fatigue, fog, stiffness = entry.pain, entry.fatigue, entry.fog, entry.stiffness
     hours, quality = entry.sleep_hours, entry.sleep_quality
     if hours is None:
         sleep = "·" if quality is None else f"q{quality}"
@@ -212,10 +242,7 @@ def _plain_cells(entry: Listed, when: str) -> list[str]:
     return [
         str(entry.id),
         when_text(entry.at, when),
-        "·" if pain is None else str(pain),
-        "·" if fatigue is None else str(fatigue),
-        "·" if fog is None else str(fog),
-        "·" if stiffness is None else str(stiffness),
+        *["·" if (value := getattr(entry, s.name)) is None else str(value) for s in LISTED_SCORES],
         sleep,
         "FLARE" if entry.flare else "",
         " · ".join([part for part in parts if part]),
@@ -260,7 +287,7 @@ def print_streamed(
         f"{{{n}:{'>' if columns[i].justify == 'right' else '<'}{columns[i].width}}}"
         for n, i in enumerate(fixed)
     )
-    sleep_width = columns[6].width or 0
+    sleep_width = columns[SLEEP].width or 0
     details = columns[kept[-1]]
     for entry in entries:
         if count == 0:
@@ -268,7 +295,7 @@ def print_streamed(
         count += 1
         if colour is None:
             cells = _plain_cells(entry, when)
-            cells[6] = cells[6][:sleep_width]
+            cells[SLEEP] = cells[SLEEP][:sleep_width]
             line = layout.format(*[cells[i] for i in fixed])
             lines.append(f"{line}  {_fitted(cells[-1], details)}\n" if fixed else line + "\n")
         else:
