@@ -210,7 +210,7 @@ function clashes() {
 
 
 def test_timeline_labels_never_overlap_nor_leave_the_drawing() -> None:
-    from fibrolog.formats.report import CHART_WIDTH, LABEL_CHAR, LABEL_LINE, place_labels
+    from fibrolog.formats.charts import CHART_WIDTH, LABEL_CHAR, LABEL_LINE, place_labels
 
     # A course label crossing a dose tick, a dose next to another, one near the right edge,
     # and one wider than the drawing.
