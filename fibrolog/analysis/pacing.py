@@ -218,6 +218,7 @@ def pacing(
             first, last, len(effort), None, 0, [], _envelope(effort, days, flare_days, last)
         )
     high_from = top_quarter(effort.values())
+    by_day = sorted(effort.items())
     comparisons = []
     for measure in MEASURES:
         outcome = _outcome(measure, days, flare_days)
@@ -230,11 +231,12 @@ def pacing(
         }
         alike = likeness(series)
         for lag in LAGS:
+            # (an outcome day is after `first`, so it is in `series` if within `last`)
+            step = timedelta(days=lag)
             pairs = [
                 (day, value >= high_from, result)
-                for day, value in sorted(effort.items())
-                if day + timedelta(days=lag) <= last
-                and (result := outcome(day + timedelta(days=lag))) is not None
+                for day, value in by_day
+                if (result := series.get(day + step)) is not None
             ]
             comparisons.append(_compare(measure, lag, pairs, alike, family))
     high_days = sum(1 for value in effort.values() if value >= high_from)
