@@ -165,12 +165,14 @@ def insights(
     diary: Diary, first: date, today: date, rules: FlareSettings
 ) -> tuple[Insights, Pacing]:
     """Patterns of [first, today], with the reviews of the courses that began or ended in it,
-    and the pacing of effort (one reading of the entries for both)."""
+    and the pacing of effort (one reading of the days for both)."""
     from fibrolog.analysis.insights import insights as find_insights
     from fibrolog.analysis.insights import reads_from
     from fibrolog.analysis.pacing import pacing_of
 
-    read = entries(diary, reads_from(first), today)
+    # The light days with every score: what both read, a fraction of the cost of whole
+    # entries over years.
+    read = diary.day_facts(reads_from(first), today, all_scores=True)
     courses = diary.courses()
     changed = [c for c in courses if first <= c.start <= today or (c.stop and first <= c.stop)]
     found = reviews(diary, changed, courses, today, rules)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from fibrolog.analysis.assess import AcrAnswers, AcrResult, FiqrResult, parse_fiqr_answers
+from fibrolog.analysis.days import group_days
 from fibrolog.analysis.insights import insights, ranks, spearman
 from fibrolog.errors import UsageProblem
 from fibrolog.models import Entry, Med
@@ -203,7 +204,7 @@ def test_a_tag_that_adds_two_points_and_sleep_that_lowers_pain() -> None:
                 sleep_hours=float(10 - pain),
             )
         )
-    result = insights(diary, start, start + timedelta(days=59)).to_json()
+    result = insights(group_days(diary), start, start + timedelta(days=59)).to_json()
     (tag,) = result["tags"]
     same = tag["same_day"]
     assert tag["tag"] == "stress" and (same["n_with"], same["n_without"]) == (15, 45)
@@ -215,7 +216,9 @@ def test_a_tag_that_adds_two_points_and_sleep_that_lowers_pain() -> None:
         result["sleep"]["quality"]["rho"] is None
         and "needs 10 days" in result["sleep"]["quality"]["missing"]
     )
-    assert insights(diary, start, start + timedelta(days=59)).to_json() == result, "reproducible"
+    assert insights(group_days(diary), start, start + timedelta(days=59)).to_json() == result, (
+        "reproducible"
+    )
 
 
 def test_a_med_after_which_pain_falls() -> None:
@@ -225,7 +228,9 @@ def test_a_med_after_which_pain_falls() -> None:
         day_entry(start + timedelta(days=20 + i), 4, meds=(Med("duloxetine", "30mg"),))
         for i in range(20)
     ]
-    result = insights(diary, start + timedelta(days=10), start + timedelta(days=39)).to_json()
+    result = insights(
+        group_days(diary), start + timedelta(days=10), start + timedelta(days=39)
+    ).to_json()
     (med,) = result["meds"]
     assert (
         med["med"],
@@ -244,7 +249,7 @@ def test_thin_data_says_what_is_missing() -> None:
         day_entry(start + timedelta(days=i), 5, tags=("rain",), meds=(Med("x", None),))
         for i in range(4)
     ]
-    result = insights(diary, start, start + timedelta(days=10)).to_json()
+    result = insights(group_days(diary), start, start + timedelta(days=10)).to_json()
     assert result["days_logged"] == 4
     assert result["tags"] == []  # seen on 4 days but never absent on 3
     assert "needs 10 days" in result["sleep"]["hours"]["missing"]

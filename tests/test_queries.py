@@ -83,3 +83,29 @@ def test_a_long_report_equals_week_by_week_the_summaries_of_those_weeks(
 def test_a_report_of_an_empty_span_is_none(diary: Diary) -> None:
     made = datetime(2026, 11, 23, 9, 15)
     assert queries.report(diary, date(2001, 1, 1), date(2001, 3, 1), SETTINGS, made) is None
+
+
+@pytest.mark.parametrize("weeks_back", [13, 150])
+def test_insights_from_the_light_days_equal_those_of_whole_entries(
+    diary: Diary, weeks_back: int
+) -> None:
+    """Insights and pacing read the store's light `DayFacts`; what they find is what the whole
+    entries give (the demo logs meds, sleep, tags, exertion and two entries a day)."""
+    from fibrolog.analysis.days import group_days
+    from fibrolog.analysis.flares import judge_days
+    from fibrolog.analysis.insights import insights, reads_from
+    from fibrolog.analysis.pacing import pacing
+
+    first = TODAY - timedelta(weeks=weeks_back)
+    found, paced = queries.insights(diary, first, TODAY, SETTINGS.flare)
+    whole = group_days(diary.entries(reads_from(first), TODAY))
+    courses = diary.courses()
+    expected = insights(whole, first, TODAY, {c.key for c in courses}, found.treatments)
+    assert found.to_json() == expected.to_json()
+    # The demo's meds are all courses (left to their reviews): compared here without them.
+    light = diary.day_facts(reads_from(first), TODAY, all_scores=True)
+    with_meds = insights(whole, first, TODAY)
+    assert weeks_back < 150 or with_meds.meds
+    assert insights(light, first, TODAY).to_json() == with_meds.to_json()
+    flare_days = judge_days(whole, TODAY, SETTINGS.flare).keys()
+    assert paced.enough and paced.to_dict() == pacing(whole, flare_days, first, TODAY).to_dict()

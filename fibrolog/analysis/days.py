@@ -77,6 +77,11 @@ class Day(Struct, frozen=True):
     def regions(self) -> set[str]:
         return {r for e in self.entries for r in e.regions}
 
+    @property
+    def meds(self) -> frozenset[str]:
+        """The names of the meds taken this day."""
+        return frozenset(m.name for e in self.entries for m in e.meds)
+
 
 class PainDay(Protocol):
     """What the flare rules read of a day: a whole `Day`, or the store's light `DayFacts`."""
@@ -92,6 +97,17 @@ class PainDay(Protocol):
 
     @property
     def tags(self) -> Sequence[str]: ...
+
+
+class ScoredDay(PainDay, Protocol):
+    """What insights and pacing read of a day: a whole `Day`, or the store's light `DayFacts`
+    read with every score (`Diary.day_facts(..., all_scores=True)`), which costs a fraction of
+    building the entries over years."""
+
+    def mean(self, metric: str) -> float | None: ...
+
+    @property
+    def meds(self) -> frozenset[str]: ...
 
 
 def group_days(entries: Iterable[Entry]) -> dict[date, Day]:

@@ -1,12 +1,13 @@
 """Patterns in the person's own diary, each with its numbers and its n, never a causal claim.
 
-Pure functions over entries; the result is a declared `Insights`, encoded to the JSON of
-`--json`. Spearman correlation is Pearson's on ranks. Every comparison of pain (days with a tag
-against days without, the day after, a med's 28 days before and after its first use) has a 95 %
-interval that allows for days that come in runs, with the likeness of days read from the
-person's own pain in the period (`fibrolog.analysis.stats`), and says whether the difference is
-clear (its interval leaves out no difference). The interval costs one pass over the days, so
-ten years cost little more than ninety days.
+Pure functions over logged days (whole `Day`s, or the store's light `DayFacts`, which the
+`insights` query reads: ten years of whole entries cost several times more); the result is a
+declared `Insights`, encoded to the JSON of `--json`. Spearman correlation is Pearson's on
+ranks. Every comparison of pain (days with a tag against days without, the day after, a med's
+28 days before and after its first use) has a 95 % interval that allows for days that come in
+runs, with the likeness of days read from the person's own pain in the period
+(`fibrolog.analysis.stats`), and says whether the difference is clear (its interval leaves out
+no difference).
 """
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -17,10 +18,9 @@ from typing import Any
 import msgspec
 from msgspec import Struct, field
 
-from fibrolog.analysis.days import Day, group_days
+from fibrolog.analysis.days import ScoredDay
 from fibrolog.analysis.review import Review
 from fibrolog.analysis.stats import Interval, Likeness, likeness, mean_difference
-from fibrolog.models import Entry
 
 MIN_SLEEP_DAYS = 10
 MIN_TAG_DAYS = 3
@@ -142,11 +142,11 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float | None:
     return correlation(ranks(x), ranks(y))
 
 
-def _pain(days: Mapping[date, Day]) -> dict[date, float]:
+def _pain(days: Mapping[date, ScoredDay]) -> dict[date, float]:
     return {d: p for d, day in days.items() if (p := day.mean("pain")) is not None}
 
 
-def sleep_finding(days: Mapping[date, Day], metric: str) -> SleepFinding:
+def sleep_finding(days: Mapping[date, ScoredDay], metric: str) -> SleepFinding:
     pairs = [
         (s, p)
         for day in days.values()
@@ -197,7 +197,7 @@ def _next_day_pain(pain: Mapping[date, float], days: Iterable[date]) -> dict[dat
     return {n: pain[n] for d in days if (n := d + timedelta(days=1)) in pain}
 
 
-def tag_comparisons(days: Mapping[date, Day], first: date, last: date) -> list[TagFinding]:
+def tag_comparisons(days: Mapping[date, ScoredDay], first: date, last: date) -> list[TagFinding]:
     """Each tag seen on ≥ 3 days and missing on ≥ 3: pain that day and the next, with and
     without it."""
     pain = _pain(days)
@@ -223,22 +223,21 @@ def tag_comparisons(days: Mapping[date, Day], first: date, last: date) -> list[T
     return findings
 
 
-def tag_findings(days: Mapping[date, Day], first: date, last: date) -> list[dict[str, Any]]:
+def tag_findings(days: Mapping[date, ScoredDay], first: date, last: date) -> list[dict[str, Any]]:
     """`tag_comparisons` in their JSON form (the doctor's report reads them so until it takes
     the typed findings)."""
     findings = tag_comparisons(days, first, last)
     return msgspec.json.decode(msgspec.json.encode(findings))  # type: ignore[no-any-return]
 
 
-def as_needed_meds(days: Mapping[date, Day], last: date) -> dict[str, tuple[int, int]]:
+def as_needed_meds(days: Mapping[date, ScoredDay], last: date) -> dict[str, tuple[int, int]]:
     """Meds taken on fewer than half of the logged days from their first use to `last`:
     med → (days taken, days logged). A before/after comparison does not fit them."""
     taken: dict[str, set[date]] = {}
     for d, day in days.items():
         if d <= last:
-            for entry in day.entries:
-                for med in entry.meds:
-                    taken.setdefault(med.name, set()).add(d)
+            for med in day.meds:
+                taken.setdefault(med, set()).add(d)
     found = {}
     for name, used in taken.items():
         since = min(used)
@@ -248,24 +247,23 @@ def as_needed_meds(days: Mapping[date, Day], last: date) -> dict[str, tuple[int,
     return dict(sorted(found.items()))
 
 
-def first_uses(days: Mapping[date, Day]) -> dict[str, date]:
+def first_uses(days: Mapping[date, ScoredDay]) -> dict[str, date]:
     """Each med's first day in `days`, by name."""
     first_use: dict[str, date] = {}
     for d in sorted(days):
-        for entry in days[d].entries:
-            for med in entry.meds:
-                first_use.setdefault(med.name, d)
+        for med in days[d].meds:
+            first_use.setdefault(med, d)
     return dict(sorted(first_use.items()))
 
 
-def diary_began(days: Mapping[date, Day], first: date) -> date | None:
+def diary_began(days: Mapping[date, ScoredDay], first: date) -> date | None:
     """The diary's first logged day, when it falls in [first, …]: `days` read from
     `reads_from(first)` on, nothing logged in the 28 days before it."""
     began = min(days, default=None)
     return began if began is not None and began >= first else None
 
 
-def meds_from_start(days: Mapping[date, Day], first: date, last: date) -> list[str]:
+def meds_from_start(days: Mapping[date, ScoredDay], first: date, last: date) -> list[str]:
     """Daily meds already taken on the diary's first logged day, when that day is in the
     period: they were being taken when the diary began, not first taken in it."""
     began = diary_began(days, first)
@@ -277,7 +275,7 @@ def meds_from_start(days: Mapping[date, Day], first: date, last: date) -> list[s
     ]
 
 
-def med_findings(days: Mapping[date, Day], first: date, last: date) -> list[MedFinding]:
+def med_findings(days: Mapping[date, ScoredDay], first: date, last: date) -> list[MedFinding]:
     """Daily meds first taken inside [first, last] (none in the 28 days before), after the
     diary's first day: pain before vs after. As-needed meds (`as_needed_meds`) and meds
     already taken when the diary began (`meds_from_start`) are left out."""
@@ -326,7 +324,7 @@ def med_findings(days: Mapping[date, Day], first: date, last: date) -> list[MedF
     return findings
 
 
-def weekday_findings(days: Mapping[date, Day], first: date, last: date) -> list[WeekdayPain]:
+def weekday_findings(days: Mapping[date, ScoredDay], first: date, last: date) -> list[WeekdayPain]:
     pain = _pain(days)
     by_weekday: dict[int, list[float]] = {i: [] for i in range(7)}
     for d, p in pain.items():
@@ -339,18 +337,18 @@ def weekday_findings(days: Mapping[date, Day], first: date, last: date) -> list[
 
 
 def insights(
-    entries: Iterable[Entry],
+    logged: Mapping[date, ScoredDay],
     first: date,
     last: date,
     course_names: Collection[str] = (),
     treatments: Sequence[Review] = (),
 ) -> Insights:
-    """All findings for [first, last]. Pass entries from `reads_from(first)` on, so a med's
+    """All findings for [first, last]. Pass the days from `reads_from(first)` on, so a med's
     first use can be told from one taken before the window.
 
     `treatments` are the reviews of the courses that started or stopped in the period; a
     med whose name (without regard to case) is in `course_names` is left to them."""
-    days = group_days(e for e in entries if reads_from(first) <= e.at.date() <= last)
+    days = {d: day for d, day in sorted(logged.items()) if reads_from(first) <= d <= last}
     window = {d: day for d, day in days.items() if first <= d <= last}
     return Insights(
         first=first,

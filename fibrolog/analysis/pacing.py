@@ -20,18 +20,17 @@ A difference is *clear* when its interval leaves out zero; otherwise it is *uncl
 be chance. Nothing is random: the same diary always gives the same answer.
 """
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, timedelta
 from statistics import fmean
 from typing import Any, Literal
 
 from msgspec import Struct
 
-from fibrolog.analysis.days import Day, group_days, round_half_up
+from fibrolog.analysis.days import ScoredDay, round_half_up
 from fibrolog.analysis.flares import judge_days
 from fibrolog.analysis.stats import Likeness, likeness, mean_difference, widened
 from fibrolog.config import FlareSettings
-from fibrolog.models import Entry
 
 LAGS = (0, 1, 2, 3)
 MEASURES = ("pain", "fatigue", "flare")
@@ -191,7 +190,7 @@ def top_quarter(efforts: Collection[float]) -> int:
 
 
 def _outcome(
-    measure: str, days: Mapping[date, Day], flare_days: Collection[date]
+    measure: str, days: Mapping[date, ScoredDay], flare_days: Collection[date]
 ) -> Callable[[date], float | None]:
     if measure == "flare":
         return lambda day: (1.0 if day in flare_days else 0.0) if day in days else None
@@ -199,7 +198,7 @@ def _outcome(
 
 
 def pacing(
-    days: Mapping[date, Day],
+    days: Mapping[date, ScoredDay],
     flare_days: Collection[date],
     first: date,
     last: date,
@@ -219,6 +218,7 @@ def pacing(
             first, last, len(effort), None, 0, [], _envelope(effort, days, flare_days, last)
         )
     high_from = top_quarter(effort.values())
+    by_day = sorted(effort.items())
     comparisons = []
     for measure in MEASURES:
         outcome = _outcome(measure, days, flare_days)
@@ -231,11 +231,12 @@ def pacing(
         }
         alike = likeness(series)
         for lag in LAGS:
+            # (an outcome day is after `first`, so it is in `series` if within `last`)
+            step = timedelta(days=lag)
             pairs = [
                 (day, value >= high_from, result)
-                for day, value in sorted(effort.items())
-                if day + timedelta(days=lag) <= last
-                and (result := outcome(day + timedelta(days=lag))) is not None
+                for day, value in by_day
+                if (result := series.get(day + step)) is not None
             ]
             comparisons.append(_compare(measure, lag, pairs, alike, family))
     high_days = sum(1 for value in effort.values() if value >= high_from)
@@ -245,7 +246,7 @@ def pacing(
 
 def _envelope(
     effort: Mapping[date, float],
-    days: Mapping[date, Day],
+    days: Mapping[date, ScoredDay],
     flare_days: Collection[date],
     last: date,
 ) -> Envelope:
@@ -286,7 +287,7 @@ def _envelope(
 
 
 def _flare_within(
-    day: date, flare_days: Collection[date], days: Mapping[date, Day], last: date
+    day: date, flare_days: Collection[date], days: Mapping[date, ScoredDay], last: date
 ) -> float | None:
     """1 if a flare day falls in the next ENVELOPE_WINDOW days, 0 if none does and at least
     one of them is logged, None if none is logged (nothing known)."""
@@ -296,8 +297,9 @@ def _flare_within(
     return 0.0 if any(d in days for d in after if d <= last) else None
 
 
-def pacing_of(entries: Iterable[Entry], first: date, last: date, settings: FlareSettings) -> Pacing:
-    """`pacing` of the entries, their flare days judged by the flare rules (give the entries
-    from `flares.history_start(first)` for the baselines)."""
-    days = group_days(entries)
+def pacing_of(
+    days: Mapping[date, ScoredDay], first: date, last: date, settings: FlareSettings
+) -> Pacing:
+    """`pacing` of the logged days (date-sorted), their flare days judged by the flare rules
+    (give the days from `flares.history_start(first)` for the baselines)."""
     return pacing(days, judge_days(days, last, settings).keys(), first, last)
