@@ -208,10 +208,8 @@ def report(
     courses = diary.courses()
     running = [c for c in courses if c.start <= last and (c.stop is None or c.stop > first)]
     found = reviews(diary, running, courses, made.date(), settings.flare)
-    # The report still reads the reviews' JSON form until it takes the typed `Review`.
-    forms = [r.to_json() for r in found]
     return report_of(
-        whole, judged, first, last, settings, made, name, diary.assessments(), courses, forms, read
+        whole, judged, first, last, settings, made, name, diary.assessments(), courses, found, read
     )
 
 

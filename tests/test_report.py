@@ -289,3 +289,48 @@ def test_a_report_of_years_is_monthly_and_still_fits(
     assert refused.exit_code == 2 and "from 1 to 520" in refused.stderr
     short = make_report(run, tmp_path, "--weeks", "104")
     assert "<h2>Weekly averages</h2>" in short and "The last 12 months" in short
+
+
+def test_the_reviews_table_gives_a_band_only_for_a_clear_change() -> None:
+    from datetime import date
+
+    from fibrolog.analysis.review import CourseFacts, Review, Window
+    from fibrolog.formats.report import review_row
+
+    course = CourseFacts(
+        id=1,
+        name="duloxetine",
+        kind="drug",
+        as_needed=False,
+        start=date(2026, 9, 1),
+        stop=None,
+        doses=(),
+    )
+    before = Window(first=date(2026, 8, 4), last=date(2026, 8, 31), days_logged=28, pain=5.2)
+    on = Window(first=date(2026, 10, 1), last=date(2026, 10, 28), days_logged=28, pain=2.8)
+    shared = {"course": course, "baseline": before, "on": on}
+    within = Review(
+        **shared,
+        pain_change=-0.6,
+        pain_change_pct=-11.5,
+        ci95=(-1.4, 0.2),
+        importance="none",
+        clear=False,
+        confounded=True,
+    )
+    assert review_row(within).verdict == "no clear change (-1.4 to +0.2 points) (confounded)"
+    fall = Review(
+        **shared,
+        pain_change=-2.4,
+        pain_change_pct=-46.2,
+        ci95=(-3.1, -1.7),
+        importance="moderate",
+        clear=True,
+    )
+    row = review_row(fall)
+    assert (row.start, row.before, row.on, row.verdict) == (
+        "2026-09-01",
+        5.2,
+        2.8,
+        "-46 %: moderate",
+    )

@@ -22,6 +22,7 @@ from msgspec import Struct
 from fibrolog.analysis.days import METRICS, Day, days_between
 from fibrolog.analysis.flares import Episode, FlareDay, Flares, episodes_of
 from fibrolog.analysis.pacing import ENOUGH_DAYS, ENVELOPE_WINDOW, Comparison, Pacing, pacing
+from fibrolog.analysis.review import Review
 from fibrolog.analysis.summary import MeanDay, MedUsage, Summary, med_usage, summary_of
 from fibrolog.config import Settings
 from fibrolog.formats.charts import (
@@ -161,7 +162,7 @@ def report_of(
     name: str | None = None,
     assessments: Sequence[dict[str, Any]] = (),
     courses: Sequence[Course] = (),
-    reviews: Sequence[dict[str, Any]] = (),
+    reviews: Sequence[Review] = (),
     earlier: Mapping[date, MeanDay] | None = None,
 ) -> Report:
     """The report of [first, last]. `days` holds the whole days from a month before `first`
@@ -419,28 +420,36 @@ def assessment_lines(records: Sequence[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def review_row(r: dict[str, Any]) -> ReviewRow:
-    """A course's review in a row: pain before and on it, the change and its size."""
-    course = r["course"]
+def review_row(review: Review) -> ReviewRow:
+    """A course's review in a row: pain before and on it, the change and what it means, by the
+    rule of the treatment review (a band only for a clear change; see analysis.review)."""
+    course = review.course
     before = on = None
-    if course["as_needed"]:
-        days = r["as_needed_days"]
+    if course.as_needed:
+        days = review.as_needed_days
+        assert days is not None
         verdict = (
-            f"as needed: pain {_f(days['pain_taken'])} on days taken, "
-            f"{_f(days['pain_not_taken'])} on others"
+            f"as needed: pain {_f(days.pain_taken)} on days taken, "
+            f"{_f(days.pain_not_taken)} on others"
         )
-    elif r["on"] is None:
-        verdict = f"too early (from {r['judge_from']})" if r["judge_from"] else "too short"
-        before = r["baseline"]["pain"]
+    elif review.on is None:
+        verdict = f"too early (from {review.judge_from})" if review.judge_from else "too short"
+        before = review.baseline.pain if review.baseline else None
     else:
-        before, on = r["baseline"]["pain"], r["on"]["pain"]
-        pct = r["pain_change_pct"]
-        verdict = r["importance"] or "too few days to judge"
-        if r["importance"] and pct is not None:
-            verdict = f"{pct:+.0f} %: {verdict}"
-        if r["other_changes"] or r["bad_spell"]:
-            verdict += " (confounded)" if r["other_changes"] else " (began in a bad spell)"
-    return ReviewRow(course["name"], course["start"], before, on, verdict)
+        before, on = review.baseline.pain if review.baseline else None, review.on.pain
+        pct = review.pain_change_pct
+        if review.importance is None:
+            verdict = "too few days to judge"
+        elif not review.clear and review.ci95 is not None:
+            low, high = review.ci95
+            verdict = f"no clear change ({low:+.1f} to {high:+.1f} points)"
+        else:
+            verdict = review.importance
+            if pct is not None:
+                verdict = f"{pct:+.0f} %: {verdict}"
+        if review.confounded or review.bad_spell:
+            verdict += " (confounded)" if review.confounded else " (began in a bad spell)"
+    return ReviewRow(course.name, str(course.start), before, on, verdict)
 
 
 AFTER = {0: "same day", 1: "1 day", 2: "2 days", 3: "3 days"}
