@@ -24,9 +24,9 @@ from typing import Any
 import msgspec
 from msgspec import Struct
 
-from fibrolog.errors import CorruptDiary, FibrologError
+from fibrolog.errors import CorruptDiary
 from fibrolog.store.merge import Edit, Gone, version_of
-from fibrolog.store.safefile import atomic_write
+from fibrolog.store.safefile import atomic_write, read_if_there
 
 NAME = "changes.json"
 
@@ -62,12 +62,9 @@ class ChangesFile(Struct):
 def read_changes(path: Path) -> Changes:
     """The file's tombstones and edit times; empty if it is missing. CorruptDiary names a
     damaged file."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = read_if_there(path)
+    if raw is None:
         return Changes()
-    except OSError as error:
-        raise FibrologError(f"cannot read {path}: {error.strerror}") from None
     return decode_changes(raw, path)
 
 

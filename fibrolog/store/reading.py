@@ -19,6 +19,7 @@ from fibrolog.store import storage
 from fibrolog.store.documents import CheckedEntry, EntryFacts, PainFacts, StoredEntry, entry_key
 from fibrolog.store.journal import Transaction
 from fibrolog.store.records import CourseAndAssessmentRecords
+from fibrolog.store.safefile import read_if_there
 from fibrolog.store.storage import ENTRIES, AtomicJSONStorage, BadEntry, no_collection
 
 MAX_OFFSET_AHEAD = timedelta(hours=12)  # UTC offsets run from -12:00 to +14:00
@@ -223,12 +224,9 @@ class EntryReading(CourseAndAssessmentRecords):
     def _checked_year(self, year: int) -> list[tuple[datetime, CheckedEntry]]:
         """A year's entries in time order, each with its instant (UTC)."""
         path = self.year_path(year)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        raw = read_if_there(path)
+        if raw is None:
             return []
-        except OSError as error:
-            raise FibrologError(f"cannot read {path}: {error.strerror}") from None
         try:
             with no_collection():
                 documents = _checked_decoder().decode(raw)[ENTRIES]
@@ -260,12 +258,9 @@ class EntryReading(CourseAndAssessmentRecords):
 
     def _decoded_year(self, year: int, quiet: bool = False) -> list[Entry]:
         path = self.year_path(year)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        raw = read_if_there(path)
+        if raw is None:
             return []
-        except OSError as error:
-            raise FibrologError(f"cannot read {path}: {error.strerror}") from None
         try:
             with no_collection():
                 documents = _entries_decoder().decode(raw)[ENTRIES]
@@ -416,12 +411,9 @@ class EntryReading(CourseAndAssessmentRecords):
 
     def _entry_facts(self, year: int, all_scores: bool) -> dict[str, PainFacts]:
         path = self.year_path(year)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        raw = read_if_there(path)
+        if raw is None:
             return {}
-        except OSError as error:
-            raise FibrologError(f"cannot read {path}: {error.strerror}") from None
         try:
             with no_collection():
                 return _facts_decoder(all_scores).decode(raw)[ENTRIES]

@@ -130,3 +130,14 @@ def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def read_if_there(path: Path) -> bytes | None:
+    """A diary file's bytes; None if it does not exist. Any other failure is one line naming
+    the path and the system's reason."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise FibrologError(f"cannot read {path}: {error.strerror}") from None

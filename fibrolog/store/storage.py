@@ -16,11 +16,11 @@ import msgspec
 from msgspec import Struct
 from tinydb.storages import Storage
 
-from fibrolog.errors import CorruptDiary, FibrologError
+from fibrolog.errors import CorruptDiary
 from fibrolog.models import FIELDS, explain
 from fibrolog.store import journal
 from fibrolog.store.journal import Transaction
-from fibrolog.store.safefile import atomic_write
+from fibrolog.store.safefile import atomic_write, read_if_there
 
 ENTRIES = "entries"
 COURSES = "treatments"
@@ -67,12 +67,9 @@ def _decoder(document: type[Struct]) -> msgspec.json.Decoder[Tables]:
 
 
 def _load_tables(path: Path, expected: str, document: type[Struct] | None) -> Tables | None:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = read_if_there(path)
+    if raw is None:
         return None
-    except OSError as error:
-        raise FibrologError(f"cannot read {path}: {error.strerror}") from None
     refused = False
     try:
         with no_collection():
