@@ -76,8 +76,8 @@ def entries_json(
     first: date | None = None,
     last: date | None = None,
     depth: int = 0,
-) -> Iterator[str]:
-    """The JSON array of those entries, oldest first, a year file at a time (see
+) -> Iterator[bytes]:
+    """The JSON array of those entries as UTF-8, oldest first, a year file at a time (see
     `formats.export.entries_json`)."""
     from fibrolog.formats.export import entries_json as encoded
 

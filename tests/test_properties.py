@@ -7,6 +7,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import msgspec
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,7 @@ from fibrolog.formats.export import iter_csv, iter_json, iter_markdown, parse_im
 from fibrolog.models import Entry, Med
 from fibrolog.regions import ALL_AREAS, canonical_areas
 from fibrolog.store.diary import Diary
-from fibrolog.store.documents import CheckedEntry
+from fibrolog.store.documents import CheckedEntry, forms_hold
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,11}", fullmatch=True)
@@ -89,7 +90,7 @@ def test_export_then_import_into_an_empty_diary_keeps_every_field_but_id(
         pieces = iter_json(source.checked_entries(), datetime.now(UTC), 1)
     else:
         pieces = iter_csv(exported)
-    text = "".join(pieces)
+    text = b"".join(pieces).decode() if fmt == "json" else "".join(pieces)  # type: ignore[arg-type]
     target = Diary(Path(tempfile.mkdtemp()) / "b")
     _, skipped = target.import_entries(parse_import(text, NOW).entries)
     assert skipped == 0
@@ -134,7 +135,7 @@ def test_streamed_json_arrays_are_exactly_json_dumps(items: list[object], depth:
 @given(st.lists(entries(), max_size=6), st.integers(1, 3))
 def test_exports_in_pieces_are_the_whole_documents(batch: list[Entry], per_piece: int) -> None:
     now = datetime(2026, 11, 23, tzinfo=UTC)
-    whole = "".join(iter_json([[checked(e) for e in batch]], now, 1))
+    whole = b"".join(iter_json([[checked(e) for e in batch]], now, 1)).decode()
     document = json.loads(whole)
     assert document == {
         "format": "fibrolog",
@@ -190,4 +191,31 @@ def test_entries_encoded_by_msgspec_are_exactly_json_dumps_of_their_dicts(
     from fibrolog.formats.export import entries_json, json_array
 
     expected = "".join(json_array((e.to_dict() for year in years for e in year), depth))
-    assert "".join(entries_json([[checked(e) for e in year] for year in years], depth)) == expected
+    encoded = b"".join(entries_json([[checked(e) for e in year] for year in years], depth))
+    assert encoded.decode() == expected
+
+
+@given(st.lists(entries(), max_size=6))
+def test_the_forms_of_valid_entries_hold(found: list[Entry]) -> None:
+    assert forms_hold([checked(e) for e in found])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("uid", "0" * 31),
+        ("uid", "0" * 32 + "\n"),  # `$` alone would let a trailing newline through
+        ("uid", "0" * 16 + "\n" + "0" * 15),
+        ("at", "2026-11-20T08:00:00"),  # no offset
+        ("at", "2026-11-20T08:00:00+01:00\n2026-11-20T08:00:00+01:00"),
+        ("logged", "2026-11-20 08:00:00+01:00"),
+        ("tags", ["rest", "bad sleep"]),
+        ("tags", ["rest\nfog"]),  # two good names in one value
+        ("symptoms", {"Headache": 2}),
+    ],
+)
+def test_a_value_out_of_form_fails_the_forms_of_its_year(field: str, value: object) -> None:
+    good = checked(Entry.build(uid="a" * 32, at=NOW, logged=NOW, pain=3, tags=("rest",)))
+    bad = msgspec.structs.replace(good, **{field: value})
+    assert forms_hold([good, good])
+    assert not forms_hold([good, bad, good])

@@ -73,6 +73,7 @@ def export(
 
     # The entries' reader is made first: making it opens the diary, which completes a change
     # a crash interrupted, before the courses and self-assessments are read beside them.
+    pieces: Iterator[bytes]
     if format_ is ExportFormat.json:
         pieces = exporters.iter_json(
             counting(diary.checked_entries(first, end)),
@@ -82,18 +83,21 @@ def export(
             diary.assessments(),
         )
     elif format_ is ExportFormat.csv:
-        pieces = exporters.iter_csv(
+        rows = exporters.iter_csv(
             [e for year in counting(diary.entries_read_once(first, end)) for e in year]
         )
+        pieces = (row.encode() for row in rows)
     else:
         years = counting(diary.entries_read_once(first, end))
-        pieces = exporters.iter_markdown(e for year in years for e in year)
+        lines = exporters.iter_markdown(e for year in years for e in year)
+        pieces = (line.encode() for line in lines)
     if output is None:
-        sys.stdout.writelines(pieces)
+        sys.stdout.flush()  # the pieces are bytes, written under the text layer
+        sys.stdout.buffer.writelines(pieces)
         return
     from fibrolog.store.safefile import write_output
 
-    write_output(output, (piece.encode() for piece in pieces))
+    write_output(output, pieces)
     typer.echo(f"Exported {plural(counted[0], 'entry', 'entries')} to {output}")
 
 

@@ -86,7 +86,10 @@ def list_command(
     diary = open_diary(ctx, db)
     filtered = bool(tags or areas or min_pain is not None or flare_only)
     if json_ and not limit:
-        sys.stdout.writelines(queries.entries_json(diary, keep if filtered else None, first, end))
+        sys.stdout.flush()  # the pieces are bytes, written under the text layer
+        sys.stdout.buffer.writelines(
+            queries.entries_json(diary, keep if filtered else None, first, end)
+        )
         sys.stdout.write("\n")
         return
     entries = queries.newest(diary, limit, keep, first, end) if limit else None

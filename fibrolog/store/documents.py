@@ -1,6 +1,9 @@
 """The shapes of what the diary stores: the entry and course documents of the year files and
 treatments.json, the light facts the analyses read, and meta.json's counter."""
 
+import functools
+import re
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -76,17 +79,18 @@ OffsetTime = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d
 
 class CheckedEntry(Struct, kw_only=True, forbid_unknown_fields=True, gc=False):
     """An entry as a whole-diary read (export, `list -n 0 --json`) takes it from a year file:
-    each field's declared rule (type, range, pattern, known area, a time with its offset) is
-    checked by msgspec in C as it decodes, and it encodes to the JSON form of SPEC §2, field
-    for field. The rules across fields (canonical order, at least one value, med names) are
-    made by every write, and `check` proves them; they cost three times the decode in
-    Python, which at 100 000 entries is a second and a half.
+    each field's declared type, range and known area is checked by msgspec in C as it decodes,
+    and it encodes to the JSON form of SPEC §2, field for field. The forms of its text fields
+    (uid, times, tag and symptom names) are checked by `forms_hold` over a year's entries at
+    once: a pattern in the decoder calls Python's `re` once a value, which tripled the decode.
+    The rules across fields (canonical order, at least one value, med names) are made by every
+    write, and `check` proves them.
     """
 
     id: int = 0
-    uid: Uid
-    at: OffsetTime  # as stored: the text `Entry.to_dict` wrote
-    logged: OffsetTime
+    uid: str  # Uid
+    at: str  # OffsetTime: as stored, the text `Entry.to_dict` wrote
+    logged: str  # OffsetTime
     pain: Score | None = None
     fatigue: Score | None = None
     fog: Score | None = None
@@ -95,11 +99,40 @@ class CheckedEntry(Struct, kw_only=True, forbid_unknown_fields=True, gc=False):
     sleep_quality: Score | None = None
     exertion: Score | None = None
     regions: list[Area] = []
-    tags: list[Slug] = []
+    tags: list[str] = []  # Slug
     meds: list[StoredMed] = []
-    symptoms: dict[Slug, Score] = {}
+    symptoms: dict[str, Score] = {}  # names: Slug
     flare: bool = False
     note: str = ""
+
+
+def forms_hold(entries: Collection[CheckedEntry]) -> bool:
+    """Whether every uid, time, tag and symptom name of `entries` has its declared form (the
+    patterns of `Uid`, `OffsetTime` and `Slug`): one regular expression over each field's
+    values joined by newlines, which no pattern lets through, so a value holding one fails."""
+    tags = [tag for entry in entries for tag in entry.tags]
+    symptoms = [name for entry in entries for name in entry.symptoms]
+    return (
+        _all_fit(Uid, [entry.uid for entry in entries])
+        and _all_fit(OffsetTime, [entry.at for entry in entries])
+        and _all_fit(OffsetTime, [entry.logged for entry in entries])
+        and _all_fit(Slug, tags)
+        and _all_fit(Slug, symptoms)
+    )
+
+
+def _all_fit(form: Any, values: list[str]) -> bool:
+    if not values:
+        return True
+    text = "\n".join(values)
+    return text.count("\n") == len(values) - 1 and _whole_lines(form).fullmatch(text) is not None
+
+
+@functools.cache
+def _whole_lines(form: Any) -> re.Pattern[str]:
+    """A text of lines each fitting `form`'s declared pattern (an `Annotated` str)."""
+    pattern = form.__metadata__[0].pattern.removeprefix("^").removesuffix("$")
+    return re.compile(f"(?:{pattern})(?:\n(?:{pattern}))*")
 
 
 class Meta(Struct, frozen=True):

@@ -16,7 +16,14 @@ from tinydb import TinyDB
 from fibrolog.errors import CorruptDiary, FibrologError, NotFound
 from fibrolog.models import DayFacts, Entry, InvalidEntry
 from fibrolog.store import storage
-from fibrolog.store.documents import CheckedEntry, EntryFacts, PainFacts, StoredEntry, entry_key
+from fibrolog.store.documents import (
+    CheckedEntry,
+    EntryFacts,
+    PainFacts,
+    StoredEntry,
+    entry_key,
+    forms_hold,
+)
 from fibrolog.store.journal import Transaction
 from fibrolog.store.records import CourseAndAssessmentRecords
 from fibrolog.store.safefile import read_if_there
@@ -219,34 +226,31 @@ class EntryReading(CourseAndAssessmentRecords):
                 continue
             low = first.isoformat() if first else ""
             high = last.isoformat() if last else "9999"
-            yield [e for _, e in self._checked_year(year) if low <= e.at[:10] <= high]
+            yield [e for e in self._checked_year(year) if low <= e.at[:10] <= high]
 
-    def _checked_year(self, year: int) -> list[tuple[datetime, CheckedEntry]]:
-        """A year's entries in time order, each with its instant (UTC)."""
-        path = self.year_path(year)
-        raw = read_if_there(path)
+    def _checked_year(self, year: int) -> list[CheckedEntry]:
+        """A year's entries in time order (by instant, then id)."""
+        raw = read_if_there(self.year_path(year))
         if raw is None:
             return []
         try:
             with no_collection():
                 documents = _checked_decoder().decode(raw)[ENTRIES]
-        except (msgspec.ValidationError, msgspec.DecodeError, KeyError):
-            documents = None
-        found = []
-        try:
-            for key, entry in (documents or {}).items():
-                at = datetime.fromisoformat(entry.at)
-                if not key.isdigit() or at.year != year:
-                    raise ValueError
-                entry.id = int(key)  # a stored document keeps its id as its key
-                found.append((at.astimezone(UTC), entry))
-        except ValueError:
-            documents = None
-        if documents is None:  # read again whole, which names the problem
-            entries = self.year_entries(year)
-            return [(e.at, msgspec.convert(e.to_dict(), CheckedEntry)) for e in entries]
-        found.sort(key=lambda item: (item[0], item[1].id))
-        return found
+            entries = list(documents.values())
+            ids = [int(key) if key.isdigit() else -1 for key in documents]
+            if not forms_hold(entries) or min(ids, default=0) < 0:
+                raise ValueError
+            # The times' form is checked, so msgspec parses them all at once, in C.
+            instants = msgspec.convert([entry.at for entry in entries], list[datetime])
+            if any(instant.year != year for instant in instants):
+                raise ValueError
+        except (msgspec.ValidationError, msgspec.DecodeError, KeyError, ValueError):
+            # read again whole, which names the problem
+            return [msgspec.convert(e.to_dict(), CheckedEntry) for e in self.year_entries(year)]
+        for entry, key in zip(entries, ids, strict=True):
+            entry.id = key  # a stored document keeps its id as its key
+        # Aware times compare as instants; ids are unique, so no two entries are compared.
+        return [entry for _, _, entry in sorted(zip(instants, ids, entries, strict=True))]
 
     def decoded_year(self, year: int) -> dict[str, Entry] | None:
         """A year file's entries by id, decoded and checked in C; None if any breaks a rule
