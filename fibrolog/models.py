@@ -269,16 +269,7 @@ class Entry(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
         return Entry.build(**(msgspec.structs.asdict(self) | changes))
 
     def has_content(self) -> bool:
-        return bool(
-            any(getattr(self, name) is not None for name in SCORES)
-            or self.sleep_hours is not None
-            or self.regions
-            or self.tags
-            or self.meds
-            or self.symptoms
-            or self.flare
-            or self.note
-        )
+        return holds_a_value(self)
 
     @property
     def day(self) -> str:
@@ -312,6 +303,21 @@ class Entry(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
 
 FIELDS: tuple[str, ...] = Entry.__struct_fields__
+
+
+def holds_a_value(entry: Any) -> bool:
+    """Whether an entry (an `Entry`, or a stored form with its fields) holds at least one of:
+    a score, sleep, an area, a tag, a med, a symptom, the flare mark or a note."""
+    return bool(
+        any(getattr(entry, name) is not None for name in SCORES)
+        or entry.sleep_hours is not None
+        or entry.regions
+        or entry.tags
+        or entry.meds
+        or entry.symptoms
+        or entry.flare
+        or entry.note
+    )
 
 
 class DayFacts(Struct, frozen=True):

@@ -15,7 +15,7 @@ from fibrolog.formats.export import iter_csv, iter_json, iter_markdown, parse_im
 from fibrolog.models import Entry, Med
 from fibrolog.regions import ALL_AREAS, canonical_areas
 from fibrolog.store.diary import Diary
-from fibrolog.store.documents import CheckedEntry, forms_hold
+from fibrolog.store.documents import CheckedEntry, StoredMed, forms_hold, rules_hold
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,11}", fullmatch=True)
@@ -219,3 +219,29 @@ def test_a_value_out_of_form_fails_the_forms_of_its_year(field: str, value: obje
     bad = msgspec.structs.replace(good, **{field: value})
     assert forms_hold([good, good])
     assert not forms_hold([good, bad, good])
+
+
+@given(st.lists(entries(), max_size=6))
+def test_the_rules_across_fields_of_valid_entries_hold(found: list[Entry]) -> None:
+    assert rules_hold([checked(e) for e in found])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("regions", ["neck", "jaw-left"]),  # not in canonical order
+        ("regions", ["neck", "neck"]),
+        ("tags", ["work", "rest"]),
+        ("tags", ["rest", "rest"]),
+        ("symptoms", {"nausea": 1, "headache": 2}),
+        ("meds", [StoredMed("2 aspirin", None)]),
+        ("meds", [StoredMed("aspirin", "mg")]),
+        ("note", "bad \udc80 text"),
+        ("pain", None),  # and nothing else: an empty entry
+    ],
+)
+def test_a_rule_broken_across_fields_fails_its_year(field: str, value: object) -> None:
+    good = checked(Entry.build(uid="a" * 32, at=NOW, logged=NOW, pain=3))
+    bad = msgspec.structs.replace(good, **{field: value})
+    assert rules_hold([good, good])
+    assert not rules_hold([good, bad, good])

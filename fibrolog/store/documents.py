@@ -10,8 +10,19 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Struct
 
-from fibrolog.models import FIELDS, Course, Entry, Hours, Score, Slug, Uid
-from fibrolog.regions import ALL_AREAS
+from fibrolog.models import (
+    FIELDS,
+    Course,
+    Entry,
+    Hours,
+    InvalidEntry,
+    Med,
+    Score,
+    Slug,
+    Uid,
+    holds_a_value,
+)
+from fibrolog.regions import ALL_AREAS, canonical_areas
 
 STORED_FIELDS = frozenset(FIELDS) - {"id"}  # a stored document keeps its id as its key
 
@@ -118,6 +129,29 @@ def forms_hold(entries: Collection[CheckedEntry]) -> bool:
         and _all_fit(OffsetTime, [entry.logged for entry in entries])
         and _all_fit(Slug, tags)
         and _all_fit(Slug, symptoms)
+    )
+
+
+def rules_hold(entries: Collection[CheckedEntry]) -> bool:
+    """Whether `entries` keep the rules across fields that every write makes (those of
+    `Entry`): lists in canonical order without repeats, at least one value, meds named and
+    dosed as `Med` requires, notes that are text. With the decode's checks and `forms_hold`,
+    that is every rule of an entry, proved a year at a time; each distinct med once."""
+    try:
+        for name, dose in {(med.name, med.dose) for entry in entries for med in entry.meds}:
+            Med(name, dose)
+        "".join(entry.note for entry in entries).encode()
+    except (InvalidEntry, UnicodeEncodeError):
+        return False
+    return all(_in_order(entry) and holds_a_value(entry) for entry in entries)
+
+
+def _in_order(entry: CheckedEntry) -> bool:
+    regions, tags, symptoms = entry.regions, entry.tags, entry.symptoms
+    return (
+        (len(regions) < 2 or tuple(regions) == canonical_areas(regions))
+        and (len(tags) < 2 or tags == sorted(set(tags)))
+        and (len(symptoms) < 2 or list(symptoms) == sorted(symptoms))
     )
 
 
