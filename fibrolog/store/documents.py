@@ -110,8 +110,8 @@ class CheckedEntry(Struct, kw_only=True, forbid_unknown_fields=True, gc=False):
     sleep_hours: Hours | None
     sleep_quality: Score | None
     exertion: Score | None
-    regions: list[Area]
-    tags: list[str]  # Slug
+    regions: tuple[Area, ...]  # tuples: a year's distinct lists are found with a set
+    tags: tuple[str, ...]  # Slug
     meds: list[StoredMed]
     symptoms: dict[str, Score]  # names: Slug
     flare: bool
@@ -145,8 +145,8 @@ def rules_hold(entries: Collection[CheckedEntry]) -> bool:
         "".join(entry.note for entry in entries).encode()
     except (InvalidEntry, UnicodeEncodeError):
         return False
-    regions = {tuple(entry.regions) for entry in entries}
-    tags = {tuple(entry.tags) for entry in entries}
+    regions = {entry.regions for entry in entries}
+    tags = {entry.tags for entry in entries}
     symptoms = {tuple(entry.symptoms) for entry in entries}
     return (
         all(areas == canonical_areas(areas) for areas in regions)
@@ -164,9 +164,10 @@ def _all_fit(form: Any, values: list[str]) -> bool:
 
 @functools.cache
 def _whole_lines(form: Any) -> re.Pattern[str]:
-    """A text of lines each fitting `form`'s declared pattern (an `Annotated` str)."""
+    """A text of lines each fitting `form`'s declared pattern (an `Annotated` str), its
+    digits ASCII: stricter than the model, whose judgement a year that fails then gets."""
     pattern = form.__metadata__[0].pattern.removeprefix("^").removesuffix("$")
-    return re.compile(f"(?:{pattern})(?:\n(?:{pattern}))*")
+    return re.compile(f"(?:{pattern})(?:\n(?:{pattern}))*", re.ASCII)
 
 
 class Meta(Struct, frozen=True):
