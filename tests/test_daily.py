@@ -599,3 +599,12 @@ def test_again_with_a_preset(run: Run, run_json) -> None:  # type: ignore[no-unt
     assert run("again", "morning").exit_code == 2
     refused = run("config", "set", "preset.walk", "rest")
     assert refused.exit_code == 2 and "must start with an option" in refused.stderr
+
+
+def test_again_reads_the_settings_only_for_a_preset(run: Run, cli_env: dict[str, str]) -> None:
+    # As for `add`, a settings file (even a broken one) is no concern of the usual entry.
+    run("add", "5", "-w", "neck")
+    Path(cli_env["FIBROLOG_CONFIG"]).write_text("[preset\n")
+    assert run("again", "-p", "4").stdout == "Logged #2 · Mon 23 Nov 09:15 · pain 4 · 1 area\n"
+    named = run("again", "morning")
+    assert named.exit_code == 1 and "is not valid TOML" in named.stderr
