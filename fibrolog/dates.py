@@ -72,7 +72,7 @@ def today_here() -> date:
 
     A date needs no zone rules: the C library's local time, which reads the same $TZ and
     /etc/localtime, gives it without importing zoneinfo (a shell prompt's status line asks
-    it before every line, and zoneinfo's import is a third of Python's start-up).
+    it before every line, and zoneinfo's import costs about as much as Python's start-up).
     """
     fixed = os.environ.get("FIBROLOG_NOW")
     if fixed:

@@ -134,7 +134,7 @@ print("loaded:", heavy, file=sys.stderr)
 sys.exit(code)
 """
 # What a prompt's status line must not wait for: the command-line stack, the store's and the
-# models' libraries, and the imports that each cost a third or more of Python's start-up.
+# models' libraries, and the imports that each cost from half to all of Python's start-up.
 HEAVY = (
     "typer",
     "click",

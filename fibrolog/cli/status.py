@@ -3,9 +3,9 @@ bar. A prompt runs it before every line, so `python -m fibrolog status` is answe
 `__main__` before Typer loads (no Typer, Rich or TinyDB on its path); the Typer command of the
 same name (`fibrolog --db DIR status`, `status --help`) calls the same `status_line`.
 
-Its path imports only what its answer needs: folders are plain text (os.path; pathlib would add
-a third of Python's start-up), today's date comes without zone rules (`dates.today_here`), and
-the year file is read with json (`store.today`).
+Its path imports only what its answer needs: folders are plain text (os.path; pathlib's import
+costs nearly as much as Python's start-up), today's date comes without zone rules
+(`dates.today_here`), and the year file is read with json (`store.today`).
 """
 
 import os
