@@ -1,9 +1,11 @@
 """The entries as a user reads them: the `list` table, its streamed form for long listings,
 and the `show` card."""
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from functools import cache
+from itertools import islice
+from typing import Any, Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.color import ColorSystem
@@ -14,6 +16,7 @@ from rich.text import Text
 
 from fibrolog.models import DAILY_SCORES, Entry
 from fibrolog.render.console import (
+    GAP,
     NOTHING,
     column,
     fit,
@@ -226,44 +229,106 @@ def med_text(med: ListedMed) -> str:
     return f"{med.name} {med.dose}" if med.dose else med.name
 
 
-def _plain_cells(entry: Listed, when: str) -> list[str]:
-    """The text of each cell of `_row`, made without Rich (what `Text.plain` would be)."""
-    hours, quality = entry.sleep_hours, entry.sleep_quality
+class _Cells(dict[Any, str]):
+    """A column's cells by the value they show, each made (its `text` fitted to the column)
+    the first time it is asked for: scores, sleep and the flag take few values."""
+
+    def __init__(self, column: Column, text: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.column = column
+        self.text = text
+
+    def __missing__(self, value: Any) -> str:
+        cell = self[value] = _fitted(self.text(value), self.column)
+        return cell
+
+
+def _score_text(value: int | None) -> str:
+    return "·" if value is None else str(value)
+
+
+def _flag_text(flare: bool) -> str:
+    return "FLARE" if flare else ""
+
+
+def _sleep_text(sleep: tuple[float | None, int | None]) -> str:
+    hours, quality = sleep
     if hours is None:
-        sleep = "·" if quality is None else f"q{quality}"
-    else:
-        sleep = f"{hours:g}h" if quality is None else f"{hours:g}h q{quality}"
-    parts = [
-        ",".join(entry.regions),
-        " ".join(["@" + t for t in entry.tags]),
-        printable("; ".join([med_text(m) for m in entry.meds])) if entry.meds else "",
-        printable(" ".join(entry.note.split())),
+        return "·" if quality is None else f"q{quality}"
+    return f"{hours:g}h" if quality is None else f"{hours:g}h q{quality}"
+
+
+def details_text(entry: Listed) -> str:
+    """The text of `details(entry)` (what `Text.plain` would be), made without Rich."""
+    parts = [",".join(entry.regions)]
+    if entry.tags:
+        parts.append(" ".join(["@" + tag for tag in entry.tags]))
+    if entry.meds:
+        parts.append(printable("; ".join([med_text(med) for med in entry.meds])))
+    if entry.note:
+        parts.append(printable(" ".join(entry.note.split())))
+    return " · ".join([part for part in parts if part])
+
+
+def _plain_line(
+    columns: Sequence[Column], kept: Sequence[int], when: str
+) -> Callable[[Listed], str]:
+    """A function giving an entry's line of the table without colour (its cells in the
+    `kept` columns, cut and padded as Rich lays out a line): the cells of the scores, sleep,
+    flag and day are made once a value (see `_Cells`), the id and details once a row."""
+    scores = [
+        (declared.name, _Cells(columns[i], _score_text))
+        for i, declared in enumerate(LISTED_SCORES, start=2)
+        if i in kept
     ]
-    return [
-        str(entry.id),
-        when_text(entry.at, when),
-        *["·" if (value := getattr(entry, s.name)) is None else str(value) for s in LISTED_SCORES],
-        sleep,
-        "FLARE" if entry.flare else "",
-        " · ".join([part for part in parts if part]),
-    ]
+    sleep = _Cells(columns[SLEEP], _sleep_text)
+    flag = _Cells(columns[FLARE], _flag_text)
+
+    # ISO times read from a year file: the day's part of the cell (weekday and all) made once
+    # a day, the time of day cut from the text; every cell of the column is as wide as it.
+    @cache
+    def day(iso_day: str) -> str:
+        return when_text(f"{iso_day}T00:00", when)[:-5]
+
+    id_width = columns[0].width or 0
+    details = columns[-1]
+
+    def line(entry: Listed) -> str:
+        at = entry.at
+        cells = [
+            str(entry.id).rjust(id_width),
+            day(at[:10]) + at[11:16] if isinstance(at, str) else at.strftime(when),
+            *[cells[getattr(entry, name)] for name, cells in scores],
+        ]
+        if SLEEP in kept:
+            cells.append(sleep[entry.sleep_hours, entry.sleep_quality])
+        if FLARE in kept:
+            cells.append(flag[entry.flare])
+        cells.append(_fitted(details_text(entry), details))
+        return "  ".join(cells)
+
+    return line
 
 
 def _fitted(text: str, column: Column) -> str:
-    """A cell's text cut and padded to its column, as a Rich table lays out one line."""
+    """A cell's text cut and padded to its column, as a Rich table lays out one line (the
+    column's overflow "crop" or "ellipsis", never "fold"). Only the first width + 1
+    characters are measured, unless some of them take no cell."""
     width = column.width or 0
-    # ASCII and "·" are a cell a character (printable text holds no control characters).
-    length = len(text) if text.replace("·", "").isascii() else cell_len(text)
+    head = text[: width + 1]
+    # ASCII and "·" take a cell a character (printable text holds no control characters):
+    # that test is quick; Rich measures the rest.
+    one_cell_each = head.replace("·", "").isascii()
+    length = len(head) if one_cell_each else cell_len(head)
+    if length <= width and len(head) < len(text):  # (some took no cell)
+        head, length = text, cell_len(text)
     if length > width:
-        if length == len(text) and column.overflow == "ellipsis":
-            text = text[: width - 1] + "…"
-        elif column.overflow == "ellipsis":
-            text = set_cell_size(text, width - 1) + "…"
-        else:
-            text = set_cell_size(text, width)
-        length = cell_len(text)
+        ellipsis = "…" if column.overflow == "ellipsis" else ""
+        cut = width - len(ellipsis)
+        head = (head[:cut] if one_cell_each else set_cell_size(head, cut)) + ellipsis
+        length = width
     room = " " * (width - length)
-    return room + text if column.justify == "right" else text + room
+    return room + head if column.justify == "right" else head + room
 
 
 def print_streamed(
@@ -276,40 +341,57 @@ def print_streamed(
     rows were printed (0: only the line saying that nothing matched)."""
     columns, kept, when = streamed_columns(console.width, highest_id)
     shown = [columns[i] for i in kept]
-    colour = COLOR_SYSTEMS.get(console.color_system or "") if not console.no_color else None
-    out = console.file
-    count = 0
-    lines: list[str] = []
-    # Every cell but the details is ASCII or "·" (one character, one cell), and no wider than
-    # its column except a sleep cell, cut first: one format string lays them out.
-    fixed = kept[:-1]
-    layout = "  ".join(
-        f"{{{n}:{'>' if columns[i].justify == 'right' else '<'}{columns[i].width}}}"
-        for n, i in enumerate(fixed)
-    )
-    sleep_width = columns[SLEEP].width or 0
-    details = columns[kept[-1]]
-    for entry in entries:
-        if count == 0:
-            console.print(quiet_table(*(c.copy() for c in shown)))  # the header and its rule
-        count += 1
-        if colour is None:
-            cells = _plain_cells(entry, when)
-            cells[SLEEP] = cells[SLEEP][:sleep_width]
-            line = layout.format(*[cells[i] for i in fixed])
-            lines.append(f"{line}  {_fitted(cells[-1], details)}\n" if fixed else line + "\n")
-        else:
-            styled = _row(entry, when)
-            row = Text("  ").join(_styled(styled[i], columns[i]) for i in kept)
-            lines.append("".join(_ansi(s, colour) for s in row.render(console)) + "\n")
-        if len(lines) == ROWS_AT_A_TIME:
-            out.writelines(lines)
-            lines.clear()
-    out.writelines(lines)
+    if sum(c.width or 0 for c in shown) + GAP * (len(shown) - 1) > console.width:
+        # A window narrower than the date, the pain and ten cells of details: Rich narrows
+        # the columns its own way, so its own tables print the rows.
+        count = _print_tables(console, entries, shown, kept, when)
+    else:
+        count = _print_lines(console, entries, columns, kept, when)
     if count == 0:
         console.print(Text("No entries match. Add one with: fibrolog add 5"))
     elif hint:
         console.print(Text(hint, style="dim"))
+    return count
+
+
+def _print_lines(
+    console: Console, entries: Iterable[Listed], columns: list[Column], kept: list[int], when: str
+) -> int:
+    """The rows as lines, written ROWS_AT_A_TIME at a time, after the table's header."""
+    colour = COLOR_SYSTEMS.get(console.color_system or "") if not console.no_color else None
+    if colour is None:
+        line = _plain_line(columns, kept, when)
+    else:
+
+        def line(entry: Listed) -> str:
+            cells = _row(entry, when)
+            row = Text("  ").join(_styled(cells[i], columns[i]) for i in kept)
+            return "".join(_ansi(s, colour) for s in row.render(console))
+
+    count = 0
+    rows = iter(entries)
+    while lines := [line(entry) for entry in islice(rows, ROWS_AT_A_TIME)]:
+        if count == 0:  # the header and its rule
+            console.print(quiet_table(*(columns[i].copy() for i in kept)))
+        lines.append("")  # (the last line's end)
+        console.file.write("\n".join(lines))
+        count += len(lines) - 1
+    return count
+
+
+def _print_tables(
+    console: Console, entries: Iterable[Listed], shown: list[Column], kept: list[int], when: str
+) -> int:
+    """The rows as Rich tables of ROWS_AT_A_TIME rows, the header on the first."""
+    count = 0
+    rows = iter(entries)
+    while piece := list(islice(rows, ROWS_AT_A_TIME)):
+        table = quiet_table(*(c.copy() for c in shown), show_header=count == 0)
+        for entry in piece:
+            cells = _row(entry, when)
+            table.add_row(*(cells[i] for i in kept))
+        console.print(table)
+        count += len(piece)
     return count
 
 
