@@ -321,6 +321,61 @@ def test_the_streamed_list_is_the_table_character_for_character(width: int) -> N
     assert "\x1b" not in streamed.file.getvalue() and "\x07" not in streamed.file.getvalue()  # type: ignore[attr-defined]
 
 
+def edge_rows(room: int) -> list[Entry]:
+    """Rows whose details end just inside, at and just past `room` cells (the details
+    column's width): ASCII, "·", wide characters straddling the cut, characters that take
+    no cell, emoji; and notes of lines, tabs and blanks, a control character in a med."""
+    notes = [
+        text
+        for k in (-1, 0, 1)
+        for text in (
+            "n" * (room + k),
+            "·" * (room + k),
+            "全" * ((room + k) // 2) + "x" * ((room + k) % 2),
+            "x" * (room + k - 2) + "全",
+            "e\u0301" * (room + k),  # an e and a combining accent: one cell
+            "🙂" * ((room + k) // 2),
+        )
+    ]
+    notes += ["line one\nline two\tthree", " \t \n ", "[bold]not bold[/bold] :smile:"]
+    rows = [entry(100 + n, 23, 8, pain=n % 11, note=note) for n, note in enumerate(notes)]
+    return [
+        *rows,
+        entry(200, 24, 8, sleep_quality=4, meds=(Med("pill\x1b[31m", "5mg"), Med("草"))),
+        entry(201, 24, 9, sleep_hours=23.75, sleep_quality=10, fog=0, exertion=10),
+        entry(202, 24, 10, stiffness=3, regions=("neck", "hip-left"), tags=("a",)),
+    ]
+
+
+@pytest.mark.parametrize("width", [30, 40, 45, 59, 60, 80, 100, 150])
+@pytest.mark.parametrize("as_read", [False, True], ids=["entries", "as-read"])
+def test_the_streamed_list_is_the_table_at_any_width(width: int, as_read: bool) -> None:
+    """Also for entries as a whole-diary read gives them (`CheckedEntry`, times as text)."""
+    import io
+
+    import msgspec
+
+    from fibrolog.render.console import quiet_table
+    from fibrolog.render.entries import _row, print_streamed, streamed_columns
+    from fibrolog.store.documents import CheckedEntry
+
+    columns, kept, when = streamed_columns(width, 12345)
+    rows = [*STREAMED, *edge_rows(columns[-1].width or 0)]
+    given = [msgspec.convert(e.to_dict(), CheckedEntry) for e in rows] if as_read else rows
+    streamed = make_console(file=io.StringIO(), width=width)
+    streamed.no_color = True
+    assert print_streamed(streamed, iter(given), highest_id=12345) == len(rows)
+    table = quiet_table(*(columns[i] for i in kept))
+    for e in rows:
+        cells = _row(e, when)
+        table.add_row(*(cells[i] for i in kept))
+    drawn = make_console(file=io.StringIO(), width=width)
+    drawn.no_color = True
+    drawn.print(table)
+    assert streamed.file.getvalue() == drawn.file.getvalue()  # type: ignore[attr-defined]
+    assert all(cell_len(line) <= width for line in drawn.file.getvalue().splitlines())  # type: ignore[attr-defined]
+
+
 def test_the_streamed_list_with_colour_styles_like_the_table() -> None:
     import io
 
