@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import cache
 from itertools import islice
+from operator import attrgetter, getitem
 from typing import Any, Protocol
 
 from rich.cells import cell_len, set_cell_size
@@ -230,17 +231,24 @@ def med_text(med: ListedMed) -> str:
 
 
 class _Cells(dict[Any, str]):
-    """A column's cells by the value they show, each made (its `text` fitted to the column)
-    the first time it is asked for: scores, sleep and the flag take few values."""
+    """A column's cells by the value they show, each made the first time it is asked for
+    (the value's `text` fitted to the column, after `before`): scores, sleep and the flag
+    take few values. A column not shown has "" for every value."""
 
-    def __init__(self, column: Column, text: Callable[[Any], str]) -> None:
+    def __init__(self, column: Column, text: Callable[[Any], str], before: str = "") -> None:
         super().__init__()
-        self.column = column
+        self.fitted = _fitter(column)
         self.text = text
+        self.before = before
 
     def __missing__(self, value: Any) -> str:
-        cell = self[value] = _fitted(self.text(value), self.column)
+        cell = self[value] = self.before + self.fitted(self.text(value))
         return cell
+
+
+class _Hidden(dict[Any, str]):
+    def __missing__(self, value: Any) -> str:
+        return ""
 
 
 def _score_text(value: int | None) -> str:
@@ -260,14 +268,15 @@ def _sleep_text(sleep: tuple[float | None, int | None]) -> str:
 
 def details_text(entry: Listed) -> str:
     """The text of `details(entry)` (what `Text.plain` would be), made without Rich."""
-    parts = [",".join(entry.regions)]
+    parts = [",".join(entry.regions)] if entry.regions else []
     if entry.tags:
-        parts.append(" ".join(["@" + tag for tag in entry.tags]))
+        parts.append("@" + " @".join(entry.tags))
     if entry.meds:
-        parts.append(printable("; ".join([med_text(med) for med in entry.meds])))
-    if entry.note:
-        parts.append(printable(" ".join(entry.note.split())))
-    return " · ".join([part for part in parts if part])
+        named = [f"{med.name} {med.dose}" if med.dose else med.name for med in entry.meds]
+        parts.append(printable("; ".join(named)))
+    if entry.note and (note := printable(" ".join(entry.note.split()))):
+        parts.append(note)
+    return " · ".join(parts)
 
 
 def _plain_line(
@@ -276,13 +285,16 @@ def _plain_line(
     """A function giving an entry's line of the table without colour (its cells in the
     `kept` columns, cut and padded as Rich lays out a line): the cells of the scores, sleep,
     flag and day are made once a value (see `_Cells`), the id and details once a row."""
-    scores = [
-        (declared.name, _Cells(columns[i], _score_text))
-        for i, declared in enumerate(LISTED_SCORES, start=2)
-        if i in kept
-    ]
-    sleep = _Cells(columns[SLEEP], _sleep_text)
-    flag = _Cells(columns[FLARE], _flag_text)
+    shown = [(i, declared.name) for i, declared in enumerate(LISTED_SCORES, start=2) if i in kept]
+    scores = [_Cells(columns[i], _score_text) for i, _ in shown]
+    named = attrgetter(*(name for _, name in shown))
+    # (attrgetter of one name gives its value, not a tuple of one)
+    values: Callable[[Listed], Any] = named if len(shown) > 1 else lambda e: (named(e),)
+    # The sleep and flare cells carry the gap before them.
+    sleep = _Cells(columns[SLEEP], _sleep_text, "  ") if SLEEP in kept else _Hidden()
+    flag = _Cells(columns[FLARE], _flag_text, "  ") if FLARE in kept else _Hidden()
+    id_width = columns[0].width or 0
+    fitted_details = _fitter(columns[-1])
 
     # ISO times read from a year file: the day's part of the cell (weekday and all) made once
     # a day, the time of day cut from the text; every cell of the column is as wide as it.
@@ -290,45 +302,42 @@ def _plain_line(
     def day(iso_day: str) -> str:
         return when_text(f"{iso_day}T00:00", when)[:-5]
 
-    id_width = columns[0].width or 0
-    details = columns[-1]
-
     def line(entry: Listed) -> str:
         at = entry.at
-        cells = [
-            str(entry.id).rjust(id_width),
-            day(at[:10]) + at[11:16] if isinstance(at, str) else at.strftime(when),
-            *[cells[getattr(entry, name)] for name, cells in scores],
-        ]
-        if SLEEP in kept:
-            cells.append(sleep[entry.sleep_hours, entry.sleep_quality])
-        if FLARE in kept:
-            cells.append(flag[entry.flare])
-        cells.append(_fitted(details_text(entry), details))
-        return "  ".join(cells)
+        moment = day(at[:10]) + at[11:16] if isinstance(at, str) else at.strftime(when)
+        return (
+            f"{str(entry.id).rjust(id_width)}  {moment}  "
+            f"{'  '.join(map(getitem, scores, values(entry)))}"
+            f"{sleep[entry.sleep_hours, entry.sleep_quality]}{flag[entry.flare]}"
+            f"  {fitted_details(details_text(entry))}"
+        )
 
     return line
 
 
-def _fitted(text: str, column: Column) -> str:
-    """A cell's text cut and padded to its column, as a Rich table lays out one line (the
-    column's overflow "crop" or "ellipsis", never "fold"). Only the first width + 1
-    characters are measured, unless some of them take no cell."""
+def _fitter(column: Column) -> Callable[[str], str]:
+    """A function giving a text cut and padded to the column, as a Rich table lays out one
+    line of a cell (the column's overflow "crop" or "ellipsis", never "fold"). Only the
+    first width + 1 characters are measured, unless some of them take no cell."""
     width = column.width or 0
-    head = text[: width + 1]
-    # ASCII and "·" take a cell a character (printable text holds no control characters):
-    # that test is quick; Rich measures the rest.
-    one_cell_each = head.replace("·", "").isascii()
-    length = len(head) if one_cell_each else cell_len(head)
-    if length <= width and len(head) < len(text):  # (some took no cell)
-        head, length = text, cell_len(text)
-    if length > width:
-        ellipsis = "…" if column.overflow == "ellipsis" else ""
-        cut = width - len(ellipsis)
-        head = (head[:cut] if one_cell_each else set_cell_size(head, cut)) + ellipsis
-        length = width
-    room = " " * (width - length)
-    return room + head if column.justify == "right" else head + room
+    ellipsis = "…" if column.overflow == "ellipsis" else ""
+    cut = width - len(ellipsis)
+    right = column.justify == "right"
+
+    def fitted(text: str) -> str:
+        head = text[: width + 1]
+        # ASCII and "·" take a cell a character (printable text holds no control
+        # characters): that test is quick; Rich measures the rest.
+        one_cell_each = head.replace("·", "").isascii()
+        length = len(head) if one_cell_each else cell_len(head)
+        if length <= width and len(head) < len(text):  # (some took no cell)
+            head, length = text, cell_len(text)
+        if length > width:
+            head = (head[:cut] if one_cell_each else set_cell_size(head, cut)) + ellipsis
+            length = width
+        return " " * (width - length) + head if right else head + " " * (width - length)
+
+    return fitted
 
 
 def print_streamed(
