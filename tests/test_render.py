@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from rich.cells import cell_len
-from rich.console import COLOR_SYSTEMS, RenderableType
+from rich.console import COLOR_SYSTEMS, Console, RenderableType
 
 from fibrolog.analysis.flares import flares
 from fibrolog.analysis.summary import summarize
@@ -347,10 +347,9 @@ def edge_rows(room: int) -> list[Entry]:
     ]
 
 
-@pytest.mark.parametrize("width", [30, 40, 45, 59, 60, 80, 100, 150])
-@pytest.mark.parametrize("as_read", [False, True], ids=["entries", "as-read"])
-def test_the_streamed_list_is_the_table_at_any_width(width: int, as_read: bool) -> None:
-    """Also for entries as a whole-diary read gives them (`CheckedEntry`, times as text)."""
+def table_and_streamed(width: int, as_read: bool, colour: bool) -> tuple[str, str]:
+    """What Rich's table prints of STREAMED and edge rows at `width`, and what the streamed
+    list prints of them (as a whole-diary read gives them: `CheckedEntry`, times as text)."""
     import io
 
     import msgspec
@@ -359,21 +358,42 @@ def test_the_streamed_list_is_the_table_at_any_width(width: int, as_read: bool) 
     from fibrolog.render.entries import _row, print_streamed, streamed_columns
     from fibrolog.store.documents import CheckedEntry
 
+    def console() -> Console:
+        made = make_console(file=io.StringIO(), width=width)
+        made.no_color = not colour
+        if colour:
+            made._force_terminal = True
+            made._color_system = COLOR_SYSTEMS["standard"]
+        return made
+
     columns, kept, when = streamed_columns(width, 12345)
     rows = [*STREAMED, *edge_rows(columns[-1].width or 0)]
     given = [msgspec.convert(e.to_dict(), CheckedEntry) for e in rows] if as_read else rows
-    streamed = make_console(file=io.StringIO(), width=width)
-    streamed.no_color = True
+    streamed = console()
     assert print_streamed(streamed, iter(given), highest_id=12345) == len(rows)
     table = quiet_table(*(columns[i] for i in kept))
     for e in rows:
         cells = _row(e, when)
         table.add_row(*(cells[i] for i in kept))
-    drawn = make_console(file=io.StringIO(), width=width)
-    drawn.no_color = True
+    drawn = console()
     drawn.print(table)
-    assert streamed.file.getvalue() == drawn.file.getvalue()  # type: ignore[attr-defined]
-    assert all(cell_len(line) <= width for line in drawn.file.getvalue().splitlines())  # type: ignore[attr-defined]
+    return drawn.file.getvalue(), streamed.file.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [30, 40, 45, 59, 60, 80, 100, 150])
+@pytest.mark.parametrize("as_read", [False, True], ids=["entries", "as-read"])
+def test_the_streamed_list_is_the_table_at_any_width(width: int, as_read: bool) -> None:
+    drawn, streamed = table_and_streamed(width, as_read, colour=False)
+    assert streamed == drawn
+    assert all(cell_len(line) <= width for line in drawn.splitlines())
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+@pytest.mark.parametrize("as_read", [False, True], ids=["entries", "as-read"])
+def test_the_streamed_list_in_colour_is_the_table_in_colour(width: int, as_read: bool) -> None:
+    drawn, streamed = table_and_streamed(width, as_read, colour=True)
+    assert streamed == drawn
+    assert "\x1b[2m   ·\x1b[0m" in drawn and "\x1b[31m  10\x1b[0m" in drawn  # (dim, red)
 
 
 def test_the_streamed_list_with_colour_styles_like_the_table() -> None:
