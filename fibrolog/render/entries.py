@@ -59,13 +59,19 @@ DROP = ("stiff", "fog", "effort", "sleep", "fatigue", "flare")
 GIVE_WAY = (*DROP, "pain")
 
 
-def _sleep(entry: "Listed") -> Text:
+def _sleep(sleep: tuple[float | None, int | None]) -> Text:
+    """The sleep cell of (hours, quality)."""
+    hours, quality = sleep
     parts = []
-    if entry.sleep_hours is not None:
-        parts.append(f"{entry.sleep_hours:g}h")
-    if entry.sleep_quality is not None:
-        parts.append(f"q{entry.sleep_quality}")
+    if hours is not None:
+        parts.append(f"{hours:g}h")
+    if quality is not None:
+        parts.append(f"q{quality}")
     return Text(" ".join(parts)) if parts else NOTHING.copy()
+
+
+def _flag(flare: bool) -> Text:
+    return Text("FLARE", style="bold red") if flare else Text("")
 
 
 def details(entry: "Listed") -> Text:
@@ -85,8 +91,8 @@ def _row(entry: "Listed", when: str) -> list[RenderableType]:
         Text(str(entry.id)),
         Text(when_text(entry.at, when)),
         *(score(getattr(entry, declared.name)) for declared in LISTED_SCORES),
-        _sleep(entry),
-        Text("FLARE", style="bold red") if entry.flare else Text(""),
+        _sleep((entry.sleep_hours, entry.sleep_quality)),
+        _flag(entry.flare),
         details(entry),
     ]
 
@@ -232,38 +238,27 @@ def med_text(med: ListedMed) -> str:
 
 class _Cells(dict[Any, str]):
     """A column's cells by the value they show, each made the first time it is asked for
-    (the value's `text` fitted to the column, after `before`): scores, sleep and the flag
-    take few values. A column not shown has "" for every value."""
+    (`before`, then the value's Rich cell made by `cell` and laid out by `line`): scores,
+    sleep and the flag take few values over a whole diary."""
 
-    def __init__(self, column: Column, text: Callable[[Any], str], before: str = "") -> None:
+    def __init__(
+        self, cell: Callable[[Any], Text], line: Callable[[Text], str], before: str = ""
+    ) -> None:
         super().__init__()
-        self.fitted = _fitter(column)
-        self.text = text
+        self.cell = cell
+        self.line = line
         self.before = before
 
     def __missing__(self, value: Any) -> str:
-        cell = self[value] = self.before + self.fitted(self.text(value))
-        return cell
+        made = self[value] = self.before + self.line(self.cell(value))
+        return made
 
 
 class _Hidden(dict[Any, str]):
+    """A column not shown: "" for every value."""
+
     def __missing__(self, value: Any) -> str:
         return ""
-
-
-def _score_text(value: int | None) -> str:
-    return "·" if value is None else str(value)
-
-
-def _flag_text(flare: bool) -> str:
-    return "FLARE" if flare else ""
-
-
-def _sleep_text(sleep: tuple[float | None, int | None]) -> str:
-    hours, quality = sleep
-    if hours is None:
-        return "·" if quality is None else f"q{quality}"
-    return f"{hours:g}h" if quality is None else f"{hours:g}h q{quality}"
 
 
 def details_text(entry: Listed) -> str:
@@ -279,25 +274,50 @@ def details_text(entry: Listed) -> str:
     return " · ".join(parts)
 
 
-def _plain_line(
-    columns: Sequence[Column], kept: Sequence[int], when: str
+def _line_maker(
+    console: Console, columns: Sequence[Column], kept: Sequence[int], when: str
 ) -> Callable[[Listed], str]:
-    """A function giving an entry's line of the table without colour (its cells in the
-    `kept` columns, cut and padded as Rich lays out a line): the cells of the scores, sleep,
-    flag and day are made once a value (see `_Cells`), the id and details once a row."""
+    """A function giving an entry's line of the table (its cells in the `kept` columns, cut,
+    padded and, with colour, styled as Rich lays out a line of the table): the cells of the
+    scores, sleep and flag are made once a value (see `_Cells`), the day's once a day, the
+    id's and details' once a row. Without colour the details' text is made without Rich."""
+    colour = COLOR_SYSTEMS.get(console.color_system or "") if not console.no_color else None
+
+    def laid_out(column: Column) -> Callable[[Text], str]:
+        if colour is None:
+            fitted = _fitter(column)
+            return lambda text: fitted(text.plain)
+
+        def styled(text: Text) -> str:
+            line = Text().append(_styled(text, column))  # (the cell's style as a span)
+            return "".join(_ansi(segment, colour) for segment in line.render(console))
+
+        return styled
+
     shown = [(i, declared.name) for i, declared in enumerate(LISTED_SCORES, start=2) if i in kept]
-    scores = [_Cells(columns[i], _score_text) for i, _ in shown]
+    scores = [_Cells(score, laid_out(columns[i])) for i, _ in shown]
     named = attrgetter(*(name for _, name in shown))
     # (attrgetter of one name gives its value, not a tuple of one)
     values: Callable[[Listed], Any] = named if len(shown) > 1 else lambda e: (named(e),)
     # The sleep and flare cells carry the gap before them.
-    sleep = _Cells(columns[SLEEP], _sleep_text, "  ") if SLEEP in kept else _Hidden()
-    flag = _Cells(columns[FLARE], _flag_text, "  ") if FLARE in kept else _Hidden()
+    sleep = _Cells(_sleep, laid_out(columns[SLEEP]), "  ") if SLEEP in kept else _Hidden()
+    flag = _Cells(_flag, laid_out(columns[FLARE]), "  ") if FLARE in kept else _Hidden()
     id_width = columns[0].width or 0
-    fitted_details = _fitter(columns[-1])
+    if colour is None:
+        fitted = _fitter(columns[-1])
+
+        def details_cell(entry: Listed) -> str:
+            return fitted(details_text(entry))
+
+    else:
+        styled = laid_out(columns[-1])
+
+        def details_cell(entry: Listed) -> str:
+            return styled(details(entry))
 
     # ISO times read from a year file: the day's part of the cell (weekday and all) made once
     # a day, the time of day cut from the text; every cell of the column is as wide as it.
+    # (The id and the time have no style.)
     @cache
     def day(iso_day: str) -> str:
         return when_text(f"{iso_day}T00:00", when)[:-5]
@@ -309,7 +329,7 @@ def _plain_line(
             f"{str(entry.id).rjust(id_width)}  {moment}  "
             f"{'  '.join(map(getitem, scores, values(entry)))}"
             f"{sleep[entry.sleep_hours, entry.sleep_quality]}{flag[entry.flare]}"
-            f"  {fitted_details(details_text(entry))}"
+            f"  {details_cell(entry)}"
         )
 
     return line
@@ -367,16 +387,7 @@ def _print_lines(
     console: Console, entries: Iterable[Listed], columns: list[Column], kept: list[int], when: str
 ) -> int:
     """The rows as lines, written ROWS_AT_A_TIME at a time, after the table's header."""
-    colour = COLOR_SYSTEMS.get(console.color_system or "") if not console.no_color else None
-    if colour is None:
-        line = _plain_line(columns, kept, when)
-    else:
-
-        def line(entry: Listed) -> str:
-            cells = _row(entry, when)
-            row = Text("  ").join(_styled(cells[i], columns[i]) for i in kept)
-            return "".join(_ansi(s, colour) for s in row.render(console))
-
+    line = _line_maker(console, columns, kept, when)
     count = 0
     rows = iter(entries)
     while lines := [line(entry) for entry in islice(rows, ROWS_AT_A_TIME)]:
