@@ -347,9 +347,12 @@ def edge_rows(room: int) -> list[Entry]:
     ]
 
 
-def table_and_streamed(width: int, as_read: bool, colour: bool) -> tuple[str, str]:
+def table_and_streamed(
+    width: int, as_read: bool, colour: bool, hidden: tuple[str, ...] = ()
+) -> tuple[str, str]:
     """What Rich's table prints of STREAMED and edge rows at `width`, and what the streamed
-    list prints of them (as a whole-diary read gives them: `CheckedEntry`, times as text)."""
+    list prints of them (as a whole-diary read gives them: `CheckedEntry`, times as text),
+    the columns in `hidden` left out."""
     import io
 
     import msgspec
@@ -366,11 +369,11 @@ def table_and_streamed(width: int, as_read: bool, colour: bool) -> tuple[str, st
             made._color_system = COLOR_SYSTEMS["standard"]
         return made
 
-    columns, kept, when = streamed_columns(width, 12345)
+    columns, kept, when = streamed_columns(width, 12345, hidden)
     rows = [*STREAMED, *edge_rows(columns[-1].width or 0)]
     given = [msgspec.convert(e.to_dict(), CheckedEntry) for e in rows] if as_read else rows
     streamed = console()
-    assert print_streamed(streamed, iter(given), highest_id=12345) == len(rows)
+    assert print_streamed(streamed, iter(given), 12345, hidden=hidden) == len(rows)
     table = quiet_table(*(columns[i] for i in kept))
     for e in rows:
         cells = _row(e, when)
@@ -394,6 +397,25 @@ def test_the_streamed_list_in_colour_is_the_table_in_colour(width: int, as_read:
     drawn, streamed = table_and_streamed(width, as_read, colour=True)
     assert streamed == drawn
     assert "\x1b[2m   ·\x1b[0m" in drawn and "\x1b[31m  10\x1b[0m" in drawn  # (dim, red)
+
+
+@pytest.mark.parametrize("width", [60, 100])
+def test_columns_left_out_of_a_streamed_list_leave_the_table_of_the_rest(width: int) -> None:
+    drawn, streamed = table_and_streamed(width, True, colour=False, hidden=("fog", "flare"))
+    assert streamed == drawn
+    assert " fog " not in drawn.splitlines()[0] and "flare" not in drawn
+
+
+def test_empty_columns_of_entries_read_already_give_way_while_the_details_are_cut() -> None:
+    from fibrolog.render.entries import given_way
+
+    # ENTRIES: no fog, stiffness nor effort; sleep, flare and pain in some.
+    assert given_way(ENTRIES, 100, 12345) == ["stiff", "fog", "effort"]  # (GIVE_WAY's order)
+    assert given_way(ENTRIES, 150, 12345) == [], "the details are not cut: nothing gives way"
+    assert given_way(STREAMED, 100, 12345) == ["stiff", "effort"], "the fog of entry 6"
+    assert given_way([entry(1, 10, 10, fatigue=2, note="x" * 200)], 100, 12345) == [
+        *("stiff", "fog", "effort", "sleep", "flare", "pain")
+    ]
 
 
 def test_the_streamed_list_with_colour_styles_like_the_table() -> None:

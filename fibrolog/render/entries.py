@@ -1,7 +1,7 @@
 """The entries as a user reads them: the `list` table, its streamed form for long listings,
 and the `show` card."""
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import cache
 from itertools import islice
@@ -145,11 +145,14 @@ def _blank(cell: RenderableType) -> bool:
     return (cell.plain if isinstance(cell, Text) else str(cell)) in ("", NOTHING.plain)
 
 
-def streamed_columns(width: int, highest_id: int) -> tuple[list[Column], list[int], str]:
+def streamed_columns(
+    width: int, highest_id: int, hidden: Collection[str] = ()
+) -> tuple[list[Column], list[int], str]:
     """The columns of a streamed listing, their widths set before any entry is read: from
     what bounds each column (the highest id handed out, the widest sleep cell, the date
-    format), the details taking the rest of the line. Returns the columns, the indexes of
-    those kept at this width (see `fit`), and the date format."""
+    format), the details taking the rest of the line; the columns named in `hidden` left
+    out. Returns the columns, the indexes of those kept at this width (see `fit`), and the
+    date format."""
     columns = _columns()
     when = "%Y-%m-%d %a %H:%M" if width >= NARROW else "%Y-%m-%d %H:%M"
     widest = [
@@ -160,7 +163,41 @@ def streamed_columns(width: int, highest_id: int) -> tuple[list[Column], list[in
         Text("FLARE"),
         Text("x" * width),  # the details take what room is left
     ]
-    return columns, fit(width, columns, [widest], DROP), when
+    shown = [i for i, c in enumerate(columns) if str(c.header) not in hidden]
+    kept = fit(
+        width,
+        [columns[i] for i in shown],
+        [[widest[i] for i in shown]],
+        [name for name in DROP if name not in hidden],
+    )
+    return columns, [shown[k] for k in kept], when
+
+
+def given_way(entries: Sequence["Listed"], width: int, highest_id: int) -> list[str]:
+    """The columns a streamed listing of `entries`, read already, leaves out as the table of
+    a short listing does (see `_laid_out`): while the details would be cut, those with no
+    value in any entry give way to them, in GIVE_WAY's order. (A listing streamed as it is
+    read cannot know this before its first row.)"""
+    empty = [name for name in GIVE_WAY if not any(_has_value(name, e) for e in entries)]
+    longest = max((cell_len(details_text(e)) for e in entries), default=0)
+    hidden: list[str] = []
+    while True:
+        columns, _, _ = streamed_columns(width, highest_id, hidden)
+        if (columns[-1].width or 0) >= longest or not empty:
+            return hidden
+        hidden.append(empty.pop(0))
+
+
+_SCORE_OF = {declared.column: declared.name for declared in LISTED_SCORES}
+
+
+def _has_value(column: str, entry: "Listed") -> bool:
+    """Whether the entry's cell in the column shows a value (not "·" nor empty)."""
+    if column == "sleep":
+        return entry.sleep_hours is not None or entry.sleep_quality is not None
+    if column == "flare":
+        return entry.flare
+    return getattr(entry, _SCORE_OF[column]) is not None
 
 
 class ListedMed(Protocol):
@@ -361,14 +398,19 @@ def _fitter(column: Column) -> Callable[[str], str]:
 
 
 def print_streamed(
-    console: Console, entries: Iterable[Listed], highest_id: int, hint: str = ""
+    console: Console,
+    entries: Iterable[Listed],
+    highest_id: int,
+    hint: str = "",
+    hidden: Collection[str] = (),
 ) -> int:
     """Print the `list` table row by row as the entries come, without building a Rich table:
     each row costs what formatting its text costs. Without colour (a pipe, NO_COLOR) the lines
     are what the Rich table of the same rows, with the same column widths, prints, character
     for character; with colour each line is styled as the table styles it. Returns how many
-    rows were printed (0: only the line saying that nothing matched)."""
-    columns, kept, when = streamed_columns(console.width, highest_id)
+    rows were printed (0: only the line saying that nothing matched). The columns named in
+    `hidden` are left out (see `given_way`)."""
+    columns, kept, when = streamed_columns(console.width, highest_id, hidden)
     shown = [columns[i] for i in kept]
     if sum(c.width or 0 for c in shown) + GAP * (len(shown) - 1) > console.width:
         # A window narrower than the date, the pain and ten cells of details: Rich narrows
