@@ -304,8 +304,7 @@ def details_text(entry: Listed) -> str:
     if entry.tags:
         parts.append("@" + " @".join(entry.tags))
     if entry.meds:
-        named = [f"{med.name} {med.dose}" if med.dose else med.name for med in entry.meds]
-        parts.append(printable("; ".join(named)))
+        parts.append(printable("; ".join([med_text(med) for med in entry.meds])))
     if entry.note and (note := printable(" ".join(entry.note.split()))):
         parts.append(note)
     return " · ".join(parts)
