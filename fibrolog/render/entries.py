@@ -3,9 +3,8 @@ and the `show` card."""
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from functools import cache
 from itertools import islice
-from operator import attrgetter, getitem
+from operator import attrgetter
 from typing import Any, Protocol
 
 from rich.cells import cell_len, set_cell_size
@@ -273,29 +272,17 @@ def med_text(med: ListedMed) -> str:
     return f"{med.name} {med.dose}" if med.dose else med.name
 
 
-class _Cells(dict[Any, str]):
-    """A column's cells by the value they show, each made the first time it is asked for
-    (`before`, then the value's Rich cell made by `cell` and laid out by `line`): scores,
-    sleep and the flag take few values over a whole diary."""
+class _Made(dict[Any, str]):
+    """Texts by the key they show, each made by `make` the first time it is asked for: a
+    diary's scores, sleep, flags and days take few values, so most rows look theirs up."""
 
-    def __init__(
-        self, cell: Callable[[Any], Text], line: Callable[[Text], str], before: str = ""
-    ) -> None:
+    def __init__(self, make: Callable[[Any], str]) -> None:
         super().__init__()
-        self.cell = cell
-        self.line = line
-        self.before = before
+        self.make = make
 
-    def __missing__(self, value: Any) -> str:
-        made = self[value] = self.before + self.line(self.cell(value))
+    def __missing__(self, key: Any) -> str:
+        made = self[key] = self.make(key)
         return made
-
-
-class _Hidden(dict[Any, str]):
-    """A column not shown: "" for every value."""
-
-    def __missing__(self, value: Any) -> str:
-        return ""
 
 
 def details_text(entry: Listed) -> str:
@@ -315,8 +302,9 @@ def _line_maker(
 ) -> Callable[[Listed], str]:
     """A function giving an entry's line of the table (its cells in the `kept` columns, cut,
     padded and, with colour, styled as Rich lays out a line of the table): the cells of the
-    scores, sleep and flag are made once a value (see `_Cells`), the day's once a day, the
-    id's and details' once a row. Without colour the details' text is made without Rich."""
+    scores, and of sleep and flag, are made once for each set of values they show (see
+    `_Made`), the day's once a day, the id's and details' once a row. Without colour the
+    details' text is made without Rich."""
     colour = COLOR_SYSTEMS.get(console.color_system or "") if not console.no_color else None
 
     def laid_out(column: Column) -> Callable[[Text], str]:
@@ -331,13 +319,33 @@ def _line_maker(
         return styled
 
     shown = [(i, declared.name) for i, declared in enumerate(LISTED_SCORES, start=2) if i in kept]
-    scores = [_Cells(score, laid_out(columns[i])) for i, _ in shown]
     named = attrgetter(*(name for _, name in shown))
     # (attrgetter of one name gives its value, not a tuple of one)
     values: Callable[[Listed], Any] = named if len(shown) > 1 else lambda e: (named(e),)
-    # The sleep and flare cells carry the gap before them.
-    sleep = _Cells(_sleep, laid_out(columns[SLEEP]), "  ") if SLEEP in kept else _Hidden()
-    flag = _Cells(_flag, laid_out(columns[FLARE]), "  ") if FLARE in kept else _Hidden()
+
+    def cells_of(column: Column, cell: Callable[[Any], Text]) -> _Made:
+        lay = laid_out(column)
+        return _Made(lambda value: lay(cell(value)))
+
+    score_cells = [cells_of(columns[i], score) for i, _ in shown]
+    sleep_cells, flag_cells = cells_of(columns[SLEEP], _sleep), cells_of(columns[FLARE], _flag)
+
+    def scores_of(values: tuple[int | None, ...]) -> str:
+        return "  ".join(cells[v] for cells, v in zip(score_cells, values, strict=True))
+
+    def sleep_and_flag(key: tuple[float | None, int | None, bool]) -> str:
+        hours, quality, flare = key
+        cells = [sleep_cells[hours, quality]] if SLEEP in kept else []
+        cells += [flag_cells[flare]] if FLARE in kept else []
+        return "".join("  " + cell for cell in cells)
+
+    # The ISO time of an entry read from a year file: the day's part of the cell (weekday
+    # and all) made once a day, the time of day cut from the text. Every cell of the column
+    # is as wide as it; the id and the time have no style.
+    def day_of(iso_day: str) -> str:
+        return when_text(f"{iso_day}T00:00", when)[:-5]
+
+    scores, rest, day = _Made(scores_of), _Made(sleep_and_flag), _Made(day_of)
     id_width = columns[0].width or 0
     if colour is None:
         fitted = _fitter(columns[-1])
@@ -351,21 +359,12 @@ def _line_maker(
         def details_cell(entry: Listed) -> str:
             return styled(details(entry))
 
-    # ISO times read from a year file: the day's part of the cell (weekday and all) made once
-    # a day, the time of day cut from the text; every cell of the column is as wide as it.
-    # (The id and the time have no style.)
-    @cache
-    def day(iso_day: str) -> str:
-        return when_text(f"{iso_day}T00:00", when)[:-5]
-
     def line(entry: Listed) -> str:
         at = entry.at
-        moment = day(at[:10]) + at[11:16] if isinstance(at, str) else at.strftime(when)
+        moment = day[at[:10]] + at[11:16] if isinstance(at, str) else at.strftime(when)
         return (
-            f"{str(entry.id).rjust(id_width)}  {moment}  "
-            f"{'  '.join(map(getitem, scores, values(entry)))}"
-            f"{sleep[entry.sleep_hours, entry.sleep_quality]}{flag[entry.flare]}"
-            f"  {details_cell(entry)}"
+            f"{str(entry.id).rjust(id_width)}  {moment}  {scores[values(entry)]}"
+            f"{rest[entry.sleep_hours, entry.sleep_quality, entry.flare]}  {details_cell(entry)}"
         )
 
     return line
