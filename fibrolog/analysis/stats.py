@@ -36,8 +36,10 @@ ones (a −35 % effect found in 89, 78, 60 %). No p-values: an interval says wha
 
 import math
 import operator
-from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date
+from fractions import Fraction
+from itertools import repeat
 from statistics import NormalDist
 
 from msgspec import Struct
@@ -157,16 +159,67 @@ def t_975(df: float) -> float:
 # -- how alike days are -------------------------------------------------------------------------
 
 
-def _variance_factor(days: Sequence[date], likeness: Likeness) -> float:
-    """Var(mean of the values on `days`) ÷ (σ² / n): 1 for independent days."""
+def _calendar_bits(days: Iterable[date], origin: date, span: int) -> int:
+    """`days` laid out on the calendar from `origin` as one int, a byte a day (1 if the day is
+    there), so that the days of two such ints k days apart are counted in C (`_pairs`)."""
+    flags = bytearray(span)
+    start = origin.toordinal()
+    for day in days:
+        flags[day.toordinal() - start] = 1
+    return int.from_bytes(flags, "little")
+
+
+def _pairs(first: int, second: int, apart: int) -> int:
+    """How many days of `first` have a day of `second` `apart` days later (both
+    `_calendar_bits` from the same origin)."""
+    return (first & (second >> 8 * apart)).bit_count()
+
+
+def _pair_counts(
+    first: Collection[date], second: Collection[date], lags: int
+) -> tuple[list[int], list[int], list[int]]:
+    """How many pairs of days lie k = 1 … `lags` days apart: both in `first`, both in
+    `second`, and one in each (either first)."""
+    if not lags:
+        return [], [], []
+    both = [*first, *second]
+    origin = min(both)
+    span = (max(both) - origin).days + 1
+    ones, twos = _calendar_bits(first, origin, span), _calendar_bits(second, origin, span)
+    apart = range(1, lags + 1)
+    return (
+        [_pairs(ones, ones, k) for k in apart],
+        [_pairs(twos, twos, k) for k in apart],
+        [_pairs(ones, twos, k) + _pairs(twos, ones, k) for k in apart],
+    )
+
+
+def _exact_sum(terms: Iterable[tuple[int, float]]) -> float:
+    """Σ count × value, rounded once: to the bit what `math.fsum` over `count` copies of each
+    value gives, without laying the copies out."""
+    return float(sum((Fraction(value) * count for count, value in terms), Fraction()))
+
+
+def _inflation(days: int, pairs: Sequence[int], likeness: Likeness) -> float:
+    """Var(mean of `days` values) ÷ (σ² / n) when `pairs`[k − 1] of their pairs lie k days
+    apart: 1 for independent days."""
     if not days or not likeness.rho:
         return 1.0
-    return _weighted_variance(dict.fromkeys(days, 1.0), likeness) / len(days)
+    cross = math.fsum(rho * count for rho, count in zip(likeness.rho, pairs, strict=False) if rho)
+    return (days + 2 * cross) / days
+
+
+def _variance_factor(days: Collection[date], likeness: Likeness) -> float:
+    """Var(mean of the values on `days`) ÷ (σ² / n): 1 for independent days."""
+    if not days:
+        return 1.0
+    return _inflation(len(days), _pair_counts(days, (), len(likeness.rho))[0], likeness)
 
 
 def _weighted_variance(weights: Mapping[date, float], likeness: Likeness) -> float:
     """Σᵢ Σⱼ wᵢ wⱼ ρ(|dᵢ − dⱼ|) over the dated weights: the weights laid out on the calendar
-    (0 on days without one), each lag's products summed at once."""
+    (0 on days without one), each lag's products summed at once. (The definition, for any
+    weights; two groups of one weight each take `_two_group_variance`, to the same bits.)"""
     total = math.fsum(w * w for w in weights.values())
     if not likeness.rho or len(weights) < 2:
         return total
@@ -182,11 +235,47 @@ def _weighted_variance(weights: Mapping[date, float], likeness: Likeness) -> flo
     return total + 2 * cross
 
 
+def _two_group_variance(
+    sizes: tuple[int, int],
+    pairs: tuple[list[int], list[int], list[int]],
+    weights: tuple[float, float],
+    likeness: Likeness,
+) -> float:
+    """`_weighted_variance` of weight a on each of n₁ days and −b on each of n₂ others
+    (`sizes`, `weights` = (a, b)), their `_pair_counts` given: each lag's products are a²,
+    b² and −ab, so its sum is three counts times three products, exact as `math.fsum`."""
+    a, b = weights
+    squares, product = (a * a, b * b), a * b
+    total = _exact_sum(zip(sizes, squares, strict=True))
+    if not likeness.rho or sum(sizes) < 2:
+        return total
+    within_first, within_second, between = pairs
+    cross = math.fsum(
+        rho
+        * _exact_sum(
+            [
+                (within_first[k], squares[0]),
+                (within_second[k], squares[1]),
+                (between[k], -product),
+            ]
+        )
+        for k, rho in enumerate(likeness.rho)
+        if rho
+    )
+    return total + 2 * cross
+
+
+def _squared_deviations(values: Iterable[float], centre: float) -> float:
+    """Σ (v − centre)², in C."""
+    return math.fsum(map(pow, map(operator.sub, values, repeat(centre)), repeat(2)))
+
+
 def likeness(
     series: Mapping[date, float], blocks: Sequence[tuple[date, date]] | None = None
 ) -> Likeness:
     """The likeness of neighbouring days in a person's daily values (see the module's text),
-    read in `blocks` (first, last) of days, by default blocks of 28 days back from the last."""
+    read in `blocks` (first, last) of days that do not overlap, by default blocks of 28 days
+    back from the last."""
     if len(series) < 2 * MIN_BLOCK_DAYS:
         return INDEPENDENT
     ordered = sorted(series)
@@ -198,36 +287,46 @@ def likeness(
         members = list(grouped.values())
     else:
         members = [[d for d in ordered if first <= d <= last] for first, last in blocks]
-    centred: dict[date, float] = {}
-    block_of: dict[date, int] = {}
-    sizes: list[list[date]] = []
-    for number, days in enumerate(members):
-        if len(days) < MIN_BLOCK_DAYS:
-            continue
-        mean = math.fsum(series[d] for d in days) / len(days)
-        centred.update((d, series[d] - mean) for d in days)
-        block_of.update(dict.fromkeys(days, number))
-        sizes.append(days)
+    sizes = [days for days in members if len(days) >= MIN_BLOCK_DAYS]
     if not sizes:
         return INDEPENDENT
-    variance = math.fsum(e * e for e in centred.values()) / len(centred)
+    # Each block centred on its own mean and laid out on the calendar, block after block, each
+    # followed by MAX_LAG empty days so that no pair spans two blocks: a lag's products within
+    # the blocks are then one sum over the whole layout (0 where a day is missing).
+    laid: list[float] = []
+    flags = bytearray()
+    block_pairs: list[list[int]] = []
+    for days in sizes:
+        mean = math.fsum(series[d] for d in days) / len(days)
+        start, width = len(laid), (days[-1] - days[0]).days + 1
+        laid += [0.0] * (width + MAX_LAG)
+        flags += bytes(width + MAX_LAG)
+        for d in days:
+            laid[start + (d - days[0]).days] = series[d] - mean
+            flags[start + (d - days[0]).days] = 1
+        bits = int.from_bytes(flags[start:], "little")
+        block_pairs.append([_pairs(bits, bits, lag) for lag in range(1, MAX_LAG + 1)])
+    centred = [e for e, there in zip(laid, flags, strict=True) if there]
+    variance = math.fsum(e * e for e in centred) / len(centred)
     if variance == 0:
         return INDEPENDENT
     longest = min(MAX_LAG, max(len(days) for days in sizes) // 2)
+    everywhere = int.from_bytes(flags, "little")
     raw = []
     for lag in range(1, longest + 1):
-        products = [
-            e * centred[later]
-            for d, e in centred.items()
-            if (later := d + timedelta(days=lag)) in centred and block_of[later] == block_of[d]
-        ]
-        raw.append(math.fsum(products) / len(products) / variance if products else 0.0)
+        count = _pairs(everywhere, everywhere, lag)
+        products = math.fsum(map(operator.mul, laid, laid[lag:]))
+        raw.append(products / count / variance if count else 0.0)
     # Centring each block on its own mean lowers each autocovariance by Var(block mean), and
     # the variance by as much: ρ̂ₖ ≈ (ρₖ − b) / (1 − b), b = the mean over blocks of
-    # Var(block mean) ÷ σ², which depends on ρ itself; a few rounds settle it.
+    # Var(block mean) ÷ σ², which depends on ρ itself; a few rounds settle it. (A block's
+    # pairs k days apart are counted once, above: a round costs blocks × lags products.)
+    # (Blocks of the same shape, mostly whole 28-day blocks, share their inflation.)
+    shapes = [(len(days), tuple(pairs)) for days, pairs in zip(sizes, block_pairs, strict=True)]
     fitted = _positive_sequence(raw)
     for _ in range(20):
-        bias = sum(_variance_factor(days, fitted) / len(days) for days in sizes) / len(sizes)
+        inflation = {shape: _inflation(*shape, fitted) for shape in set(shapes)}
+        bias = sum(inflation[shape] / shape[0] for shape in shapes) / len(shapes)
         bias = min(bias, 0.9)
         new = _positive_sequence([r * (1 - bias) + bias for r in raw])
         if new == fitted:
@@ -271,16 +370,21 @@ def mean_difference(
         return None
     m1 = math.fsum(first.values()) / n1
     m2 = math.fsum(second.values()) / n2
-    f1 = min(_variance_factor(list(first), alike), (n1 + 1) / 2)
-    f2 = min(_variance_factor(list(second), alike), (n2 + 1) / 2)
+    pairs = _pair_counts(first.keys(), second.keys(), len(alike.rho))
+    f1 = min(_inflation(n1, pairs[0], alike), (n1 + 1) / 2)
+    f2 = min(_inflation(n2, pairs[1], alike), (n2 + 1) / 2)
     # A sample variance of alike days is too small by the share the mean's variance takes.
-    s1 = math.fsum((v - m1) ** 2 for v in first.values()) / (n1 - f1)
-    s2 = math.fsum((v - m2) ** 2 for v in second.values()) / (n2 - f2)
+    s1 = _squared_deviations(first.values(), m1) / (n1 - f1)
+    s2 = _squared_deviations(second.values(), m2) / (n2 - f2)
     sd1, sd2 = math.sqrt(s1), math.sqrt(s2)
-    weights = {d: sd1 / n1 for d in first}
-    for d in second:  # a day in both (never in fibrolog's uses) counts on both sides
-        weights[d] = weights.get(d, 0.0) - sd2 / n2
-    variance = max(_weighted_variance(weights, alike), 0.0)
+    if first.keys().isdisjoint(second):
+        variance = _two_group_variance((n1, n2), pairs, (sd1 / n1, sd2 / n2), alike)
+    else:  # a day in both (never in fibrolog's uses) counts on both sides
+        weights = {d: sd1 / n1 for d in first}
+        for d in second:
+            weights[d] = weights.get(d, 0.0) - sd2 / n2
+        variance = _weighted_variance(weights, alike)
+    variance = max(variance, 0.0)
     estimate = m1 - m2
     if variance == 0:
         return Interval(estimate, estimate, estimate, math.inf)
