@@ -463,7 +463,10 @@ def _alike(days: Mapping[date, DayFacts], span: Spans, metric: str) -> Likeness:
     while (span.baseline[1] - last).days < HISTORY_DAYS:
         blocks.append((last - timedelta(days=length - 1), last))
         last -= timedelta(days=length)
-    return likeness({d: v for b in blocks for d, v in _daily(days, *b, metric).items()}, blocks)
+    # The baseline's blocks lie back to back: the days are read in two spans, not per block.
+    oldest = last + timedelta(days=1)
+    series = _daily(days, *span.on, metric) | _daily(days, oldest, span.baseline[1], metric)
+    return likeness(series, blocks)
 
 
 def review(

@@ -36,6 +36,7 @@ ones (a −35 % effect found in 89, 78, 60 %). No p-values: an interval says wha
 
 import math
 import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
@@ -286,7 +287,7 @@ def likeness(
             grouped.setdefault((origin - day).days // BLOCK_DAYS, []).append(day)
         members = list(grouped.values())
     else:
-        members = [[d for d in ordered if first <= d <= last] for first, last in blocks]
+        members = [ordered[bisect_left(ordered, a) : bisect_right(ordered, b)] for a, b in blocks]
     sizes = [days for days in members if len(days) >= MIN_BLOCK_DAYS]
     if not sizes:
         return INDEPENDENT
