@@ -10,6 +10,8 @@ runs, with the likeness of days read from the person's own pain in the period
 no difference).
 """
 
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from statistics import correlation, fmean
@@ -122,17 +124,13 @@ class Insights(Struct, frozen=True, kw_only=True):
 
 def ranks(values: Sequence[float]) -> list[float]:
     """Ranks from 1, ties sharing the mean of their ranks."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    result = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            result[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return result
+    counts = Counter(values)
+    rank = {}
+    below = 0  # how many values are lower
+    for value in sorted(counts):
+        rank[value] = below + (counts[value] + 1) / 2
+        below += counts[value]
+    return [rank[value] for value in values]
 
 
 def spearman(x: Sequence[float], y: Sequence[float]) -> float | None:
@@ -193,8 +191,12 @@ def compare(
     )
 
 
-def _next_day_pain(pain: Mapping[date, float], days: Iterable[date]) -> dict[date, float]:
-    return {n: pain[n] for d in days if (n := d + timedelta(days=1)) in pain}
+def _next_day_pain(
+    following: Mapping[date, tuple[date, float]], days: Iterable[date]
+) -> dict[date, float]:
+    """The pain of the day after each of `days`, keyed by that day (`following`: a day → the
+    next day and its pain, where it is known)."""
+    return dict(following[d] for d in days if d in following)
 
 
 def tag_comparisons(days: Mapping[date, ScoredDay], first: date, last: date) -> list[TagFinding]:
@@ -207,17 +209,21 @@ def tag_comparisons(days: Mapping[date, ScoredDay], first: date, last: date) -> 
     for d in in_window:
         for tag in days[d].tags:
             tagged.setdefault(tag, set()).add(d)
+    one_day = timedelta(days=1)
+    following = {d: (n, pain[n]) for d in in_window if (n := d + one_day) in pain}
     findings = []
     for tag in sorted(tagged):
         with_days = tagged[tag]
         if len(with_days) < MIN_TAG_DAYS or len(in_window) - len(with_days) < MIN_TAG_DAYS:
             continue
-        without_days = [d for d in in_window if d not in with_days]
+        without = {d: p for d, p in in_window.items() if d not in with_days}
         findings.append(
             TagFinding(
                 tag,
-                compare({d: pain[d] for d in with_days}, {d: pain[d] for d in without_days}, alike),
-                compare(_next_day_pain(pain, with_days), _next_day_pain(pain, without_days), alike),
+                compare({d: pain[d] for d in with_days}, without, alike),
+                compare(
+                    _next_day_pain(following, with_days), _next_day_pain(following, without), alike
+                ),
             )
         )
     return findings
@@ -238,10 +244,10 @@ def as_needed_meds(days: Mapping[date, ScoredDay], last: date) -> dict[str, tupl
         if d <= last:
             for med in day.meds:
                 taken.setdefault(med, set()).add(d)
+    ordered = sorted(d for d in days if d <= last)
     found = {}
     for name, used in taken.items():
-        since = min(used)
-        logged = sum(1 for d in days if since <= d <= last)
+        logged = len(ordered) - bisect_left(ordered, min(used))
         if len(used) * 2 < logged:
             found[name] = (len(used), logged)
     return dict(sorted(found.items()))

@@ -38,6 +38,7 @@ FAMILY = len(MEASURES) * len(LAGS)  # the comparisons of the table, made at once
 ENOUGH_DAYS = 28  # days with exertion before any comparison is made
 MIN_GROUP = 5  # days on each side of a comparison
 ENVELOPE_WINDOW = 3  # "flares in the following 3 days"
+AFTER = [timedelta(days=n) for n in range(1, ENVELOPE_WINDOW + 1)]  # the days that follow
 
 
 class Comparison(Struct, frozen=True):
@@ -130,6 +131,12 @@ def interval_of(
     fewer than 2 days on a side."""
     high = {day: value for day, is_high, value in pairs if is_high}
     rest = {day: value for day, is_high, value in pairs if not is_high}
+    return _interval(high, rest, alike, comparisons)
+
+
+def _interval(
+    high: Mapping[date, float], rest: Mapping[date, float], alike: Likeness, comparisons: int
+) -> tuple[float, float] | None:
     found = mean_difference(high, rest, alike)
     if found is None:
         return None
@@ -140,34 +147,36 @@ def interval_of(
 def _compare(
     measure: str,
     lag: int,
-    pairs: Sequence[tuple[date, bool, float]],
+    high: Mapping[date, float],
+    rest: Mapping[date, float],
     alike: Likeness,
     comparisons: int,
 ) -> Comparison:
-    high = [value for _, is_high, value in pairs if is_high]
-    rest = [value for _, is_high, value in pairs if not is_high]
+    """`measure` `lag` days after the `high` days against after the `rest` (each keyed by
+    the effort day)."""
     if len(high) < MIN_GROUP or len(rest) < MIN_GROUP:
         return Comparison(
             measure,
             lag,
-            fmean(high) if high else None,
-            fmean(rest) if rest else None,
+            fmean(high.values()) if high else None,
+            fmean(rest.values()) if rest else None,
             len(high),
             len(rest),
             None,
             None,
             False,
         )
-    interval = interval_of(pairs, alike, comparisons)
+    after_high, after_rest = fmean(high.values()), fmean(rest.values())
+    interval = _interval(high, rest, alike, comparisons)
     clear = interval is not None and (interval[0] > 0 or interval[1] < 0)
     return Comparison(
         measure,
         lag,
-        fmean(high),
-        fmean(rest),
+        after_high,
+        after_rest,
         len(high),
         len(rest),
-        fmean(high) - fmean(rest),
+        after_high - after_rest,
         interval,
         clear,
     )
@@ -218,7 +227,8 @@ def pacing(
             first, last, len(effort), None, 0, [], _envelope(effort, days, flare_days, last)
         )
     high_from = top_quarter(effort.values())
-    by_day = sorted(effort.items())
+    high_days = [day for day, value in effort.items() if value >= high_from]
+    rest_days = [day for day, value in effort.items() if value < high_from]
     comparisons = []
     for measure in MEASURES:
         outcome = _outcome(measure, days, flare_days)
@@ -233,15 +243,11 @@ def pacing(
         for lag in LAGS:
             # (an outcome day is after `first`, so it is in `series` if within `last`)
             step = timedelta(days=lag)
-            pairs = [
-                (day, value >= high_from, result)
-                for day, value in by_day
-                if (result := series.get(day + step)) is not None
-            ]
-            comparisons.append(_compare(measure, lag, pairs, alike, family))
-    high_days = sum(1 for value in effort.values() if value >= high_from)
+            after_high = {d: r for d in high_days if (r := series.get(d + step)) is not None}
+            after_rest = {d: r for d in rest_days if (r := series.get(d + step)) is not None}
+            comparisons.append(_compare(measure, lag, after_high, after_rest, alike, family))
     envelope = _envelope(effort, days, flare_days, last)
-    return Pacing(first, last, len(effort), high_from, high_days, comparisons, envelope)
+    return Pacing(first, last, len(effort), high_from, len(high_days), comparisons, envelope)
 
 
 def _envelope(
@@ -252,36 +258,37 @@ def _envelope(
 ) -> Envelope:
     """The lowest effort level above which a flare came clearly more often in the next
     ENVELOPE_WINDOW days than at or below it."""
-    window = [
-        (day, value, _flare_within(day, flare_days, days, last))
+    # effort day → (its effort, 1 if a flare follows, else 0), where something is known
+    followed = {
+        day: (value, flared)
         for day, value in sorted(effort.items())
         if day + timedelta(days=ENVELOPE_WINDOW) <= last
-    ]
-    followed = [(day, value, flared) for day, value, flared in window if flared is not None]
-    if len(followed) < ENOUGH_DAYS or not any(flared for _, _, flared in followed):
+        and (flared := _flare_within(day, flare_days, days, last)) is not None
+    }
+    if len(followed) < ENOUGH_DAYS or not any(flared for _, flared in followed.values()):
         return Envelope("not enough yet")
     # The change point: of the levels with enough days on each side, the one whose split
     # separates the flare rates most surely (the highest lower end of the interval: the
     # largest difference alone favours a split with a handful of days on one side).
     # Whether a flare follows within 3 days is alike on neighbouring days by its making (their
     # windows overlap): the likeness is read from that series itself.
-    alike = likeness({day: flared for day, _, flared in followed})
-    levels = sorted({int(value) for _, value, _ in followed})
+    alike = likeness({day: flared for day, (_, flared) in followed.items()})
+    levels = sorted({int(value) for value, _ in followed.values()})
     splits = []
     for level in levels:
-        pairs = [(day, value > level, flared) for day, value, flared in followed]
-        above = sum(1 for _, is_high, _ in pairs if is_high)
-        if MIN_GROUP <= above <= len(pairs) - MIN_GROUP:
-            splits.append((level, pairs))
+        above = {day: flared for day, (value, flared) in followed.items() if value > level}
+        if MIN_GROUP <= len(above) <= len(followed) - MIN_GROUP:
+            rest = {day: flared for day, (value, flared) in followed.items() if value <= level}
+            splits.append((level, above, rest))
     if not splits:
         return Envelope("not enough yet")
     found = [
-        (level, _compare("flare", ENVELOPE_WINDOW, pairs, alike, len(splits)))
-        for level, pairs in splits
+        (level, _compare("flare", ENVELOPE_WINDOW, above, rest, alike, len(splits)))
+        for level, above, rest in splits
     ]
     level, best = max(found, key=lambda lc: lc[1].interval[0] if lc[1].interval else -1.0)
     if best.clear and best.difference is not None and best.difference > 0:
-        from_level = min(int(value) for _, value, _ in followed if value > level)
+        from_level = min(int(value) for value, _ in followed.values() if value > level)
         return Envelope("found", from_level, best.after_high, best.after_rest)
     return Envelope("none stands out")
 
@@ -291,7 +298,7 @@ def _flare_within(
 ) -> float | None:
     """1 if a flare day falls in the next ENVELOPE_WINDOW days, 0 if none does and at least
     one of them is logged, None if none is logged (nothing known)."""
-    after = [day + timedelta(days=n) for n in range(1, ENVELOPE_WINDOW + 1)]
+    after = [day + step for step in AFTER]
     if any(d in flare_days for d in after):
         return 1.0
     return 0.0 if any(d in days for d in after if d <= last) else None

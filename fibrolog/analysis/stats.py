@@ -47,6 +47,7 @@ from msgspec import Struct
 BLOCK_DAYS = 28  # the length of the blocks the likeness of days is read in, by default
 MIN_BLOCK_DAYS = 7
 MAX_LAG = 14  # likeness is read up to two weeks apart; beyond, days count as unalike
+THERE = ord("1")  # a day that is there, in the calendar's bits (`_calendar_bits`)
 
 
 class Likeness(Struct, frozen=True):
@@ -175,19 +176,21 @@ def t_975(df: float) -> float:
 
 
 def _calendar_bits(days: Iterable[date], origin: date, span: int) -> int:
-    """`days` laid out on the calendar from `origin` as one int, a byte a day (1 if the day is
-    there), so that the days of two such ints k days apart are counted in C (`_pairs`)."""
-    flags = bytearray(span)
+    """`days` as the bits of one int, a bit for each day of the `span` from `origin` (set if
+    the day is there): two such ints shifted k bits against each other line up the days k
+    apart, and their pairs are counted in C (`_pairs`)."""
+    flags = bytearray(b"0" * span)
     start = origin.toordinal()
     for day in days:
-        flags[day.toordinal() - start] = 1
-    return int.from_bytes(flags, "little")
+        flags[day.toordinal() - start] = THERE
+    return int(flags, 2)
 
 
 def _pairs(first: int, second: int, apart: int) -> int:
-    """How many days of `first` have a day of `second` `apart` days later (both
-    `_calendar_bits` from the same origin)."""
-    return (first & (second >> 8 * apart)).bit_count()
+    """How many days of `first` have a day of `second` `apart` days from them, on one side
+    (the same for every call: both sides are this and its mirror `_pairs(second, first, …)`).
+    Both are `_calendar_bits` from the same origin."""
+    return (first & (second >> apart)).bit_count()
 
 
 def _pair_counts(
@@ -299,10 +302,10 @@ def likeness(
         return INDEPENDENT
     ordered = sorted(series)
     if blocks is None:
-        origin = ordered[-1]
+        newest = ordered[-1].toordinal()
         grouped: dict[int, list[date]] = {}
         for day in ordered:
-            grouped.setdefault((origin - day).days // BLOCK_DAYS, []).append(day)
+            grouped.setdefault((newest - day.toordinal()) // BLOCK_DAYS, []).append(day)
         members = list(grouped.values())
     else:
         members = [ordered[bisect_left(ordered, a) : bisect_right(ordered, b)] for a, b in blocks]
@@ -313,24 +316,27 @@ def likeness(
     # followed by MAX_LAG empty days so that no pair spans two blocks: a lag's products within
     # the blocks are then one sum over the whole layout (0 where a day is missing).
     laid: list[float] = []
-    flags = bytearray()
+    present = bytearray()  # the layout's days that are there, as for `_calendar_bits`
+    centred: list[float] = []
     block_pairs: list[list[int]] = []
     for days in sizes:
         mean = math.fsum(series[d] for d in days) / len(days)
-        start, width = len(laid), (days[-1] - days[0]).days + 1
-        laid += [0.0] * (width + MAX_LAG)
-        flags += bytes(width + MAX_LAG)
-        for d in days:
-            laid[start + (d - days[0]).days] = series[d] - mean
-            flags[start + (d - days[0]).days] = 1
-        bits = int.from_bytes(flags[start:], "little")
+        width = (days[-1] - days[0]).days + 1 + MAX_LAG
+        start = len(laid) - days[0].toordinal()
+        laid += [0.0] * width
+        present += b"0" * width
+        for day in days:
+            value = series[day] - mean
+            laid[start + day.toordinal()] = value
+            present[start + day.toordinal()] = THERE
+            centred.append(value)
+        bits = int(present[-width:], 2)
         block_pairs.append([_pairs(bits, bits, lag) for lag in range(1, MAX_LAG + 1)])
-    centred = [e for e, there in zip(laid, flags, strict=True) if there]
     variance = math.fsum(e * e for e in centred) / len(centred)
     if variance == 0:
         return INDEPENDENT
     longest = min(MAX_LAG, max(len(days) for days in sizes) // 2)
-    everywhere = int.from_bytes(flags, "little")
+    everywhere = int(present, 2)
     raw = []
     for lag in range(1, longest + 1):
         count = _pairs(everywhere, everywhere, lag)
@@ -342,9 +348,10 @@ def likeness(
     # pairs k days apart are counted once, above: a round costs blocks × lags products.)
     # (Blocks of the same shape, mostly whole 28-day blocks, share their inflation.)
     shapes = [(len(days), tuple(pairs)) for days, pairs in zip(sizes, block_pairs, strict=True)]
+    distinct = set(shapes)
     fitted = _positive_sequence(raw)
     for _ in range(20):
-        inflation = {shape: _inflation(*shape, fitted) for shape in set(shapes)}
+        inflation = {shape: _inflation(*shape, fitted) for shape in distinct}
         bias = sum(inflation[shape] / shape[0] for shape in shapes) / len(shapes)
         bias = min(bias, 0.9)
         new = _positive_sequence([r * (1 - bias) + bias for r in raw])
