@@ -175,14 +175,13 @@ def t_975(df: float) -> float:
 # -- how alike days are -------------------------------------------------------------------------
 
 
-def _calendar_bits(days: Iterable[date], origin: date, span: int) -> int:
-    """`days` as the bits of one int, a bit for each day of the `span` from `origin` (set if
-    the day is there): two such ints shifted k bits against each other line up the days k
-    apart, and their pairs are counted in C (`_pairs`)."""
+def _calendar_bits(days: Iterable[int], start: int, span: int) -> int:
+    """`days` (ordinals, `date.toordinal`) as the bits of one int, a bit for each day of the
+    `span` from `start` (set if the day is there): two such ints shifted k bits against each
+    other line up the days k apart, and their pairs are counted in C (`_pairs`)."""
     flags = bytearray(b"0" * span)
-    start = origin.toordinal()
     for day in days:
-        flags[day.toordinal() - start] = THERE
+        flags[day - start] = THERE
     return int(flags, 2)
 
 
@@ -200,10 +199,10 @@ def _pair_counts(
     `second`, and one in each (either first)."""
     if not lags:
         return [], [], []
-    both = [*first, *second]
-    origin = min(both)
-    span = (max(both) - origin).days + 1
-    ones, twos = _calendar_bits(first, origin, span), _calendar_bits(second, origin, span)
+    firsts, seconds = list(map(date.toordinal, first)), list(map(date.toordinal, second))
+    everyone = firsts + seconds
+    start, span = min(everyone), max(everyone) - min(everyone) + 1
+    ones, twos = _calendar_bits(firsts, start, span), _calendar_bits(seconds, start, span)
     apart = range(1, lags + 1)
     return (
         [_pairs(ones, ones, k) for k in apart],
@@ -218,7 +217,7 @@ def _exact_sum(terms: Iterable[tuple[int, float]]) -> float:
     # Each float is an exact ratio over a power of two: over the largest of them the sum is
     # one whole number, and dividing whole numbers rounds once (as `math.fsum` does).
     ratios = [(count, *value.as_integer_ratio()) for count, value in terms]
-    common = max(bottom for _, _, bottom in ratios)
+    common = max((bottom for _, _, bottom in ratios), default=1)
     return sum(count * top * (common // bottom) for count, top, bottom in ratios) / common
 
 
@@ -289,7 +288,7 @@ def _two_group_variance(
 
 def _squared_deviations(values: Iterable[float], centre: float) -> float:
     """Σ (v − centre)², in C."""
-    return math.fsum(map(pow, map(operator.sub, values, repeat(centre)), repeat(2)))
+    return math.fsum(map(pow, map(operator.sub, values, repeat(centre)), repeat(2.0)))
 
 
 def likeness(
@@ -319,6 +318,7 @@ def likeness(
     present = bytearray()  # the layout's days that are there, as for `_calendar_bits`
     centred: list[float] = []
     block_pairs: list[list[int]] = []
+    pairs_of: dict[bytes, list[int]] = {}
     for days in sizes:
         mean = math.fsum(series[d] for d in days) / len(days)
         width = (days[-1] - days[0]).days + 1 + MAX_LAG
@@ -330,9 +330,13 @@ def likeness(
             laid[start + day.toordinal()] = value
             present[start + day.toordinal()] = THERE
             centred.append(value)
-        bits = int(present[-width:], 2)
-        block_pairs.append([_pairs(bits, bits, lag) for lag in range(1, MAX_LAG + 1)])
-    variance = math.fsum(e * e for e in centred) / len(centred)
+        # (most blocks are alike, 28 days logged: their pairs are counted once)
+        pattern = bytes(present[-width:])
+        if pattern not in pairs_of:
+            bits = int(pattern, 2)
+            pairs_of[pattern] = [_pairs(bits, bits, lag) for lag in range(1, MAX_LAG + 1)]
+        block_pairs.append(pairs_of[pattern])
+    variance = math.fsum(map(operator.mul, centred, centred)) / len(centred)
     if variance == 0:
         return INDEPENDENT
     longest = min(MAX_LAG, max(len(days) for days in sizes) // 2)
