@@ -300,46 +300,55 @@ def likeness(
     if len(series) < 2 * MIN_BLOCK_DAYS:
         return INDEPENDENT
     ordered = sorted(series)
+    ordinals = list(map(date.toordinal, ordered))  # the days as numbers, for the calendar
     if blocks is None:
-        newest = ordered[-1].toordinal()
-        grouped: dict[int, list[date]] = {}
-        for day in ordered:
-            grouped.setdefault((newest - day.toordinal()) // BLOCK_DAYS, []).append(day)
-        members = list(grouped.values())
+        newest = ordinals[-1]
+        oldest_end = newest - (newest - ordinals[0]) // BLOCK_DAYS * BLOCK_DAYS
+        ends = range(oldest_end, newest + 1, BLOCK_DAYS)
+        spans = [(end - BLOCK_DAYS + 1, end) for end in ends]
     else:
-        members = [ordered[bisect_left(ordered, a) : bisect_right(ordered, b)] for a, b in blocks]
-    sizes = [days for days in members if len(days) >= MIN_BLOCK_DAYS]
-    if not sizes:
+        spans = [(first.toordinal(), last.toordinal()) for first, last in blocks]
+    ranges = [(bisect_left(ordinals, first), bisect_right(ordinals, last)) for first, last in spans]
+    kept = [(lo, hi) for lo, hi in ranges if hi - lo >= MIN_BLOCK_DAYS]  # oldest first
+    if not kept:
         return INDEPENDENT
     # Each block centred on its own mean and laid out on the calendar, block after block, each
     # followed by MAX_LAG empty days so that no pair spans two blocks: a lag's products within
     # the blocks are then one sum over the whole layout (0 where a day is missing).
+    values = [series[day] for day in ordered]
     laid: list[float] = []
     present = bytearray()  # the layout's days that are there, as for `_calendar_bits`
     centred: list[float] = []
-    block_pairs: list[list[int]] = []
-    pairs_of: dict[bytes, list[int]] = {}
-    for days in sizes:
-        mean = math.fsum(series[d] for d in days) / len(days)
-        width = (days[-1] - days[0]).days + 1 + MAX_LAG
-        start = len(laid) - days[0].toordinal()
-        laid += [0.0] * width
-        present += b"0" * width
-        for day in days:
-            value = series[day] - mean
-            laid[start + day.toordinal()] = value
-            present[start + day.toordinal()] = THERE
-            centred.append(value)
+    shapes: list[tuple[int, tuple[int, ...]]] = []  # each block's days and pairs k days apart
+    pairs_of: dict[bytes, tuple[int, ...]] = {}
+    for lo, hi in kept:
+        mean = math.fsum(values[lo:hi]) / (hi - lo)
+        deviations = list(map(operator.sub, values[lo:hi], repeat(mean)))
+        width = ordinals[hi - 1] - ordinals[lo] + 1
+        if width == hi - lo:  # every day of the block logged
+            laid += deviations
+            present += b"1" * width
+        else:
+            block = [0.0] * width
+            marks = bytearray(b"0" * width)
+            for day, deviation in zip(ordinals[lo:hi], deviations, strict=True):
+                block[day - ordinals[lo]] = deviation
+                marks[day - ordinals[lo]] = THERE
+            laid += block
+            present += marks
+        laid += [0.0] * MAX_LAG
+        present += b"0" * MAX_LAG
+        centred += deviations
         # (most blocks are alike, 28 days logged: their pairs are counted once)
-        pattern = bytes(present[-width:])
+        pattern = bytes(present[-(width + MAX_LAG) :])
         if pattern not in pairs_of:
             bits = int(pattern, 2)
-            pairs_of[pattern] = [_pairs(bits, bits, lag) for lag in range(1, MAX_LAG + 1)]
-        block_pairs.append(pairs_of[pattern])
+            pairs_of[pattern] = tuple(_pairs(bits, bits, lag) for lag in range(1, MAX_LAG + 1))
+        shapes.append((hi - lo, pairs_of[pattern]))
     variance = math.fsum(map(operator.mul, centred, centred)) / len(centred)
     if variance == 0:
         return INDEPENDENT
-    longest = min(MAX_LAG, max(len(days) for days in sizes) // 2)
+    longest = min(MAX_LAG, max(hi - lo for lo, hi in kept) // 2)
     everywhere = int(present, 2)
     raw = []
     for lag in range(1, longest + 1):
@@ -351,7 +360,6 @@ def likeness(
     # Var(block mean) ÷ σ², which depends on ρ itself; a few rounds settle it. (A block's
     # pairs k days apart are counted once, above: a round costs blocks × lags products.)
     # (Blocks of the same shape, mostly whole 28-day blocks, share their inflation.)
-    shapes = [(len(days), tuple(pairs)) for days, pairs in zip(sizes, block_pairs, strict=True)]
     distinct = set(shapes)
     fitted = _positive_sequence(raw)
     for _ in range(20):
