@@ -354,7 +354,8 @@ def insights(
 
     `treatments` are the reviews of the courses that started or stopped in the period; a
     med whose name (without regard to case) is in `course_names` is left to them."""
-    days = {d: day for d, day in sorted(logged.items()) if reads_from(first) <= d <= last}
+    since = reads_from(first)
+    days = {d: day for d, day in sorted(logged.items()) if since <= d <= last}
     window = {d: day for d, day in days.items() if first <= d <= last}
     return Insights(
         first=first,

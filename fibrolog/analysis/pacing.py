@@ -20,6 +20,7 @@ A difference is *clear* when its interval leaves out zero; otherwise it is *uncl
 be chance. Nothing is random: the same diary always gives the same answer.
 """
 
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, timedelta
 from statistics import fmean
@@ -259,10 +260,11 @@ def _envelope(
     """The lowest effort level above which a flare came clearly more often in the next
     ENVELOPE_WINDOW days than at or below it."""
     # effort day → (its effort, 1 if a flare follows, else 0), where something is known
+    judged_until = last - timedelta(days=ENVELOPE_WINDOW)  # whose next days are all in
     followed = {
         day: (value, flared)
         for day, value in sorted(effort.items())
-        if day + timedelta(days=ENVELOPE_WINDOW) <= last
+        if day <= judged_until
         and (flared := _flare_within(day, flare_days, days, last)) is not None
     }
     if len(followed) < ENOUGH_DAYS or not any(flared for _, flared in followed.values()):
@@ -274,12 +276,15 @@ def _envelope(
     # windows overlap): the likeness is read from that series itself.
     alike = likeness({day: flared for day, (_, flared) in followed.items()})
     levels = sorted({int(value) for value, _ in followed.values()})
+    by_effort = sorted(followed.items(), key=lambda item: item[1][0])
+    efforts = [value for _, (value, _) in by_effort]
+    flared_by_effort = [(day, flared) for day, (_, flared) in by_effort]
     splits = []
     for level in levels:
-        above = {day: flared for day, (value, flared) in followed.items() if value > level}
-        if MIN_GROUP <= len(above) <= len(followed) - MIN_GROUP:
-            rest = {day: flared for day, (value, flared) in followed.items() if value <= level}
-            splits.append((level, above, rest))
+        at_or_below = bisect_right(efforts, level)  # the days above `level` come after these
+        if MIN_GROUP <= len(efforts) - at_or_below <= len(efforts) - MIN_GROUP:
+            above, rest = flared_by_effort[at_or_below:], flared_by_effort[:at_or_below]
+            splits.append((level, dict(above), dict(rest)))
     if not splits:
         return Envelope("not enough yet")
     found = [
