@@ -144,11 +144,15 @@ def _pain(days: Mapping[date, ScoredDay]) -> dict[date, float]:
     return {d: p for d, day in days.items() if (p := day.mean("pain")) is not None}
 
 
-def sleep_finding(days: Mapping[date, ScoredDay], metric: str) -> SleepFinding:
+def sleep_finding(
+    days: Mapping[date, ScoredDay], metric: str, pain: Mapping[date, float] | None = None
+) -> SleepFinding:
+    """Spearman's rho of `metric` with the same day's pain (`pain`: the days' pain, if known)."""
+    pain = _pain(days) if pain is None else pain
     pairs = [
         (s, p)
-        for day in days.values()
-        if (s := day.mean(metric)) is not None and (p := day.mean("pain")) is not None
+        for d, day in days.items()
+        if (s := day.mean(metric)) is not None and (p := pain.get(d)) is not None
     ]
     if len(pairs) < MIN_SLEEP_DAYS:
         return SleepFinding(
@@ -199,10 +203,15 @@ def _next_day_pain(
     return dict(following[d] for d in days if d in following)
 
 
-def tag_comparisons(days: Mapping[date, ScoredDay], first: date, last: date) -> list[TagFinding]:
+def tag_comparisons(
+    days: Mapping[date, ScoredDay],
+    first: date,
+    last: date,
+    pain: Mapping[date, float] | None = None,
+) -> list[TagFinding]:
     """Each tag seen on ≥ 3 days and missing on ≥ 3: pain that day and the next, with and
-    without it."""
-    pain = _pain(days)
+    without it (`pain`: the days' pain, if known)."""
+    pain = _pain(days) if pain is None else pain
     in_window = {d: p for d, p in pain.items() if first <= d <= last}
     alike = likeness(in_window)
     tagged: dict[str, set[date]] = {}
@@ -269,11 +278,17 @@ def diary_began(days: Mapping[date, ScoredDay], first: date) -> date | None:
     return began if began is not None and began >= first else None
 
 
-def meds_from_start(days: Mapping[date, ScoredDay], first: date, last: date) -> list[str]:
+def meds_from_start(
+    days: Mapping[date, ScoredDay],
+    first: date,
+    last: date,
+    as_needed: Collection[str] | None = None,
+) -> list[str]:
     """Daily meds already taken on the diary's first logged day, when that day is in the
-    period: they were being taken when the diary began, not first taken in it."""
+    period: they were being taken when the diary began, not first taken in it
+    (`as_needed`: `as_needed_meds`, if known)."""
     began = diary_began(days, first)
-    as_needed = as_needed_meds(days, last)
+    as_needed = as_needed_meds(days, last) if as_needed is None else as_needed
     return [
         name
         for name, start in first_uses(days).items()
@@ -281,12 +296,19 @@ def meds_from_start(days: Mapping[date, ScoredDay], first: date, last: date) -> 
     ]
 
 
-def med_findings(days: Mapping[date, ScoredDay], first: date, last: date) -> list[MedFinding]:
+def med_findings(
+    days: Mapping[date, ScoredDay],
+    first: date,
+    last: date,
+    pain: Mapping[date, float] | None = None,
+    as_needed: Collection[str] | None = None,
+) -> list[MedFinding]:
     """Daily meds first taken inside [first, last] (none in the 28 days before), after the
     diary's first day: pain before vs after. As-needed meds (`as_needed_meds`) and meds
-    already taken when the diary began (`meds_from_start`) are left out."""
-    pain = _pain(days)
-    as_needed = as_needed_meds(days, last)
+    already taken when the diary began (`meds_from_start`) are left out. (`pain` and
+    `as_needed`: the days' pain and `as_needed_meds`, if known.)"""
+    pain = _pain(days) if pain is None else pain
+    as_needed = as_needed_meds(days, last) if as_needed is None else as_needed
     began = diary_began(days, first)
     findings = []
     for name, start in first_uses(days).items():
@@ -330,8 +352,13 @@ def med_findings(days: Mapping[date, ScoredDay], first: date, last: date) -> lis
     return findings
 
 
-def weekday_findings(days: Mapping[date, ScoredDay], first: date, last: date) -> list[WeekdayPain]:
-    pain = _pain(days)
+def weekday_findings(
+    days: Mapping[date, ScoredDay],
+    first: date,
+    last: date,
+    pain: Mapping[date, float] | None = None,
+) -> list[WeekdayPain]:
+    pain = _pain(days) if pain is None else pain
     by_weekday: dict[int, list[float]] = {i: [] for i in range(7)}
     for d, p in pain.items():
         if first <= d <= last:
@@ -357,28 +384,34 @@ def insights(
     since = reads_from(first)
     days = {d: day for d, day in sorted(logged.items()) if since <= d <= last}
     window = {d: day for d, day in days.items() if first <= d <= last}
+    pain = _pain(days)  # (read once: each finding looks at it)
+    as_needed = as_needed_meds(days, last)
     return Insights(
         first=first,
         last=last,
         days_logged=len(window),
         sleep=SleepFindings(
-            sleep_finding(window, "sleep_hours"), sleep_finding(window, "sleep_quality")
+            sleep_finding(window, "sleep_hours", pain), sleep_finding(window, "sleep_quality", pain)
         ),
-        tags=tuple(tag_comparisons(days, first, last)),
+        tags=tuple(tag_comparisons(days, first, last, pain)),
         treatments=tuple(treatments),
         meds=tuple(
-            m for m in med_findings(days, first, last) if m.med.casefold() not in course_names
+            m
+            for m in med_findings(days, first, last, pain, as_needed)
+            if m.med.casefold() not in course_names
         ),
         meds_as_needed=tuple(
             AsNeededMed(name, used, logged)
-            for name, (used, logged) in as_needed_meds(days, last).items()
+            for name, (used, logged) in as_needed.items()
             if name.casefold() not in course_names
         ),
         diary_began=diary_began(days, first),
         meds_from_start=tuple(
-            m for m in meds_from_start(days, first, last) if m.casefold() not in course_names
+            m
+            for m in meds_from_start(days, first, last, as_needed)
+            if m.casefold() not in course_names
         ),
-        weekdays=tuple(weekday_findings(days, first, last)),
+        weekdays=tuple(weekday_findings(days, first, last, pain)),
     )
 
 
