@@ -200,7 +200,7 @@ def _next_day_pain(
 ) -> dict[date, float]:
     """The pain of the day after each of `days`, keyed by that day (`following`: a day → the
     next day and its pain, where it is known)."""
-    return dict(following[d] for d in days if d in following)
+    return dict(map(following.__getitem__, following.keys() & days))
 
 
 def tag_comparisons(

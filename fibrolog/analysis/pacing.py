@@ -259,13 +259,15 @@ def _envelope(
 ) -> Envelope:
     """The lowest effort level above which a flare came clearly more often in the next
     ENVELOPE_WINDOW days than at or below it."""
-    # effort day → (its effort, 1 if a flare follows, else 0), where something is known
+    # effort day → (its effort, 1 if a flare day falls in the next ENVELOPE_WINDOW days, 0 if
+    # none does and one of them is logged); left out when none is logged (nothing known)
+    flare_soon = {day - step for day in flare_days for step in AFTER}
+    logged_soon = {day - step for day in days if day <= last for step in AFTER}
     judged_until = last - timedelta(days=ENVELOPE_WINDOW)  # whose next days are all in
     followed = {
-        day: (value, flared)
+        day: (value, 1.0 if day in flare_soon else 0.0)
         for day, value in sorted(effort.items())
-        if day <= judged_until
-        and (flared := _flare_within(day, flare_days, days, last)) is not None
+        if day <= judged_until and (day in flare_soon or day in logged_soon)
     }
     if len(followed) < ENOUGH_DAYS or not any(flared for _, flared in followed.values()):
         return Envelope("not enough yet")
@@ -296,17 +298,6 @@ def _envelope(
         from_level = min(int(value) for value, _ in followed.values() if value > level)
         return Envelope("found", from_level, best.after_high, best.after_rest)
     return Envelope("none stands out")
-
-
-def _flare_within(
-    day: date, flare_days: Collection[date], days: Mapping[date, ScoredDay], last: date
-) -> float | None:
-    """1 if a flare day falls in the next ENVELOPE_WINDOW days, 0 if none does and at least
-    one of them is logged, None if none is logged (nothing known)."""
-    after = [day + step for step in AFTER]
-    if any(d in flare_days for d in after):
-        return 1.0
-    return 0.0 if any(d in days for d in after if d <= last) else None
 
 
 def pacing_of(

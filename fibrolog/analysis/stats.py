@@ -39,6 +39,7 @@ import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from itertools import repeat
 from statistics import NormalDist
 
@@ -137,6 +138,7 @@ def _rough_t(p: float, df: float) -> float:
     )
 
 
+@lru_cache(maxsize=256)  # (a family of intervals asks for the same quantiles again)
 def t_quantile(p: float, df: float) -> float:
     """The `p` quantile of Student's t with `df` > 0 degrees of freedom, to about 1e-10:
     Newton's steps on the exact distribution function from the Cornish–Fisher guess, kept
