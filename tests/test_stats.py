@@ -11,6 +11,7 @@ from fibrolog.analysis.stats import (
     INDEPENDENT,
     Interval,
     Likeness,
+    Split,
     _positive_sequence,
     _variance_factor,
     _weighted_variance,
@@ -230,3 +231,33 @@ def test_the_counted_sums_are_the_definitions_to_the_bit(
         assert mean_difference(first, second, alike) == difference_by_definition(
             first, second, alike
         )
+
+
+# Daily means repeat (few values, as a diary's) or hardly at all (the other way of summing).
+repeating = st.sampled_from([0.0, 1 / 3, 2 / 3, 7 / 5, 11 / 7, 2.2, 13 / 3, 5.6, 9.8, 10 / 3])
+
+
+@given(
+    values=st.lists(repeating, min_size=100, max_size=150)
+    | st.lists(st.floats(0, 10).map(lambda v: round(v, 4)), min_size=4, max_size=60),
+    chosen=st.lists(st.booleans(), min_size=150, max_size=150),
+    rho=st.lists(st.floats(-0.4, 0.9), max_size=14),
+)
+def test_a_split_is_the_difference_of_its_two_sides_to_the_bit(
+    values: list[float], chosen: list[bool], rho: list[float]
+) -> None:
+    series = {DAY + timedelta(days=3 * i // 2): v for i, v in enumerate(values)}
+    alike = Likeness(tuple(rho))
+    days = [d for i, d in enumerate(series) if chosen[i]]
+    first = {d: series[d] for d in days}
+    second = {d: v for d, v in series.items() if d not in first}
+    found = Split(series, alike).difference(days)
+    expected = mean_difference(first, second, alike)
+    if expected is None:
+        assert found is None
+        return
+    assert found == (
+        expected,
+        math.fsum(first.values()) / len(first),
+        math.fsum(second.values()) / len(second),
+    )

@@ -12,7 +12,7 @@ no difference).
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, timedelta
 from statistics import correlation, fmean
 from typing import Any
@@ -22,7 +22,7 @@ from msgspec import Struct, field
 
 from fibrolog.analysis.days import ScoredDay
 from fibrolog.analysis.review import Review
-from fibrolog.analysis.stats import Interval, Likeness, likeness, mean_difference
+from fibrolog.analysis.stats import Interval, Split, likeness, mean_difference
 
 MIN_SLEEP_DAYS = 10
 MIN_TAG_DAYS = 3
@@ -167,14 +167,14 @@ def sleep_finding(
     return SleepFinding(len(pairs), rho)
 
 
-def compare(
-    with_: Mapping[date, float], without: Mapping[date, float], alike: Likeness
-) -> Comparison:
-    """Mean pain with against without, and the 95 % interval of the difference."""
-    if len(with_) < MIN_TAG_DAYS or len(without) < MIN_TAG_DAYS:
+def compare(pain: Split, with_days: Collection[date]) -> Comparison:
+    """Mean pain on `with_days` against the other days of `pain`, and the 95 % interval of the
+    difference."""
+    n_with, n_without = len(with_days), len(pain) - len(with_days)
+    if n_with < MIN_TAG_DAYS or n_without < MIN_TAG_DAYS:
         return Comparison(
-            len(with_),
-            len(without),
+            n_with,
+            n_without,
             None,
             None,
             None,
@@ -182,25 +182,18 @@ def compare(
             None,
             f"needs {MIN_TAG_DAYS} days on each side",
         )
-    interval = mean_difference(with_, without, alike)
-    assert interval is not None  # at least 3 days a side
+    found = pain.difference(with_days)
+    assert found is not None  # at least 3 days a side
+    interval, with_mean, without_mean = found
     return Comparison(
-        len(with_),
-        len(without),
-        _r(fmean(with_.values())),
-        _r(fmean(without.values())),
+        n_with,
+        n_without,
+        _r(with_mean),
+        _r(without_mean),
         _r(interval.estimate),
         _ci(interval),
         interval.clear,
     )
-
-
-def _next_day_pain(
-    following: Mapping[date, tuple[date, float]], days: Iterable[date]
-) -> dict[date, float]:
-    """The pain of the day after each of `days`, keyed by that day (`following`: a day → the
-    next day and its pain, where it is known)."""
-    return dict(map(following.__getitem__, following.keys() & days))
 
 
 def tag_comparisons(
@@ -219,22 +212,18 @@ def tag_comparisons(
         for tag in days[d].tags:
             tagged.setdefault(tag, set()).add(d)
     one_day = timedelta(days=1)
-    following = {d: (n, pain[n]) for d in in_window if (n := d + one_day) in pain}
+    next_day = {d: n for d in in_window if (n := d + one_day) in pain}  # where its pain is known
+    # Every tag's days are compared with the other days of the same two series (the days, and
+    # the days after them): what the comparisons share is worked out once (`Split`).
+    same_day = Split(in_window, alike)
+    day_after = Split({n: pain[n] for n in next_day.values()}, alike)
     findings = []
     for tag in sorted(tagged):
         with_days = tagged[tag]
         if len(with_days) < MIN_TAG_DAYS or len(in_window) - len(with_days) < MIN_TAG_DAYS:
             continue
-        without = {d: p for d, p in in_window.items() if d not in with_days}
-        findings.append(
-            TagFinding(
-                tag,
-                compare({d: pain[d] for d in with_days}, without, alike),
-                compare(
-                    _next_day_pain(following, with_days), _next_day_pain(following, without), alike
-                ),
-            )
-        )
+        after = [next_day[d] for d in with_days if d in next_day]
+        findings.append(TagFinding(tag, compare(same_day, with_days), compare(day_after, after)))
     return findings
 
 

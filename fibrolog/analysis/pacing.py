@@ -30,7 +30,7 @@ from msgspec import Struct
 
 from fibrolog.analysis.days import ScoredDay, round_half_up
 from fibrolog.analysis.flares import judge_days
-from fibrolog.analysis.stats import Likeness, likeness, mean_difference, widened
+from fibrolog.analysis.stats import Interval, Likeness, Split, likeness, mean_difference, widened
 from fibrolog.config import FlareSettings
 
 LAGS = (0, 1, 2, 3)
@@ -132,13 +132,10 @@ def interval_of(
     fewer than 2 days on a side."""
     high = {day: value for day, is_high, value in pairs if is_high}
     rest = {day: value for day, is_high, value in pairs if not is_high}
-    return _interval(high, rest, alike, comparisons)
+    return _widened(mean_difference(high, rest, alike), comparisons)
 
 
-def _interval(
-    high: Mapping[date, float], rest: Mapping[date, float], alike: Likeness, comparisons: int
-) -> tuple[float, float] | None:
-    found = mean_difference(high, rest, alike)
+def _widened(found: Interval | None, comparisons: int) -> tuple[float, float] | None:
     if found is None:
         return None
     found = widened(found, comparisons)
@@ -167,20 +164,22 @@ def _compare(
             None,
             False,
         )
-    after_high, after_rest = fmean(high.values()), fmean(rest.values())
-    interval = _interval(high, rest, alike, comparisons)
+    means = fmean(high.values()), fmean(rest.values())
+    found = mean_difference(high, rest, alike)
+    return _compared(measure, lag, (len(high), len(rest)), means, found, comparisons)
+
+
+def _compared(
+    measure: str,
+    lag: int,
+    sizes: tuple[int, int],
+    means: tuple[float, float],
+    found: Interval | None,
+    comparisons: int,
+) -> Comparison:
+    interval = _widened(found, comparisons)
     clear = interval is not None and (interval[0] > 0 or interval[1] < 0)
-    return Comparison(
-        measure,
-        lag,
-        after_high,
-        after_rest,
-        len(high),
-        len(rest),
-        after_high - after_rest,
-        interval,
-        clear,
-    )
+    return Comparison(measure, lag, *means, *sizes, means[0] - means[1], interval, clear)
 
 
 # -- the analysis ------------------------------------------------------------------------------
@@ -276,23 +275,29 @@ def _envelope(
     # largest difference alone favours a split with a handful of days on one side).
     # Whether a flare follows within 3 days is alike on neighbouring days by its making (their
     # windows overlap): the likeness is read from that series itself.
-    alike = likeness({day: flared for day, (_, flared) in followed.items()})
+    flares = {day: flared for day, (_, flared) in followed.items()}
+    # Every level splits the same days (`Split`: what the comparisons share is worked out once).
+    split = Split(flares, likeness(flares))
     levels = sorted({int(value) for value, _ in followed.values()})
-    by_effort = sorted(followed.items(), key=lambda item: item[1][0])
-    efforts = [value for _, (value, _) in by_effort]
-    flared_by_effort = [(day, flared) for day, (_, flared) in by_effort]
+    by_effort = sorted(followed, key=lambda day: followed[day][0])
+    efforts = [followed[day][0] for day in by_effort]
     splits = []
     for level in levels:
         at_or_below = bisect_right(efforts, level)  # the days above `level` come after these
         if MIN_GROUP <= len(efforts) - at_or_below <= len(efforts) - MIN_GROUP:
-            above, rest = flared_by_effort[at_or_below:], flared_by_effort[:at_or_below]
-            splits.append((level, dict(above), dict(rest)))
+            splits.append((level, by_effort[at_or_below:]))
     if not splits:
         return Envelope("not enough yet")
-    found = [
-        (level, _compare("flare", ENVELOPE_WINDOW, above, rest, alike, len(splits)))
-        for level, above, rest in splits
-    ]
+    found = []
+    for level, above in splits:
+        compared = split.difference(above)
+        assert compared is not None  # at least MIN_GROUP days a side
+        interval, after_high, after_rest = compared
+        sizes = (len(above), len(split) - len(above))
+        means = (after_high, after_rest)
+        found.append(
+            (level, _compared("flare", ENVELOPE_WINDOW, sizes, means, interval, len(splits)))
+        )
     level, best = max(found, key=lambda lc: lc[1].interval[0] if lc[1].interval else -1.0)
     if best.clear and best.difference is not None and best.difference > 0:
         from_level = min(int(value) for value, _ in followed.values() if value > level)

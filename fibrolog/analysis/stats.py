@@ -37,7 +37,8 @@ ones (a −35 % effect found in 89, 78, 60 %). No p-values: an interval says wha
 import math
 import operator
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from itertools import repeat
@@ -410,20 +411,42 @@ def mean_difference(
         return None
     m1 = math.fsum(first.values()) / n1
     m2 = math.fsum(second.values()) / n2
+    squares = _squared_deviations(first.values(), m1), _squared_deviations(second.values(), m2)
     pairs = _pair_counts(first.keys(), second.keys(), len(alike.rho))
+    if first.keys().isdisjoint(second):
+        return _difference((n1, n2), (m1, m2), squares, pairs, alike)
+
+    def on_both_sides(a: float, b: float) -> float:  # a day in both (never in fibrolog's uses)
+        weights = dict.fromkeys(first, a)
+        for d in second:
+            weights[d] = weights.get(d, 0.0) - b
+        return _weighted_variance(weights, alike)
+
+    return _difference((n1, n2), (m1, m2), squares, pairs, alike, on_both_sides)
+
+
+def _difference(
+    sizes: tuple[int, int],
+    means: tuple[float, float],
+    squares: tuple[float, float],
+    pairs: tuple[list[int], list[int], list[int]],
+    alike: Likeness,
+    variance_of: Callable[[float, float], float] | None = None,
+) -> Interval:
+    """The interval of means[0] − means[1] from each side's days, mean, Σ (v − mean)² and
+    `_pair_counts`; `variance_of(a, b)`: `_weighted_variance` of a on one side's days and −b
+    on the other's, when they share days."""
+    (n1, n2), (m1, m2) = sizes, means
     f1 = min(_inflation(n1, pairs[0], alike), (n1 + 1) / 2)
     f2 = min(_inflation(n2, pairs[1], alike), (n2 + 1) / 2)
     # A sample variance of alike days is too small by the share the mean's variance takes.
-    s1 = _squared_deviations(first.values(), m1) / (n1 - f1)
-    s2 = _squared_deviations(second.values(), m2) / (n2 - f2)
+    s1 = squares[0] / (n1 - f1)
+    s2 = squares[1] / (n2 - f2)
     sd1, sd2 = math.sqrt(s1), math.sqrt(s2)
-    if first.keys().isdisjoint(second):
-        variance = _two_group_variance((n1, n2), pairs, (sd1 / n1, sd2 / n2), alike)
-    else:  # a day in both (never in fibrolog's uses) counts on both sides
-        weights = {d: sd1 / n1 for d in first}
-        for d in second:
-            weights[d] = weights.get(d, 0.0) - sd2 / n2
-        variance = _weighted_variance(weights, alike)
+    if variance_of is None:
+        variance = _two_group_variance(sizes, pairs, (sd1 / n1, sd2 / n2), alike)
+    else:
+        variance = variance_of(sd1 / n1, sd2 / n2)
     variance = max(variance, 0.0)
     estimate = m1 - m2
     if variance == 0:
@@ -433,6 +456,63 @@ def mean_difference(
     df = (v1 + v2) ** 2 / (v1**2 / e1 + v2**2 / e2) if v1 + v2 else math.inf
     half = (t_975(df) if math.isfinite(df) else 1.959963984540054) * math.sqrt(variance)
     return Interval(estimate, estimate - half, estimate + half, df)
+
+
+class Split:
+    """A person's daily values compared again and again as some of the days against the rest
+    (a tag's days against the others, effort above each level against the rest): what every
+    comparison shares is worked out once, so that each costs about as much as its chosen days.
+    `Split(series, alike).difference(chosen)` gives `mean_difference` of the chosen days and
+    the others, to the bit, with the two means."""
+
+    def __init__(self, series: Mapping[date, float], alike: Likeness) -> None:
+        self.series, self.alike = series, alike
+        ordinals = list(map(date.toordinal, series))
+        self.start = min(ordinals, default=0)
+        self.span = max(ordinals, default=0) - self.start + 1
+        self.every = _calendar_bits(ordinals, self.start, self.span)
+        # Daily values repeat (means of a few whole-number scores): the other side's sums are
+        # then a few values times how often each comes. Where most values differ, the other
+        # side is gone over as it is.
+        counts = Counter(series.values())
+        self.counts = counts if len(counts) * 8 <= len(series) else None
+
+    def __len__(self) -> int:
+        return len(self.series)
+
+    def difference(self, chosen: Collection[date]) -> tuple[Interval, float, float] | None:
+        """mean(the `chosen` days) − mean(the others), with the two means; None with fewer
+        than 2 days on a side. `chosen` days must be in the series."""
+        first = {day: self.series[day] for day in chosen}
+        if self.counts is None:
+            second = {day: v for day, v in self.series.items() if day not in first}
+            found = mean_difference(first, second, self.alike)
+            if found is None:
+                return None
+            return (
+                found,
+                math.fsum(first.values()) / len(first),
+                math.fsum(second.values()) / len(second),
+            )
+        n1, n2 = len(first), len(self.series) - len(first)
+        if n1 < 2 or n2 < 2:
+            return None
+        m1 = math.fsum(first.values()) / n1
+        others = self.counts - Counter(first.values())
+        m2 = _exact_sum((count, value) for value, count in others.items()) / n2
+        squares = (
+            _squared_deviations(first.values(), m1),
+            _exact_sum((count, (value - m2) ** 2) for value, count in others.items()),
+        )
+        ones = _calendar_bits(map(date.toordinal, first), self.start, self.span)
+        twos = self.every ^ ones
+        apart = range(1, len(self.alike.rho) + 1)
+        pairs = (
+            [_pairs(ones, ones, k) for k in apart],
+            [_pairs(twos, twos, k) for k in apart],
+            [_pairs(ones, twos, k) + _pairs(twos, ones, k) for k in apart],
+        )
+        return _difference((n1, n2), (m1, m2), squares, pairs, self.alike), m1, m2
 
 
 def widened(interval: Interval, comparisons: int) -> Interval:
