@@ -21,7 +21,7 @@ be chance. Nothing is random: the same diary always gives the same answer.
 """
 
 from bisect import bisect_right
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, timedelta
 from statistics import fmean
 from typing import Any, Literal
@@ -199,11 +199,20 @@ def top_quarter(efforts: Collection[float]) -> int:
 
 
 def _outcome(
-    measure: str, days: Mapping[date, ScoredDay], flare_days: Collection[date]
-) -> Callable[[date], float | None]:
+    measure: str,
+    days: Mapping[date, ScoredDay],
+    flare_days: Collection[date],
+    first: date,
+    last: date,
+) -> dict[date, float]:
+    """Each logged day's `measure` in [first, last] (flare: 1 on a flare day, else 0)."""
     if measure == "flare":
-        return lambda day: (1.0 if day in flare_days else 0.0) if day in days else None
-    return lambda day: days[day].mean(measure) if day in days else None
+        return {day: 1.0 if day in flare_days else 0.0 for day in days if first <= day <= last}
+    return {
+        day: value
+        for day, info in days.items()
+        if first <= day <= last and (value := info.mean(measure)) is not None
+    }
 
 
 def pacing(
@@ -229,22 +238,22 @@ def pacing(
     high_from = top_quarter(effort.values())
     high_days = [day for day, value in effort.items() if value >= high_from]
     rest_days = [day for day, value in effort.items() if value < high_from]
+    # each effort day with the day `lag` days after it (an outcome day), high and the rest
+    shifted: dict[int, tuple[list[tuple[date, date]], list[tuple[date, date]]]] = {}
+    for lag in LAGS:
+        step = timedelta(days=lag)
+        shifted[lag] = ([(d, d + step) for d in high_days], [(d, d + step) for d in rest_days])
     comparisons = []
     for measure in MEASURES:
-        outcome = _outcome(measure, days, flare_days)
+        series = _outcome(measure, days, flare_days, first, last)
         # How alike the person's days are in this measure, read from the whole period (a pair
         # keyed by its effort day is its outcome day shifted, so the distances are the same).
-        series = {
-            day: value
-            for day in days
-            if first <= day <= last and (value := outcome(day)) is not None
-        }
         alike = likeness(series)
         for lag in LAGS:
             # (an outcome day is after `first`, so it is in `series` if within `last`)
-            step = timedelta(days=lag)
-            after_high = {d: r for d in high_days if (r := series.get(d + step)) is not None}
-            after_rest = {d: r for d in rest_days if (r := series.get(d + step)) is not None}
+            high, rest = shifted[lag]
+            after_high = {d: r for d, later in high if (r := series.get(later)) is not None}
+            after_rest = {d: r for d, later in rest if (r := series.get(later)) is not None}
             comparisons.append(_compare(measure, lag, after_high, after_rest, alike, family))
     envelope = _envelope(effort, days, flare_days, last)
     return Pacing(first, last, len(effort), high_from, len(high_days), comparisons, envelope)
