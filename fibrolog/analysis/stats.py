@@ -49,6 +49,7 @@ from msgspec import Struct
 BLOCK_DAYS = 28  # the length of the blocks the likeness of days is read in, by default
 MIN_BLOCK_DAYS = 7
 MAX_LAG = 14  # likeness is read up to two weeks apart; beyond, days count as unalike
+NEAR_LAGS = 8  # the lags read first (a person's runs are mostly shorter: see `likeness`)
 THERE = ord("1")  # a day that is there, in the calendar's bits (`_calendar_bits`)
 
 
@@ -353,27 +354,48 @@ def likeness(
         return INDEPENDENT
     longest = min(MAX_LAG, max(hi - lo for lo, hi in kept) // 2)
     everywhere = int(present, 2)
-    raw = []
-    for lag in range(1, longest + 1):
+
+    def correlation(lag: int) -> float:
+        """The raw correlation of days `lag` apart within the blocks."""
         count = _pairs(everywhere, everywhere, lag)
         products = math.fsum(map(operator.mul, laid, laid[lag:]))
-        raw.append(products / count / variance if count else 0.0)
-    # Centring each block on its own mean lowers each autocovariance by Var(block mean), and
-    # the variance by as much: ρ̂ₖ ≈ (ρₖ − b) / (1 − b), b = the mean over blocks of
-    # Var(block mean) ÷ σ², which depends on ρ itself; a few rounds settle it. (A block's
-    # pairs k days apart are counted once, above: a round costs blocks × lags products.)
-    # (Blocks of the same shape, mostly whole 28-day blocks, share their inflation.)
+        return products / count / variance if count else 0.0
+
+    # Geyer's sequence stops at the first pair of lags whose sum is not positive, and the far
+    # lags are read only if a round reaches them: the near ones first, the rest when needed
+    # (the result is the same as with every lag read).
+    raw = [correlation(lag) for lag in range(1, min(longest, NEAR_LAGS) + 1)]
+    while True:
+        fitted, reached_end = _fitted(raw, shapes)
+        if not reached_end or len(raw) == longest:
+            return fitted
+        raw += [correlation(lag) for lag in range(len(raw) + 1, longest + 1)]
+
+
+def _fitted(
+    raw: Sequence[float], shapes: Sequence[tuple[int, tuple[int, ...]]]
+) -> tuple[Likeness, bool]:
+    """The likeness from the `raw` correlations of blocks of `shapes` (each block's days and
+    its pairs k days apart), and whether a round's sequence reached the last of them.
+
+    Centring each block on its own mean lowers each autocovariance by Var(block mean), and the
+    variance by as much: ρ̂ₖ ≈ (ρₖ − b) / (1 − b), b = the mean over blocks of Var(block mean)
+    ÷ σ², which depends on ρ itself; a few rounds settle it. (Blocks of the same shape, mostly
+    whole 28-day blocks, share their inflation: a round costs a few blocks × lags products.)"""
     distinct = set(shapes)
     fitted = _positive_sequence(raw)
+    # (a sequence that stops early keeps at most len(raw) − 3 values: see `_positive_sequence`)
+    reached_end = len(fitted.rho) >= len(raw) - 1
     for _ in range(20):
         inflation = {shape: _inflation(*shape, fitted) for shape in distinct}
         bias = sum(inflation[shape] / shape[0] for shape in shapes) / len(shapes)
         bias = min(bias, 0.9)
         new = _positive_sequence([r * (1 - bias) + bias for r in raw])
+        reached_end = reached_end or len(new.rho) >= len(raw) - 1
         if new == fitted:
             break
         fitted = new
-    return fitted
+    return fitted, reached_end
 
 
 def _positive_sequence(rho: Sequence[float]) -> Likeness:
