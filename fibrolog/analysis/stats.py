@@ -17,14 +17,14 @@ of daily values, and its 95 % interval here allows for that:
    shape the person's runs have (a flare of a few days, a slow AR(1) level); a fitted AR(1)
    or ARMA(1,1) curve overstated the likeness of flare-driven days (the demo's) by half.
 2. **The variance of the difference** of the two means is the exact sum over every pair of
-   logged days within 14 days of each other of their weights times the correlation, the
-   weights laid out on the calendar and each lag's products summed at once, so missing days
-   and interleaved groups (days with a tag against days without) are handled as they fall.
-   Each group keeps its own spread (Welch), corrected for the likeness of its days.
+   logged days within 14 days of each other of their weights times the correlation (each
+   lag's pairs counted with the days as the bits of an int, and summed exactly), so missing
+   days and interleaved groups (days with a tag against days without) are handled as they
+   fall. Each group keeps its own spread (Welch), corrected for the likeness of its days.
 3. **The t quantile** is exact at any degrees of freedom (the regularized incomplete beta
-   function, inverted by safeguarded Newton steps), with the Welch–Satterthwaite degrees of
-   freedom taken from each group's effective number of days (its days ÷ the inflation of the
-   variance of its mean).
+   function, inverted by safeguarded Newton steps from the Cornish–Fisher guess), with the
+   Welch–Satterthwaite degrees of freedom taken from each group's effective number of days
+   (its days ÷ the inflation of the variance of its mean).
 
 Chosen by measurement (`benchmarks/calibration.py`, 2 500 simulated courses per φ, table in
 `benchmarks/RESULTS.md`): with AR(1) day-to-day correlation φ = 0, 0.5, 0.8 and flare
