@@ -4,10 +4,14 @@ import math
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fibrolog.analysis.stats import (
     INDEPENDENT,
+    Interval,
     Likeness,
+    Split,
     _positive_sequence,
     _variance_factor,
     _weighted_variance,
@@ -121,3 +125,139 @@ def test_widened_holds_for_a_family_of_comparisons() -> None:
     assert widened(Interval(1.0, 1.0, 1.0, math.inf), 12) == Interval(1.0, 1.0, 1.0, math.inf)
     normal = widened(Interval(0.0, -1.96, 1.96, math.inf), 12)
     assert round(normal.high, 2) == 2.87  # z at 1 − 0.025 / 12
+
+
+# -- the shortcuts give the definition's numbers, to the bit ------------------------------------
+
+
+def likeness_by_definition(
+    series: dict[date, float], blocks: list[tuple[date, date]] | None = None
+) -> Likeness:
+    """`likeness` as first written: every pair of days in a block looked up, every block's
+    inflation summed over its calendar in each round (the fast version must match it)."""
+    from fibrolog.analysis.stats import BLOCK_DAYS, MAX_LAG, MIN_BLOCK_DAYS
+
+    if len(series) < 2 * MIN_BLOCK_DAYS:
+        return INDEPENDENT
+    ordered = sorted(series)
+    if blocks is None:
+        grouped: dict[int, list[date]] = {}
+        for day in ordered:
+            grouped.setdefault((ordered[-1] - day).days // BLOCK_DAYS, []).append(day)
+        members = list(grouped.values())
+    else:
+        members = [[d for d in ordered if first <= d <= last] for first, last in blocks]
+    centred: dict[date, float] = {}
+    block_of: dict[date, int] = {}
+    sizes = []
+    for number, days in enumerate(members):
+        if len(days) >= MIN_BLOCK_DAYS:
+            mean = math.fsum(series[d] for d in days) / len(days)
+            centred.update((d, series[d] - mean) for d in days)
+            block_of.update(dict.fromkeys(days, number))
+            sizes.append(days)
+    if not sizes:
+        return INDEPENDENT
+    variance = math.fsum(e * e for e in centred.values()) / len(centred)
+    if variance == 0:
+        return INDEPENDENT
+    raw = []
+    for lag in range(1, min(MAX_LAG, max(len(days) for days in sizes) // 2) + 1):
+        products = [
+            e * centred[later]
+            for d, e in centred.items()
+            if (later := d + timedelta(days=lag)) in centred and block_of[later] == block_of[d]
+        ]
+        raw.append(math.fsum(products) / len(products) / variance if products else 0.0)
+    fitted = _positive_sequence(raw)
+    for _ in range(20):
+        bias = sum(
+            _weighted_variance(dict.fromkeys(days, 1.0), fitted) / len(days) / len(days)
+            for days in sizes
+        ) / len(sizes)
+        new = _positive_sequence([r * (1 - min(bias, 0.9)) + min(bias, 0.9) for r in raw])
+        if new == fitted:
+            break
+        fitted = new
+    return fitted
+
+
+def difference_by_definition(
+    first: dict[date, float], second: dict[date, float], alike: Likeness
+) -> Interval:
+    """`mean_difference` with every weighted sum laid out on the calendar."""
+    n1, n2 = len(first), len(second)
+    m1, m2 = math.fsum(first.values()) / n1, math.fsum(second.values()) / n2
+    f1 = min(_weighted_variance(dict.fromkeys(first, 1.0), alike) / n1, (n1 + 1) / 2)
+    f2 = min(_weighted_variance(dict.fromkeys(second, 1.0), alike) / n2, (n2 + 1) / 2)
+    s1 = math.fsum((v - m1) ** 2 for v in first.values()) / (n1 - f1)
+    s2 = math.fsum((v - m2) ** 2 for v in second.values()) / (n2 - f2)
+    sd1, sd2 = math.sqrt(s1), math.sqrt(s2)
+    weights = {d: sd1 / n1 for d in first} | {d: 0.0 - sd2 / n2 for d in second}
+    variance = max(_weighted_variance(weights, alike), 0.0)
+    estimate = m1 - m2
+    if variance == 0:
+        return Interval(estimate, estimate, estimate, math.inf)
+    v1, v2 = s1 * f1 / n1, s2 * f2 / n2
+    e1, e2 = max(n1 / f1 - 1, 1.0), max(n2 / f2 - 1, 1.0)
+    df = (v1 + v2) ** 2 / (v1**2 / e1 + v2**2 / e2) if v1 + v2 else math.inf
+    half = (t_975(df) if math.isfinite(df) else 1.959963984540054) * math.sqrt(variance)
+    return Interval(estimate, estimate - half, estimate + half, df)
+
+
+scores = st.floats(0, 10).map(lambda v: round(v * 4) / 4) | st.integers(0, 10).map(float)
+
+
+@given(
+    values=st.lists(scores | st.none(), min_size=10, max_size=150),
+    in_first=st.lists(st.booleans(), min_size=150, max_size=150),
+    rho=st.lists(st.floats(-0.4, 0.9), max_size=14),
+    cut=st.integers(1, 60),
+)
+def test_the_counted_sums_are_the_definitions_to_the_bit(
+    values: list[float | None], in_first: list[bool], rho: list[float], cut: int
+) -> None:
+    series = {DAY + timedelta(days=i): v for i, v in enumerate(values) if v is not None}
+    assert likeness(series) == likeness_by_definition(series)
+    blocks = [
+        (DAY, DAY + timedelta(days=cut - 1)),
+        (DAY + timedelta(days=cut + 3), DAY + timedelta(days=200)),
+    ]
+    assert likeness(series, blocks) == likeness_by_definition(series, blocks)
+    first = {d: v for d, v in series.items() if in_first[(d - DAY).days]}
+    second = {d: v for d, v in series.items() if d not in first}
+    alike = Likeness(tuple(rho))
+    if len(first) >= 2 and len(second) >= 2:
+        assert mean_difference(first, second, alike) == difference_by_definition(
+            first, second, alike
+        )
+
+
+# Daily means repeat (few values, as a diary's) or hardly at all (the other way of summing).
+repeating = st.sampled_from([0.0, 1 / 3, 2 / 3, 7 / 5, 11 / 7, 2.2, 13 / 3, 5.6, 9.8, 10 / 3])
+
+
+@given(
+    values=st.lists(repeating, min_size=100, max_size=150)
+    | st.lists(st.floats(0, 10).map(lambda v: round(v, 4)), min_size=4, max_size=60),
+    chosen=st.lists(st.booleans(), min_size=150, max_size=150),
+    rho=st.lists(st.floats(-0.4, 0.9), max_size=14),
+)
+def test_a_split_is_the_difference_of_its_two_sides_to_the_bit(
+    values: list[float], chosen: list[bool], rho: list[float]
+) -> None:
+    series = {DAY + timedelta(days=3 * i // 2): v for i, v in enumerate(values)}
+    alike = Likeness(tuple(rho))
+    days = [d for i, d in enumerate(series) if chosen[i]]
+    first = {d: series[d] for d in days}
+    second = {d: v for d, v in series.items() if d not in first}
+    found = Split(series, alike).difference(days)
+    expected = mean_difference(first, second, alike)
+    if expected is None:
+        assert found is None
+        return
+    assert found == (
+        expected,
+        math.fsum(first.values()) / len(first),
+        math.fsum(second.values()) / len(second),
+    )

@@ -10,7 +10,9 @@ runs, with the likeness of days read from the person's own pain in the period
 no difference).
 """
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, timedelta
 from statistics import correlation, fmean
 from typing import Any
@@ -20,7 +22,7 @@ from msgspec import Struct, field
 
 from fibrolog.analysis.days import ScoredDay
 from fibrolog.analysis.review import Review
-from fibrolog.analysis.stats import Interval, Likeness, likeness, mean_difference
+from fibrolog.analysis.stats import Interval, Split, likeness, mean_difference
 
 MIN_SLEEP_DAYS = 10
 MIN_TAG_DAYS = 3
@@ -122,17 +124,13 @@ class Insights(Struct, frozen=True, kw_only=True):
 
 def ranks(values: Sequence[float]) -> list[float]:
     """Ranks from 1, ties sharing the mean of their ranks."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    result = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            result[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return result
+    counts = Counter(values)
+    rank = {}
+    below = 0  # how many values are lower
+    for value in sorted(counts):
+        rank[value] = below + (counts[value] + 1) / 2
+        below += counts[value]
+    return [rank[value] for value in values]
 
 
 def spearman(x: Sequence[float], y: Sequence[float]) -> float | None:
@@ -146,11 +144,15 @@ def _pain(days: Mapping[date, ScoredDay]) -> dict[date, float]:
     return {d: p for d, day in days.items() if (p := day.mean("pain")) is not None}
 
 
-def sleep_finding(days: Mapping[date, ScoredDay], metric: str) -> SleepFinding:
+def sleep_finding(
+    days: Mapping[date, ScoredDay], metric: str, pain: Mapping[date, float] | None = None
+) -> SleepFinding:
+    """Spearman's rho of `metric` with the same day's pain (`pain`: the days' pain, if known)."""
+    pain = _pain(days) if pain is None else pain
     pairs = [
         (s, p)
-        for day in days.values()
-        if (s := day.mean(metric)) is not None and (p := day.mean("pain")) is not None
+        for d, day in days.items()
+        if (s := day.mean(metric)) is not None and (p := pain.get(d)) is not None
     ]
     if len(pairs) < MIN_SLEEP_DAYS:
         return SleepFinding(
@@ -165,14 +167,14 @@ def sleep_finding(days: Mapping[date, ScoredDay], metric: str) -> SleepFinding:
     return SleepFinding(len(pairs), rho)
 
 
-def compare(
-    with_: Mapping[date, float], without: Mapping[date, float], alike: Likeness
-) -> Comparison:
-    """Mean pain with against without, and the 95 % interval of the difference."""
-    if len(with_) < MIN_TAG_DAYS or len(without) < MIN_TAG_DAYS:
+def compare(pain: Split, with_days: Collection[date]) -> Comparison:
+    """Mean pain on `with_days` against the other days of `pain`, and the 95 % interval of the
+    difference."""
+    n_with, n_without = len(with_days), len(pain) - len(with_days)
+    if n_with < MIN_TAG_DAYS or n_without < MIN_TAG_DAYS:
         return Comparison(
-            len(with_),
-            len(without),
+            n_with,
+            n_without,
             None,
             None,
             None,
@@ -180,46 +182,48 @@ def compare(
             None,
             f"needs {MIN_TAG_DAYS} days on each side",
         )
-    interval = mean_difference(with_, without, alike)
-    assert interval is not None  # at least 3 days a side
+    found = pain.difference(with_days)
+    assert found is not None  # at least 3 days a side
+    interval, with_mean, without_mean = found
     return Comparison(
-        len(with_),
-        len(without),
-        _r(fmean(with_.values())),
-        _r(fmean(without.values())),
+        n_with,
+        n_without,
+        _r(with_mean),
+        _r(without_mean),
         _r(interval.estimate),
         _ci(interval),
         interval.clear,
     )
 
 
-def _next_day_pain(pain: Mapping[date, float], days: Iterable[date]) -> dict[date, float]:
-    return {n: pain[n] for d in days if (n := d + timedelta(days=1)) in pain}
-
-
-def tag_comparisons(days: Mapping[date, ScoredDay], first: date, last: date) -> list[TagFinding]:
+def tag_comparisons(
+    days: Mapping[date, ScoredDay],
+    first: date,
+    last: date,
+    pain: Mapping[date, float] | None = None,
+) -> list[TagFinding]:
     """Each tag seen on ≥ 3 days and missing on ≥ 3: pain that day and the next, with and
-    without it."""
-    pain = _pain(days)
+    without it (`pain`: the days' pain, if known)."""
+    pain = _pain(days) if pain is None else pain
     in_window = {d: p for d, p in pain.items() if first <= d <= last}
     alike = likeness(in_window)
     tagged: dict[str, set[date]] = {}
     for d in in_window:
         for tag in days[d].tags:
             tagged.setdefault(tag, set()).add(d)
+    one_day = timedelta(days=1)
+    next_day = {d: n for d in in_window if (n := d + one_day) in pain}  # where its pain is known
+    # Every tag's days are compared with the other days of the same two series (the days, and
+    # the days after them): what the comparisons share is worked out once (`Split`).
+    same_day = Split(in_window, alike)
+    day_after = Split({n: pain[n] for n in next_day.values()}, alike)
     findings = []
     for tag in sorted(tagged):
         with_days = tagged[tag]
         if len(with_days) < MIN_TAG_DAYS or len(in_window) - len(with_days) < MIN_TAG_DAYS:
             continue
-        without_days = [d for d in in_window if d not in with_days]
-        findings.append(
-            TagFinding(
-                tag,
-                compare({d: pain[d] for d in with_days}, {d: pain[d] for d in without_days}, alike),
-                compare(_next_day_pain(pain, with_days), _next_day_pain(pain, without_days), alike),
-            )
-        )
+        after = [next_day[d] for d in with_days if d in next_day]
+        findings.append(TagFinding(tag, compare(same_day, with_days), compare(day_after, after)))
     return findings
 
 
@@ -238,10 +242,10 @@ def as_needed_meds(days: Mapping[date, ScoredDay], last: date) -> dict[str, tupl
         if d <= last:
             for med in day.meds:
                 taken.setdefault(med, set()).add(d)
+    ordered = sorted(d for d in days if d <= last)
     found = {}
     for name, used in taken.items():
-        since = min(used)
-        logged = sum(1 for d in days if since <= d <= last)
+        logged = len(ordered) - bisect_left(ordered, min(used))
         if len(used) * 2 < logged:
             found[name] = (len(used), logged)
     return dict(sorted(found.items()))
@@ -263,11 +267,17 @@ def diary_began(days: Mapping[date, ScoredDay], first: date) -> date | None:
     return began if began is not None and began >= first else None
 
 
-def meds_from_start(days: Mapping[date, ScoredDay], first: date, last: date) -> list[str]:
+def meds_from_start(
+    days: Mapping[date, ScoredDay],
+    first: date,
+    last: date,
+    as_needed: Collection[str] | None = None,
+) -> list[str]:
     """Daily meds already taken on the diary's first logged day, when that day is in the
-    period: they were being taken when the diary began, not first taken in it."""
+    period: they were being taken when the diary began, not first taken in it
+    (`as_needed`: `as_needed_meds`, if known)."""
     began = diary_began(days, first)
-    as_needed = as_needed_meds(days, last)
+    as_needed = as_needed_meds(days, last) if as_needed is None else as_needed
     return [
         name
         for name, start in first_uses(days).items()
@@ -275,12 +285,19 @@ def meds_from_start(days: Mapping[date, ScoredDay], first: date, last: date) -> 
     ]
 
 
-def med_findings(days: Mapping[date, ScoredDay], first: date, last: date) -> list[MedFinding]:
+def med_findings(
+    days: Mapping[date, ScoredDay],
+    first: date,
+    last: date,
+    pain: Mapping[date, float] | None = None,
+    as_needed: Collection[str] | None = None,
+) -> list[MedFinding]:
     """Daily meds first taken inside [first, last] (none in the 28 days before), after the
     diary's first day: pain before vs after. As-needed meds (`as_needed_meds`) and meds
-    already taken when the diary began (`meds_from_start`) are left out."""
-    pain = _pain(days)
-    as_needed = as_needed_meds(days, last)
+    already taken when the diary began (`meds_from_start`) are left out. (`pain` and
+    `as_needed`: the days' pain and `as_needed_meds`, if known.)"""
+    pain = _pain(days) if pain is None else pain
+    as_needed = as_needed_meds(days, last) if as_needed is None else as_needed
     began = diary_began(days, first)
     findings = []
     for name, start in first_uses(days).items():
@@ -324,8 +341,13 @@ def med_findings(days: Mapping[date, ScoredDay], first: date, last: date) -> lis
     return findings
 
 
-def weekday_findings(days: Mapping[date, ScoredDay], first: date, last: date) -> list[WeekdayPain]:
-    pain = _pain(days)
+def weekday_findings(
+    days: Mapping[date, ScoredDay],
+    first: date,
+    last: date,
+    pain: Mapping[date, float] | None = None,
+) -> list[WeekdayPain]:
+    pain = _pain(days) if pain is None else pain
     by_weekday: dict[int, list[float]] = {i: [] for i in range(7)}
     for d, p in pain.items():
         if first <= d <= last:
@@ -348,30 +370,37 @@ def insights(
 
     `treatments` are the reviews of the courses that started or stopped in the period; a
     med whose name (without regard to case) is in `course_names` is left to them."""
-    days = {d: day for d, day in sorted(logged.items()) if reads_from(first) <= d <= last}
+    since = reads_from(first)
+    days = {d: day for d, day in sorted(logged.items()) if since <= d <= last}
     window = {d: day for d, day in days.items() if first <= d <= last}
+    pain = _pain(days)  # (read once: each finding looks at it)
+    as_needed = as_needed_meds(days, last)
     return Insights(
         first=first,
         last=last,
         days_logged=len(window),
         sleep=SleepFindings(
-            sleep_finding(window, "sleep_hours"), sleep_finding(window, "sleep_quality")
+            sleep_finding(window, "sleep_hours", pain), sleep_finding(window, "sleep_quality", pain)
         ),
-        tags=tuple(tag_comparisons(days, first, last)),
+        tags=tuple(tag_comparisons(days, first, last, pain)),
         treatments=tuple(treatments),
         meds=tuple(
-            m for m in med_findings(days, first, last) if m.med.casefold() not in course_names
+            m
+            for m in med_findings(days, first, last, pain, as_needed)
+            if m.med.casefold() not in course_names
         ),
         meds_as_needed=tuple(
             AsNeededMed(name, used, logged)
-            for name, (used, logged) in as_needed_meds(days, last).items()
+            for name, (used, logged) in as_needed.items()
             if name.casefold() not in course_names
         ),
         diary_began=diary_began(days, first),
         meds_from_start=tuple(
-            m for m in meds_from_start(days, first, last) if m.casefold() not in course_names
+            m
+            for m in meds_from_start(days, first, last, as_needed)
+            if m.casefold() not in course_names
         ),
-        weekdays=tuple(weekday_findings(days, first, last)),
+        weekdays=tuple(weekday_findings(days, first, last, pain)),
     )
 
 

@@ -20,7 +20,8 @@ A difference is *clear* when its interval leaves out zero; otherwise it is *uncl
 be chance. Nothing is random: the same diary always gives the same answer.
 """
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, timedelta
 from statistics import fmean
 from typing import Any, Literal
@@ -29,7 +30,7 @@ from msgspec import Struct
 
 from fibrolog.analysis.days import ScoredDay, round_half_up
 from fibrolog.analysis.flares import judge_days
-from fibrolog.analysis.stats import Likeness, likeness, mean_difference, widened
+from fibrolog.analysis.stats import Interval, Likeness, Split, likeness, mean_difference, widened
 from fibrolog.config import FlareSettings
 
 LAGS = (0, 1, 2, 3)
@@ -38,6 +39,7 @@ FAMILY = len(MEASURES) * len(LAGS)  # the comparisons of the table, made at once
 ENOUGH_DAYS = 28  # days with exertion before any comparison is made
 MIN_GROUP = 5  # days on each side of a comparison
 ENVELOPE_WINDOW = 3  # "flares in the following 3 days"
+AFTER = [timedelta(days=n) for n in range(1, ENVELOPE_WINDOW + 1)]  # the days that follow
 
 
 class Comparison(Struct, frozen=True):
@@ -130,7 +132,10 @@ def interval_of(
     fewer than 2 days on a side."""
     high = {day: value for day, is_high, value in pairs if is_high}
     rest = {day: value for day, is_high, value in pairs if not is_high}
-    found = mean_difference(high, rest, alike)
+    return _widened(mean_difference(high, rest, alike), comparisons)
+
+
+def _widened(found: Interval | None, comparisons: int) -> tuple[float, float] | None:
     if found is None:
         return None
     found = widened(found, comparisons)
@@ -140,37 +145,41 @@ def interval_of(
 def _compare(
     measure: str,
     lag: int,
-    pairs: Sequence[tuple[date, bool, float]],
+    high: Mapping[date, float],
+    rest: Mapping[date, float],
     alike: Likeness,
     comparisons: int,
 ) -> Comparison:
-    high = [value for _, is_high, value in pairs if is_high]
-    rest = [value for _, is_high, value in pairs if not is_high]
+    """`measure` `lag` days after the `high` days against after the `rest` (each keyed by
+    the effort day)."""
     if len(high) < MIN_GROUP or len(rest) < MIN_GROUP:
         return Comparison(
             measure,
             lag,
-            fmean(high) if high else None,
-            fmean(rest) if rest else None,
+            fmean(high.values()) if high else None,
+            fmean(rest.values()) if rest else None,
             len(high),
             len(rest),
             None,
             None,
             False,
         )
-    interval = interval_of(pairs, alike, comparisons)
+    means = fmean(high.values()), fmean(rest.values())
+    found = mean_difference(high, rest, alike)
+    return _compared(measure, lag, (len(high), len(rest)), means, found, comparisons)
+
+
+def _compared(
+    measure: str,
+    lag: int,
+    sizes: tuple[int, int],
+    means: tuple[float, float],
+    found: Interval | None,
+    comparisons: int,
+) -> Comparison:
+    interval = _widened(found, comparisons)
     clear = interval is not None and (interval[0] > 0 or interval[1] < 0)
-    return Comparison(
-        measure,
-        lag,
-        fmean(high),
-        fmean(rest),
-        len(high),
-        len(rest),
-        fmean(high) - fmean(rest),
-        interval,
-        clear,
-    )
+    return Comparison(measure, lag, *means, *sizes, means[0] - means[1], interval, clear)
 
 
 # -- the analysis ------------------------------------------------------------------------------
@@ -190,11 +199,20 @@ def top_quarter(efforts: Collection[float]) -> int:
 
 
 def _outcome(
-    measure: str, days: Mapping[date, ScoredDay], flare_days: Collection[date]
-) -> Callable[[date], float | None]:
+    measure: str,
+    days: Mapping[date, ScoredDay],
+    flare_days: Collection[date],
+    first: date,
+    last: date,
+) -> dict[date, float]:
+    """Each logged day's `measure` in [first, last] (flare: 1 on a flare day, else 0)."""
     if measure == "flare":
-        return lambda day: (1.0 if day in flare_days else 0.0) if day in days else None
-    return lambda day: days[day].mean(measure) if day in days else None
+        return {day: 1.0 if day in flare_days else 0.0 for day in days if first <= day <= last}
+    return {
+        day: value
+        for day, info in days.items()
+        if first <= day <= last and (value := info.mean(measure)) is not None
+    }
 
 
 def pacing(
@@ -218,30 +236,27 @@ def pacing(
             first, last, len(effort), None, 0, [], _envelope(effort, days, flare_days, last)
         )
     high_from = top_quarter(effort.values())
-    by_day = sorted(effort.items())
+    high_days = [day for day, value in effort.items() if value >= high_from]
+    rest_days = [day for day, value in effort.items() if value < high_from]
+    # each effort day with the day `lag` days after it (an outcome day), high and the rest
+    shifted: dict[int, tuple[list[tuple[date, date]], list[tuple[date, date]]]] = {}
+    for lag in LAGS:
+        step = timedelta(days=lag)
+        shifted[lag] = ([(d, d + step) for d in high_days], [(d, d + step) for d in rest_days])
     comparisons = []
     for measure in MEASURES:
-        outcome = _outcome(measure, days, flare_days)
+        series = _outcome(measure, days, flare_days, first, last)
         # How alike the person's days are in this measure, read from the whole period (a pair
         # keyed by its effort day is its outcome day shifted, so the distances are the same).
-        series = {
-            day: value
-            for day in days
-            if first <= day <= last and (value := outcome(day)) is not None
-        }
         alike = likeness(series)
         for lag in LAGS:
             # (an outcome day is after `first`, so it is in `series` if within `last`)
-            step = timedelta(days=lag)
-            pairs = [
-                (day, value >= high_from, result)
-                for day, value in by_day
-                if (result := series.get(day + step)) is not None
-            ]
-            comparisons.append(_compare(measure, lag, pairs, alike, family))
-    high_days = sum(1 for value in effort.values() if value >= high_from)
+            high, rest = shifted[lag]
+            after_high = {d: r for d, later in high if (r := series.get(later)) is not None}
+            after_rest = {d: r for d, later in rest if (r := series.get(later)) is not None}
+            comparisons.append(_compare(measure, lag, after_high, after_rest, alike, family))
     envelope = _envelope(effort, days, flare_days, last)
-    return Pacing(first, last, len(effort), high_from, high_days, comparisons, envelope)
+    return Pacing(first, last, len(effort), high_from, len(high_days), comparisons, envelope)
 
 
 def _envelope(
@@ -252,49 +267,51 @@ def _envelope(
 ) -> Envelope:
     """The lowest effort level above which a flare came clearly more often in the next
     ENVELOPE_WINDOW days than at or below it."""
-    window = [
-        (day, value, _flare_within(day, flare_days, days, last))
+    # effort day → (its effort, 1 if a flare day falls in the next ENVELOPE_WINDOW days, 0 if
+    # none does and one of them is logged); left out when none is logged (nothing known)
+    flare_soon = {day - step for day in flare_days for step in AFTER}
+    logged_soon = {day - step for day in days if day <= last for step in AFTER}
+    judged_until = last - timedelta(days=ENVELOPE_WINDOW)  # whose next days are all in
+    followed = {
+        day: (value, 1.0 if day in flare_soon else 0.0)
         for day, value in sorted(effort.items())
-        if day + timedelta(days=ENVELOPE_WINDOW) <= last
-    ]
-    followed = [(day, value, flared) for day, value, flared in window if flared is not None]
-    if len(followed) < ENOUGH_DAYS or not any(flared for _, _, flared in followed):
+        if day <= judged_until and (day in flare_soon or day in logged_soon)
+    }
+    if len(followed) < ENOUGH_DAYS or not any(flared for _, flared in followed.values()):
         return Envelope("not enough yet")
     # The change point: of the levels with enough days on each side, the one whose split
     # separates the flare rates most surely (the highest lower end of the interval: the
     # largest difference alone favours a split with a handful of days on one side).
     # Whether a flare follows within 3 days is alike on neighbouring days by its making (their
     # windows overlap): the likeness is read from that series itself.
-    alike = likeness({day: flared for day, _, flared in followed})
-    levels = sorted({int(value) for _, value, _ in followed})
+    flares = {day: flared for day, (_, flared) in followed.items()}
+    # Every level splits the same days (`Split`: what the comparisons share is worked out once).
+    split = Split(flares, likeness(flares))
+    levels = sorted({int(value) for value, _ in followed.values()})
+    by_effort = sorted(followed, key=lambda day: followed[day][0])
+    efforts = [followed[day][0] for day in by_effort]
     splits = []
     for level in levels:
-        pairs = [(day, value > level, flared) for day, value, flared in followed]
-        above = sum(1 for _, is_high, _ in pairs if is_high)
-        if MIN_GROUP <= above <= len(pairs) - MIN_GROUP:
-            splits.append((level, pairs))
+        at_or_below = bisect_right(efforts, level)  # the days above `level` come after these
+        if MIN_GROUP <= len(efforts) - at_or_below <= len(efforts) - MIN_GROUP:
+            splits.append((level, by_effort[at_or_below:]))
     if not splits:
         return Envelope("not enough yet")
-    found = [
-        (level, _compare("flare", ENVELOPE_WINDOW, pairs, alike, len(splits)))
-        for level, pairs in splits
-    ]
+    found = []
+    for level, above in splits:
+        compared = split.difference(above)
+        assert compared is not None  # at least MIN_GROUP days a side
+        interval, after_high, after_rest = compared
+        sizes = (len(above), len(split) - len(above))
+        means = (after_high, after_rest)
+        found.append(
+            (level, _compared("flare", ENVELOPE_WINDOW, sizes, means, interval, len(splits)))
+        )
     level, best = max(found, key=lambda lc: lc[1].interval[0] if lc[1].interval else -1.0)
     if best.clear and best.difference is not None and best.difference > 0:
-        from_level = min(int(value) for _, value, _ in followed if value > level)
+        from_level = min(int(value) for value, _ in followed.values() if value > level)
         return Envelope("found", from_level, best.after_high, best.after_rest)
     return Envelope("none stands out")
-
-
-def _flare_within(
-    day: date, flare_days: Collection[date], days: Mapping[date, ScoredDay], last: date
-) -> float | None:
-    """1 if a flare day falls in the next ENVELOPE_WINDOW days, 0 if none does and at least
-    one of them is logged, None if none is logged (nothing known)."""
-    after = [day + timedelta(days=n) for n in range(1, ENVELOPE_WINDOW + 1)]
-    if any(d in flare_days for d in after):
-        return 1.0
-    return 0.0 if any(d in days for d in after if d <= last) else None
 
 
 def pacing_of(

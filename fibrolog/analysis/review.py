@@ -26,6 +26,7 @@ Pure functions; the result is a declared `Review`, encoded to the JSON of `--jso
 """
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from statistics import fmean, median
@@ -463,7 +464,10 @@ def _alike(days: Mapping[date, DayFacts], span: Spans, metric: str) -> Likeness:
     while (span.baseline[1] - last).days < HISTORY_DAYS:
         blocks.append((last - timedelta(days=length - 1), last))
         last -= timedelta(days=length)
-    return likeness({d: v for b in blocks for d, v in _daily(days, *b, metric).items()}, blocks)
+    # The baseline's blocks lie back to back: the days are read in two spans, not per block.
+    oldest = last + timedelta(days=1)
+    series = _daily(days, *span.on, metric) | _daily(days, oldest, span.baseline[1], metric)
+    return likeness(series, blocks)
 
 
 def review(
@@ -478,11 +482,17 @@ def review(
 ) -> Review:
     """The review of one course. `days` must cover its `reads`."""
     span = spans(course, today, baseline, skip)
+    ordered = sorted(days)
+
+    def between(first: date, last: date) -> dict[date, DayFacts]:
+        """The logged days of [first, last] (found by bisection: `days` holds years)."""
+        return {
+            d: days[d] for d in ordered[bisect_left(ordered, first) : bisect_right(ordered, last)]
+        }
 
     def flare_dates(first: date, last: date) -> set[date]:
         """The flare days of [first, last], judged with the year before it (SPEC §5)."""
-        since = history_start(first)
-        judged = judge_days({d: f for d, f in days.items() if since <= d}, last, settings)
+        judged = judge_days(between(history_start(first), last), last, settings)
         return {d for d in judged if first <= d}
 
     facts = CourseFacts(
@@ -503,13 +513,16 @@ def review(
     }
     if course.as_needed:  # a before/after comparison does not fit a course taken as needed
         return Review(**common, as_needed_days=taken_or_not(course, days, span.course_end))
-    before = window(*span.baseline, days, flare_dates(*span.baseline))
-    before_pains = _daily(days, *span.baseline, "pain")
+    baseline_days = between(*span.baseline)
+    before = window(*span.baseline, baseline_days, flare_dates(*span.baseline))
+    before_pains = _daily(baseline_days, *span.baseline, "pain")
+    spell_days = between(span.baseline[0] - timedelta(days=SPELL_DAYS), span.baseline[0])
     spell, usual = bad_spell(
-        fmean(list(before_pains.values())) if before_pains else None, span.baseline[0], days
+        fmean(list(before_pains.values())) if before_pains else None, span.baseline[0], spell_days
     )
     others = other_changes(course, courses, span)
-    rescues = rescue_use(course, courses, days, span)
+    on_days = between(*span.on) if span.on else {}
+    rescues = rescue_use(course, courses, baseline_days | on_days, span)
     common.update(
         baseline=before,
         other_changes=tuple(others),
@@ -520,23 +533,24 @@ def review(
     )
     if span.on is None:
         return Review(**common)
-    on = window(*span.on, days, flare_dates(*span.on))
-    on_pains = _daily(days, *span.on, "pain")
+    on = window(*span.on, on_days, flare_dates(*span.on))
+    on_pains = _daily(on_days, *span.on, "pain")
     short = Shortfall(max(0, MIN_DAYS - len(before_pains)), max(0, MIN_DAYS - len(on_pains)))
     if not before_pains or not on_pains:
         return Review(**common, on=on, needs_days=short)
     mean_before = fmean(list(before_pains.values()))
     change = fmean(list(on_pains.values())) - mean_before
     change_pct = 100 * change / mean_before if mean_before else None
-    interval = mean_difference(on_pains, before_pains, _alike(days, span, "pain"))
+    history = between(span.baseline[1] - timedelta(days=HISTORY_DAYS + baseline), span.on[1])
+    interval = mean_difference(on_pains, before_pains, _alike(history, span, "pain"))
     changes = {}
     for metric in OTHER_METRICS:
         first_side, second_side = (
-            _daily(days, *span.on, metric),
-            _daily(days, *span.baseline, metric),
+            _daily(on_days, *span.on, metric),
+            _daily(baseline_days, *span.baseline, metric),
         )
         other = (
-            mean_difference(first_side, second_side, _alike(days, span, metric))
+            mean_difference(first_side, second_side, _alike(history, span, metric))
             if len(first_side) >= MIN_DAYS and len(second_side) >= MIN_DAYS
             else None
         )
