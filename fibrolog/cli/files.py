@@ -84,10 +84,10 @@ def export(
             queries.courses(diary),
             diary.assessments(),
         )
-    elif format_ is ExportFormat.csv:
-        rows = exporters.iter_csv(
-            [e for year in counting(diary.entries_read_once(first, end)) for e in year]
-        )
+    elif format_ is ExportFormat.csv:  # read twice: the header names every symptom first
+        names = exporters.symptom_names(diary.checked_entries(first, end))
+        years = counting(diary.checked_entries(first, end))
+        rows = exporters.iter_csv((e for year in years for e in year), names)
         pieces = (row.encode() for row in rows)
     else:
         years = counting(diary.entries_read_once(first, end))

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import msgspec
@@ -94,41 +95,60 @@ def iter_json(
     yield b"\n}\n"
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+# An entry's CSV cells, from its fields in one call (in C); `_csv_row` turns the few that
+# are not written as they are (times, lists, the flare mark) into text.
+_CSV_FIELDS = attrgetter(*CSV_COLUMNS)
+_AT, _LOGGED, _FLARE = (CSV_COLUMNS.index(name) for name in ("at", "logged", "flare"))
+_LISTS = [CSV_COLUMNS.index(name) for name in ("regions", "tags")]
+_MEDS, _NOTE = CSV_COLUMNS.index("meds"), CSV_COLUMNS.index("note")
 
 
-def _csv_value(entry: Entry, name: str) -> object:
-    """An entry's field as its CSV cell holds it (lists joined by ';', times as ISO text)."""
-    value = getattr(entry, name)
-    if name in ("at", "logged"):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return ";".join(str(item) for item in value)
-    return value
+def _csv_row(entry: Any, names: Sequence[str]) -> list[object]:
+    """An entry's row (an `Entry` or a `CheckedEntry`): lists joined by ';', times as ISO
+    text, a med as 'name dose', numbers and empty cells as the csv module writes them (None
+    as nothing, a float as its repr). The text a person typed (meds, the note) is guarded
+    (`guard_cell`); no other cell can start as a formula: a uid is hex, a time starts with
+    its year, an area or a tag with a letter or digit."""
+    row: list[Any] = list(_CSV_FIELDS(entry))
+    for at in (_AT, _LOGGED):
+        if not isinstance(row[at], str):
+            row[at] = row[at].isoformat()
+    for items in _LISTS:
+        row[items] = ";".join(row[items])
+    meds = ";".join(f"{m.name} {m.dose}" if m.dose else m.name for m in row[_MEDS])
+    row[_MEDS] = guard_cell(meds)
+    row[_NOTE] = guard_cell(row[_NOTE])
+    row[_FLARE] = "true" if row[_FLARE] else "false"
+    symptoms = entry.symptoms
+    return row + [symptoms.get(name) for name in names] if symptoms else row + [None] * len(names)
 
 
-def iter_csv(entries: Sequence[Entry], rows_per_piece: int = 1000) -> Iterator[str]:
-    """The CSV export in pieces of `rows_per_piece` rows (the header needs every entry first:
-    each symptom name gets a column)."""
-    symptom_names = sorted({name for e in entries for name in e.symptoms})
+def symptom_names(years: Iterable[Iterable[Any]]) -> list[str]:
+    """Every symptom name the entries use, sorted: the CSV's last columns."""
+    return sorted({name for entries in years for entry in entries for name in entry.symptoms})
+
+
+def iter_csv(
+    entries: Iterable[Any], names: Sequence[str] | None = None, rows_per_piece: int = 1000
+) -> Iterator[str]:
+    """The CSV export in pieces of `rows_per_piece` rows. The entries are `Entry`s or the
+    store's `CheckedEntry`s; the header names a column for each symptom name, so `names`
+    are read first (a first reading of the diary) or, without them, from `entries` (a
+    sequence, then)."""
+    if names is None:
+        names = symptom_names([entries])
+    columns = set(names)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS + [SYMPTOM_PREFIX + n for n in symptom_names])
+    writer.writerow(CSV_COLUMNS + [SYMPTOM_PREFIX + n for n in names])
     for count, e in enumerate(entries, 1):
         if count % rows_per_piece == 0:
             yield out.getvalue()
             out.seek(0)
             out.truncate()
-        row: list[object] = [_csv_value(e, name) for name in CSV_COLUMNS]
-        row += [e.symptoms.get(name) for name in symptom_names]
-        writer.writerow([guard_cell(_cell(value)) for value in row])
+        if not columns.issuperset(e.symptoms):
+            raise FibrologError("the diary changed while it was being exported; export again")
+        writer.writerow(_csv_row(e, names))
     yield out.getvalue()
 
 
