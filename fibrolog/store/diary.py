@@ -257,8 +257,11 @@ class Diary(EntryReading):
             known.update(dict.fromkeys(uids))
             if keep:
                 added += uids
-            for year, documents in itertools.groupby(fresh, key=_year):
-                years.add(year, list(documents))
+            if len({document.at[:4] for document in fresh}) == 1:  # a piece of one year
+                years.add(_year(fresh[0]), fresh)
+            else:
+                for year, documents in itertools.groupby(fresh, key=_year):
+                    years.add(year, list(documents))
             years.write_all_but({_year(document) for document in fresh[-1:]})
         if conflict is not None:
             raise conflict
