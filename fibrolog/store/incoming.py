@@ -61,9 +61,10 @@ def prove(records: bytes, latest: datetime) -> list[CheckedEntry] | None:
         return None
     times = [*map(attrgetter("at"), entries), *map(attrgetter("logged"), entries)]
     # "-00:00" parses as UTC, which `Entry.to_dict` writes "+00:00"; every other offset of
-    # the form `forms_hold` proved is written as it was read (and only an offset, in that
-    # form, can hold "-00:").
-    if "-00:" in "\n".join(times):
+    # the form `forms_hold` proved is written as it was read (and only an offset, at the
+    # end of a time of that form, can hold "-00:00").
+    lines = "\n".join(times)
+    if "-00:00\n" in lines or lines.endswith("-00:00"):
         return None
     try:
         instants = msgspec.convert(times, list[datetime])
