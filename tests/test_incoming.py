@@ -121,6 +121,7 @@ ODD_RECORDS = {
     "a time without seconds": {"at": "2025-03-01T10:00+01:00"},
     "a med without its dose key": {"meds": [{"name": "ibuprofen"}]},
     "an older export without exertion": {"exertion": ...},
+    "the uid of an earlier record": {"uid": f"{3:032x}", "pain": 9},
     "a time with fractions of a second": {"at": "2025-03-01T10:00:00.5+01:00"},
     "a day that does not exist": {"logged": "2025-02-30T10:00:00+01:00"},
     "a negative id": {"id": -1},
@@ -152,7 +153,9 @@ def diary_files(folder: Path) -> dict[str, bytes]:
 
 def odd(changes: dict[str, Any], uid: str) -> dict[str, Any]:
     """A record with `changes`, a key changed to `...` taken out."""
-    made = record(uid=uid, **{key: value for key, value in changes.items() if value is not ...})
+    made = record(
+        **{"uid": uid, **{key: value for key, value in changes.items() if value is not ...}}
+    )
     return {key: value for key, value in made.items() if changes.get(key) is not ...}
 
 
