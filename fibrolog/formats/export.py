@@ -465,10 +465,11 @@ class IndentedExport:
         problems: list[str] = []
         number = 1
         for array in self._arrays():
-            proved = prove(array, latest) if prove and not problems else None
+            proved = prove(array, latest) if prove else None
             if proved is not None:
                 number += len(proved)
-                yield proved
+                if not problems:  # (after a bad one, the rest are only checked)
+                    yield proved
                 continue
             try:
                 records = _raw_records().decode(array)

@@ -47,7 +47,7 @@ def prove(records: bytes, latest: datetime) -> list[CheckedEntry] | None:
 
     msgspec checks each field's type, range and known areas as it decodes, in C; the forms
     of text fields and the rules across fields are proved for the whole array at once
-    (`forms_hold`, `rules_hold`), and the times are parsed all at once, in C."""
+    (`forms_hold`, `rules_hold_by_value`), and the times are parsed all at once, in C."""
     try:
         with no_collection():
             entries = _records().decode(records)
