@@ -257,12 +257,12 @@ class Diary(EntryReading):
             known.update(dict.fromkeys(uids))
             if keep:
                 added += uids
-            if len({document.at[:4] for document in fresh}) == 1:  # a piece of one year
-                years.add(_year(fresh[0]), fresh)
-            else:
-                for year, documents in itertools.groupby(fresh, key=_year):
-                    years.add(year, list(documents))
-            years.write_all_but({_year(document) for document in fresh[-1:]})
+            start = 0  # each run of one year's documents to its year (one, or two, a piece)
+            for year, run in itertools.groupby([document.at[:4] for document in fresh]):
+                end = start + len(list(run))
+                years.add(int(year), fresh[start:end])
+                start = end
+            years.write_all_but({int(document.at[:4]) for document in fresh[-1:]})
         if conflict is not None:
             raise conflict
         written = years.finish()
@@ -413,10 +413,6 @@ class _StoredDocuments:
         if year != self.year:
             self.year, self.documents = year, self.diary.year_documents(year)
         return self.documents[key]  # type: ignore[no-any-return]
-
-
-def _year(document: CheckedEntry) -> int:
-    return int(document.at[:4])
 
 
 @functools.cache
