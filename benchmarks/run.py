@@ -12,7 +12,10 @@ insights over ten, `list -n 0` and its JSON, export, import, check) run fewer ro
 accounting of the process), which a busy machine disturbs far less than wall time. Their peak
 memory is also measured on a diary of 300 000 entries.
 
-    python benchmarks/run.py                 # the full run (a few minutes)
+Time an installed, byte-compiled copy (it refuses one Python would compile on every run):
+
+    python -m venv /tmp/bench && /tmp/bench/bin/pip install .
+    /tmp/bench/bin/python benchmarks/run.py  # the full run (ten minutes or so)
     python benchmarks/run.py --quick         # a tiny diary, one round: a smoke test
     python benchmarks/run.py -o benchmarks/RESULTS.md
     python benchmarks/run.py --instructions  # also count instructions with valgrind's callgrind
@@ -493,6 +496,19 @@ def heavy_report(
     return lines, ok
 
 
+def byte_compiled() -> bool:
+    """Whether the fibrolog this interpreter runs has its bytecode cached. Without it (an
+    editable install with PYTHONDONTWRITEBYTECODE set, say) every run compiles the package
+    first, and each command is timed with tens of milliseconds that no user pays."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("fibrolog.cli.app")
+    except ModuleNotFoundError:  # not installed for this interpreter at all
+        return False
+    return bool(spec and spec.cached and Path(spec.cached).exists())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -513,6 +529,12 @@ def main() -> None:
     sizes, rounds = ([100], 1) if args.quick else ([1_000, 20_000, 100_000], args.rounds)
     heavy_rounds = 1 if args.quick else args.heavy_rounds
     large = None if args.quick else args.large
+    if not args.quick and not byte_compiled():
+        parser.error(
+            "fibrolog is not byte-compiled here, so each run would compile it first; time an "
+            "installed copy: python -m venv /tmp/bench && /tmp/bench/bin/pip install . && "
+            "/tmp/bench/bin/python benchmarks/run.py"
+        )
     with tempfile.TemporaryDirectory(prefix="fibrolog-bench-") as tmp:
         if args.instructions and not shutil.which("valgrind"):
             parser.error("--instructions needs valgrind (apt-get install valgrind)")

@@ -67,6 +67,21 @@ def now_here() -> datetime:
     return datetime.now(zone).replace(microsecond=0)
 
 
+def today_here() -> date:
+    """Today's date where the user is: the date of now_here(), FIBROLOG_NOW included.
+
+    A date needs no zone rules: the C library's local time, which reads the same $TZ and
+    /etc/localtime, gives it without importing zoneinfo (a shell prompt's status line asks
+    it before every line, and zoneinfo's import costs about as much as Python's start-up).
+    """
+    fixed = os.environ.get("FIBROLOG_NOW")
+    if fixed:
+        return datetime.fromisoformat(fixed).date()  # its wall date, whatever its offset
+    if hasattr(_clock, "tzset"):  # not on Windows
+        _clock.tzset()  # the C library reads $TZ once; it may have changed since
+    return date.today()
+
+
 def attach(wall: datetime, now: datetime) -> datetime:
     """A naive wall time in the user's zone → an aware time with the offset then in force.
 

@@ -1,6 +1,13 @@
 """The one error family the domain raises; the CLI turns each into one `Error:` line."""
 
-from pathlib import Path
+from __future__ import annotations
+
+# pathlib is for the annotation only: a shell prompt's `fibrolog status` imports this module,
+# and pathlib's import costs nearly as much as Python's own start-up. (Type checkers read
+# TYPE_CHECKING as true; typing.TYPE_CHECKING would import typing, which costs half as much.)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class FibrologError(Exception):

@@ -7,6 +7,7 @@ called directly, so every entry made from outside data goes through those two.
 """
 
 import math
+import operator
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -305,11 +306,15 @@ class Entry(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 FIELDS: tuple[str, ...] = Entry.__struct_fields__
 
 
+_scores_of = operator.attrgetter(*SCORES)  # a tuple: there is more than one score
+_NO_SCORES = (None,) * len(SCORES)
+
+
 def holds_a_value(entry: Any) -> bool:
     """Whether an entry (an `Entry`, or a stored form with its fields) holds at least one of:
     a score, sleep, an area, a tag, a med, a symptom, the flare mark or a note."""
     return bool(
-        any(getattr(entry, name) is not None for name in SCORES)
+        _scores_of(entry) != _NO_SCORES
         or entry.sleep_hours is not None
         or entry.regions
         or entry.tags

@@ -129,16 +129,31 @@ try:
     main()
 except SystemExit as stop:
     code = stop.code
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("typer", "rich", "tinydb", "click"))
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in HEAVY)
 print("loaded:", heavy, file=sys.stderr)
 sys.exit(code)
 """
+# What a prompt's status line must not wait for: the command-line stack, the store's and the
+# models' libraries, and the imports that each cost from half to all of Python's start-up.
+HEAVY = (
+    "typer",
+    "click",
+    "rich",
+    "tinydb",
+    "msgspec",
+    "platformdirs",
+    "zoneinfo",
+    "pathlib",
+    "typing",
+)
 
 
 def status_fast(cli_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """`fibrolog status …` as a shell prompt runs it: a new process, through __main__."""
+    """`fibrolog status …` as a shell prompt runs it: a new process, through __main__.
+    Without `site` (-S), whose .pth files on some machines import pathlib or typing first and
+    would hide an import of ours; the line needs nothing beyond the standard library."""
     return subprocess.run(
-        [sys.executable, "-c", STATUS_PROBE, "status", *args],
+        [sys.executable, "-S", "-c", f"HEAVY = {HEAVY!r}\n{STATUS_PROBE}", "status", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **cli_env, "PYTHONPATH": str(Path(__file__).parent.parent)},
@@ -179,6 +194,72 @@ def test_status_of_a_damaged_diary_says_so_in_one_line(
     assert prompt.stderr.startswith("loaded:"), "a prompt stays one line"
 
 
+def year_file(folder: Path, text: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "2026.json").write_text(text, encoding="utf-8")
+    return folder / "2026.json"
+
+
+def test_the_latest_pain_of_the_day_is_that_of_its_latest_moment(tmp_path: Path) -> None:
+    from datetime import date
+
+    from fibrolog.store.today import logged_on
+
+    entries = {  # id: (time, pain); 3 is the latest instant though its wall clock is earlier
+        "1": ("2026-11-23T08:00:00+01:00", 5),
+        "2": ("2026-11-23T09:00:00+01:00", None),
+        "3": ("2026-11-23T07:30:00+00:00", 3),
+        "4": ("2026-11-22T23:00:00+01:00", 9),
+        "5": ("2026-11-23T08:30:00+02:00", 7),  # 06:30 UTC
+    }
+    year = {"entries": {id: {"at": at, "pain": pain} for id, (at, pain) in entries.items()}}
+    year_file(tmp_path, json.dumps(year))
+    today = logged_on(tmp_path, date(2026, 11, 23))
+    assert (today.entries, today.pain) == (4, 3)
+    assert logged_on(tmp_path, date(2026, 11, 21)).entries == 0
+    assert logged_on(tmp_path / "new", date(2026, 11, 23)).entries == 0
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        '{"entries": {"1": {"at": 5}}}',  # a day not asked for: the whole file is checked
+        '{"entries": {"1": {"at": "2026-11-20T08:00:00+01:00", "pain": 5.0}}}',
+        '{"entries": {"1": {"at": "2026-11-20T08:00:00+01:00", "pain": true}}}',
+        '{"entries": {"1": {"at": "2026-11-20T08:00:00+01:00", "sleep_hours": NaN}}}',
+        '{"entries": {"1": {"at": "2026-11-23Tlate", "pain": 5}}}',  # today's, unreadable
+        '{"entries": {"1": {"pain": 5}}}',
+        '{"entries": {"1": [5]}}',
+        '{"entries": null}',
+        '{"treatments": {}}',
+        "[]",
+        '{"entries": {',
+        "",
+    ],
+)
+def test_a_damaged_year_file_is_reported_not_misread(tmp_path: Path, damage: str) -> None:
+    from datetime import date
+
+    from fibrolog.errors import CorruptDiary
+    from fibrolog.store.today import logged_on
+
+    path = year_file(tmp_path, damage)
+    with pytest.raises(CorruptDiary, match="is damaged; `fibrolog check` says how") as caught:
+        logged_on(tmp_path, date(2026, 11, 23))
+    assert caught.value.path == path  # for the way out the Typer command adds
+
+
+def test_a_year_file_that_is_not_utf8_is_damaged(tmp_path: Path) -> None:
+    from datetime import date
+
+    from fibrolog.errors import CorruptDiary
+    from fibrolog.store.today import logged_on
+
+    (tmp_path / "2026.json").write_bytes(b'{"entries": {"1": {"at": "2026", "note": "\xff"}}}')
+    with pytest.raises(CorruptDiary):
+        logged_on(tmp_path, date(2026, 11, 23))
+
+
 def test_status_finds_the_diary_where_the_other_commands_do(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -187,7 +268,7 @@ def test_status_finds_the_diary_where_the_other_commands_do(
 
     monkeypatch.delenv("FIBROLOG_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    assert diary_folder() == data_folder() / "diary" == tmp_path / "fibrolog" / "diary"
+    assert Path(diary_folder()) == data_folder() / "diary" == tmp_path / "fibrolog" / "diary"
 
 
 # -- again: the usual entry in one word --------------------------------------------------------
@@ -518,3 +599,12 @@ def test_again_with_a_preset(run: Run, run_json) -> None:  # type: ignore[no-unt
     assert run("again", "morning").exit_code == 2
     refused = run("config", "set", "preset.walk", "rest")
     assert refused.exit_code == 2 and "must start with an option" in refused.stderr
+
+
+def test_again_reads_the_settings_only_for_a_preset(run: Run, cli_env: dict[str, str]) -> None:
+    # As for `add`, a settings file (even a broken one) is no concern of the usual entry.
+    run("add", "5", "-w", "neck")
+    Path(cli_env["FIBROLOG_CONFIG"]).write_text("[preset\n")
+    assert run("again", "-p", "4").stdout == "Logged #2 · Mon 23 Nov 09:15 · pain 4 · 1 area\n"
+    named = run("again", "morning")
+    assert named.exit_code == 1 and "is not valid TOML" in named.stderr

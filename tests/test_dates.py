@@ -14,6 +14,7 @@ from fibrolog.dates import (
     parse_span,
     parse_week,
     parse_when,
+    today_here,
 )
 from fibrolog.errors import UsageProblem
 
@@ -168,6 +169,23 @@ def test_now_here_follows_tz(
     zone_named("Europe/Berlin")
     monkeypatch.setenv("FIBROLOG_NOW", "2026-07-01T12:00:00")
     assert now_here().isoformat() == "2026-07-01T12:00:00+02:00"
+
+
+def test_today_here_is_the_date_of_now_here(
+    zone_named: Callable[[str], tzinfo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FIBROLOG_NOW", raising=False)
+    # 26 hours apart: at any moment these two zones are one or two dates apart.
+    days = []
+    for name in ("Pacific/Kiritimati", "Etc/GMT+12", ":Pacific/Kiritimati"):
+        zone_named(name)
+        days.append(today_here())
+        assert days[-1] == now_here().date(), name
+    assert days[0] == days[2] and (days[0] - days[1]).days in (1, 2)
+    monkeypatch.setenv("FIBROLOG_NOW", "2026-07-01T23:30:00")  # naive: wall time here
+    assert today_here() == date(2026, 7, 1) == now_here().date()
+    monkeypatch.setenv("FIBROLOG_NOW", "2026-07-01T00:30:00-11:00")  # its own date
+    assert today_here() == date(2026, 7, 1) == now_here().date()
 
 
 def test_years_before_1900_are_refused_as_the_typo_they_are() -> None:

@@ -20,8 +20,8 @@ from fibrolog.formats import export as formats
 from fibrolog.formats.export import IndentedExport, iter_csv, iter_json
 from fibrolog.models import Entry
 from fibrolog.store.diary import Diary
-from fibrolog.store.documents import CheckedEntry, entry_document, rules_hold
-from fibrolog.store.incoming import content, document_of, prove, rules_hold_by_value
+from fibrolog.store.documents import CheckedEntry, entry_document
+from fibrolog.store.incoming import content, document_of, prove
 from fibrolog.store.journal import Transaction
 
 from .conftest import Run, snapshot
@@ -67,27 +67,6 @@ def test_an_export_proved_by_pieces_is_the_export_read_entry_by_entry(
     assert [content(d) for d in documents] == [entry_document(e) for piece in slow for e in piece]
     assert not any(refused), "an export as fibrolog writes it is proved without a fallback"
     assert fast.others() == ([], [])
-
-
-@settings(max_examples=80, deadline=None)
-@given(st.lists(entries(), min_size=1, max_size=8), st.data())
-def test_rules_proved_once_per_value_are_the_rules_proved_per_entry(
-    batch: list[Entry], data: st.DataObject
-) -> None:
-    documents = [checked(e) for e in batch]
-    for document in documents:  # some lists out of their order, some entries emptied
-        if data.draw(st.booleans()):
-            document.regions.reverse()
-            document.tags.reverse()
-            document.symptoms = dict(reversed(document.symptoms.items()))
-        if data.draw(st.integers(0, 5)) == 0:
-            document.flare = False
-            document.regions, document.tags, document.meds, document.symptoms = [], [], [], {}
-            document.note = ""
-            for name in ("pain", "fatigue", "fog", "stiffness", "sleep_quality", "exertion"):
-                setattr(document, name, None)
-            document.sleep_hours = None
-    assert rules_hold_by_value(documents) == rules_hold(documents)
 
 
 def record(**changes: Any) -> dict[str, Any]:

@@ -210,8 +210,8 @@ def test_the_forms_of_valid_entries_hold(found: list[Entry]) -> None:
         ("at", "2026-11-20T08:00:00"),  # no offset
         ("at", "2026-11-20T08:00:00+01:00\n2026-11-20T08:00:00+01:00"),
         ("logged", "2026-11-20 08:00:00+01:00"),
-        ("tags", ["rest", "bad sleep"]),
-        ("tags", ["rest\nfog"]),  # two good names in one value
+        ("tags", ("rest", "bad sleep")),
+        ("tags", ("rest\nfog",)),  # two good names in one value
         ("symptoms", {"Headache": 2}),
     ],
 )
@@ -230,10 +230,10 @@ def test_the_rules_across_fields_of_valid_entries_hold(found: list[Entry]) -> No
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("regions", ["neck", "jaw-left"]),  # not in canonical order
-        ("regions", ["neck", "neck"]),
-        ("tags", ["work", "rest"]),
-        ("tags", ["rest", "rest"]),
+        ("regions", ("neck", "jaw-left")),  # not in canonical order
+        ("regions", ("neck", "neck")),
+        ("tags", ("work", "rest")),
+        ("tags", ("rest", "rest")),
         ("symptoms", {"nausea": 1, "headache": 2}),
         ("meds", [StoredMed("2 aspirin", None)]),
         ("meds", [StoredMed("aspirin", "mg")]),

@@ -40,6 +40,29 @@ def test_check_reports_a_whole_diary_and_writes_nothing(run: Run, diary_dir: Pat
     assert snapshot(diary_dir) == before and not (diary_dir / ".lock").exists()
 
 
+@pytest.mark.parametrize("other_year", [False, True])
+def test_check_names_a_uid_kept_twice_in_a_year_or_across_years(
+    run: Run, diary_dir: Path, other_year: bool
+) -> None:
+    """Whole year files are proved at once; a uid or id seen twice is still named."""
+    for day in (2, 3, 4):
+        run("add", "5", "--at", f"2026-01-0{day} 10:00")
+    year = json.loads((diary_dir / "2026.json").read_text())
+    twin = dict(year["entries"]["3"], uid=year["entries"]["1"]["uid"])
+    if other_year:
+        del year["entries"]["3"]
+        twin["at"] = "2025-12-31T10:00:00+01:00"
+        (diary_dir / "2025.json").write_text(json.dumps({"entries": {"3": twin}}))
+    else:
+        year["entries"]["3"] = twin
+    (diary_dir / "2026.json").write_text(json.dumps(year))
+    result = run("check")
+    assert result.exit_code == 1
+    first, then = ("2025.json", "2026.json") if other_year else ("2026.json", "2026.json")
+    assert f"entries in {first} and {then} share uid {twin['uid']}" in flat(result.stdout)
+    assert "1 problem" in result.stderr
+
+
 def test_check_finds_every_kind_of_problem(run: Run, diary_dir: Path) -> None:
     run("add", "5", "--at", "2026-01-02 10:00")
     run("add", "6", "--at", "2026-01-03 10:00")

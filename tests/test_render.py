@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from rich.cells import cell_len
-from rich.console import COLOR_SYSTEMS, RenderableType
+from rich.console import COLOR_SYSTEMS, Console, RenderableType
 
 from fibrolog.analysis.flares import flares
 from fibrolog.analysis.summary import summarize
@@ -319,6 +319,103 @@ def test_the_streamed_list_is_the_table_character_for_character(width: int) -> N
     lines = streamed.file.getvalue().splitlines()  # type: ignore[attr-defined]
     assert all(cell_len(line) <= width for line in lines)
     assert "\x1b" not in streamed.file.getvalue() and "\x07" not in streamed.file.getvalue()  # type: ignore[attr-defined]
+
+
+def edge_rows(room: int) -> list[Entry]:
+    """Rows whose details end just inside, at and just past `room` cells (the details
+    column's width): ASCII, "·", wide characters straddling the cut, characters that take
+    no cell, emoji; and notes of lines, tabs and blanks, a control character in a med."""
+    notes = [
+        text
+        for k in (-1, 0, 1)
+        for text in (
+            "n" * (room + k),
+            "·" * (room + k),
+            "全" * ((room + k) // 2) + "x" * ((room + k) % 2),
+            "x" * (room + k - 2) + "全",
+            "e\u0301" * (room + k),  # an e and a combining accent: one cell
+            "🙂" * ((room + k) // 2),
+        )
+    ]
+    notes += ["line one\nline two\tthree", " \t \n ", "[bold]not bold[/bold] :smile:"]
+    rows = [entry(100 + n, 23, 8, pain=n % 11, note=note) for n, note in enumerate(notes)]
+    return [
+        *rows,
+        entry(200, 24, 8, sleep_quality=4, meds=(Med("pill\x1b[31m", "5mg"), Med("草"))),
+        entry(201, 24, 9, sleep_hours=23.75, sleep_quality=10, fog=0, exertion=10),
+        entry(202, 24, 10, stiffness=3, regions=("neck", "hip-left"), tags=("a",)),
+    ]
+
+
+def table_and_streamed(
+    width: int, as_read: bool, colour: bool, hidden: tuple[str, ...] = ()
+) -> tuple[str, str]:
+    """What Rich's table prints of STREAMED and edge rows at `width`, and what the streamed
+    list prints of them (as a whole-diary read gives them: `CheckedEntry`, times as text),
+    the columns in `hidden` left out."""
+    import io
+
+    import msgspec
+
+    from fibrolog.render.console import quiet_table
+    from fibrolog.render.entries import _row, print_streamed, streamed_columns
+    from fibrolog.store.documents import CheckedEntry
+
+    def console() -> Console:
+        made = make_console(file=io.StringIO(), width=width)
+        made.no_color = not colour
+        if colour:
+            made._force_terminal = True
+            made._color_system = COLOR_SYSTEMS["standard"]
+        return made
+
+    columns, kept, when = streamed_columns(width, 12345, hidden)
+    rows = [*STREAMED, *edge_rows(columns[-1].width or 0)]
+    given = [msgspec.convert(e.to_dict(), CheckedEntry) for e in rows] if as_read else rows
+    streamed = console()
+    assert print_streamed(streamed, iter(given), 12345, hidden=hidden) == len(rows)
+    table = quiet_table(*(columns[i] for i in kept))
+    for e in rows:
+        cells = _row(e, when)
+        table.add_row(*(cells[i] for i in kept))
+    drawn = console()
+    drawn.print(table)
+    return drawn.file.getvalue(), streamed.file.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [30, 40, 45, 59, 60, 80, 100, 150])
+@pytest.mark.parametrize("as_read", [False, True], ids=["entries", "as-read"])
+def test_the_streamed_list_is_the_table_at_any_width(width: int, as_read: bool) -> None:
+    drawn, streamed = table_and_streamed(width, as_read, colour=False)
+    assert streamed == drawn
+    assert all(cell_len(line) <= width for line in drawn.splitlines())
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+@pytest.mark.parametrize("as_read", [False, True], ids=["entries", "as-read"])
+def test_the_streamed_list_in_colour_is_the_table_in_colour(width: int, as_read: bool) -> None:
+    drawn, streamed = table_and_streamed(width, as_read, colour=True)
+    assert streamed == drawn
+    assert "\x1b[2m   ·\x1b[0m" in drawn and "\x1b[31m  10\x1b[0m" in drawn  # (dim, red)
+
+
+@pytest.mark.parametrize("width", [60, 100])
+def test_columns_left_out_of_a_streamed_list_leave_the_table_of_the_rest(width: int) -> None:
+    drawn, streamed = table_and_streamed(width, True, colour=False, hidden=("fog", "flare"))
+    assert streamed == drawn
+    assert " fog " not in drawn.splitlines()[0] and "flare" not in drawn
+
+
+def test_empty_columns_of_entries_read_already_give_way_while_the_details_are_cut() -> None:
+    from fibrolog.render.entries import given_way
+
+    # ENTRIES: no fog, stiffness nor effort; sleep, flare and pain in some.
+    assert given_way(ENTRIES, 100, 12345) == ["stiff", "fog", "effort"]  # (GIVE_WAY's order)
+    assert given_way(ENTRIES, 150, 12345) == [], "the details are not cut: nothing gives way"
+    assert given_way(STREAMED, 100, 12345) == ["stiff", "effort"], "the fog of entry 6"
+    assert given_way([entry(1, 10, 10, fatigue=2, note="x" * 200)], 100, 12345) == [
+        *("stiff", "fog", "effort", "sleep", "flare", "pain")
+    ]
 
 
 def test_the_streamed_list_with_colour_styles_like_the_table() -> None:

@@ -289,6 +289,28 @@ def test_list_of_everything_streams_the_same_table_sized_for_any_entry(
     ]
 
 
+def test_a_long_list_read_already_gives_its_empty_columns_to_the_details(
+    run: Run, cli_env: dict[str, str]
+) -> None:
+    cli_env["COLUMNS"] = "72"
+    for day in range(1, 31):
+        run("add", str(day % 11), "--at", f"2026-10-{day:02d} 08:00", "-n", "aches " * 20)
+    run("add", "--fatigue", "4", "--at", "2026-10-31 08:00")
+    shown = lines(run("list", "-n", "30").stdout)  # more than a screen (25 lines)
+    assert shown[:3] == [
+        " #  when                  pain  fatigue  details",
+        "─" * 72,
+        " 2  2026-10-02 Fri 08:00     2        ·  aches aches aches aches aches …",
+    ]
+    assert shown[-2:] == [
+        "31  2026-10-31 Sat 08:00     ·        4",
+        "The newest 30 shown; -n 0 shows all.",
+    ]
+    assert len(shown) == 33
+    # Streamed as it is read, the whole diary keeps them: its columns are set before reading.
+    assert lines(run("list", "-n", "0").stdout)[0].endswith("sleep  flare  details")
+
+
 def test_better_and_worse_are_coloured_the_right_way_round(
     run: Run, cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -123,10 +123,10 @@ def usual_entry(
     """What `again` repeats: the fields of the preset named `template`, of entry #template, or
     of the latest entry with something to repeat; with that entry's pain (the default of the
     pain question) and words naming where the fields came from."""
-    presets = load_settings().preset
-    if template is not None and template in presets:
-        return preset_fields(ctx, template, presets[template]), None, f"preset '{template}'"
-    if template is not None:
+    if template is not None:  # the settings are read only for a name: most days have none
+        presets = load_settings().preset
+        if template in presets:
+            return preset_fields(ctx, template, presets[template]), None, f"preset '{template}'"
         if not template.isdigit() or int(template) < 1:
             named = f"; presets: {', '.join(presets)}" if presets else ""
             usage(

@@ -100,7 +100,7 @@ def list_command(
         sys.stdout.write("\n")
         return
     from fibrolog.render.console import make_console
-    from fibrolog.render.entries import entries_view, print_streamed
+    from fibrolog.render.entries import entries_view, given_way, print_streamed
 
     console = make_console()
     if entries is not None and len(entries) <= console.height:
@@ -113,8 +113,10 @@ def list_command(
     if entries is None:
         streamed = queries.checked_streamed(diary, first, end, keep if filtered else None)
         print_streamed(console, streamed, queries.highest_id(diary), hint)
-    else:
-        print_streamed(console, entries, queries.highest_id(diary), hint)
+    else:  # read already: the columns with no value give way to the details
+        highest = queries.highest_id(diary)
+        hidden = given_way(entries, console.width, highest)
+        print_streamed(console, entries, highest, hint, hidden)
 
 
 # `log` is another name for `list`: the same function, registered twice.

@@ -1,36 +1,40 @@
 """`fibrolog status`: one line saying whether today is logged, for a shell prompt or a status
 bar. A prompt runs it before every line, so `python -m fibrolog status` is answered by
 `__main__` before Typer loads (no Typer, Rich or TinyDB on its path); the Typer command of the
-same name (`fibrolog --db DIR status`, `status --help`) calls the same `status_line`."""
+same name (`fibrolog --db DIR status`, `status --help`) calls the same `status_line`.
+
+Its path imports only what its answer needs: folders are plain text (os.path; pathlib's import
+costs nearly as much as Python's start-up), today's date comes without zone rules
+(`dates.today_here`), and the year file is read with json (`store.today`).
+"""
 
 import os
 import sys
-from pathlib import Path
 
 from fibrolog.errors import FibrologError
 
 NOT_LOGGED_SHORT = "fl:–"
 
 
-def diary_folder(db: Path | None = None) -> Path:
+def diary_folder(db: str | os.PathLike[str] | None = None) -> str:
     """The diary the user means: --db, $FIBROLOG_DB, or `diary` in the platform data folder
     (as cli.options.open_diary finds it)."""
     if db is None and os.environ.get("FIBROLOG_DB"):
-        db = Path(os.environ["FIBROLOG_DB"])
+        db = os.environ["FIBROLOG_DB"]
     if db is None:
-        import platformdirs  # only when needed: a third of the status line's own time
+        import platformdirs  # only when needed: it costs more than the rest of the line
 
-        db = Path(platformdirs.user_data_dir("fibrolog")) / "diary"
-    return db.expanduser()
+        db = os.path.join(platformdirs.user_data_dir("fibrolog"), "diary")
+    return os.path.expanduser(db)
 
 
-def status_line(folder: Path, short: bool = False) -> str:
+def status_line(folder: str | os.PathLike[str], short: bool = False) -> str:
     """'logged today 3× · pain 5' or 'not logged today'; short: 'fl:5', 'fl:✓' (logged, no
     pain) or 'fl:–'."""
-    from fibrolog.dates import now_here
+    from fibrolog.dates import today_here
     from fibrolog.store.today import logged_on
 
-    today = logged_on(folder, now_here().date())
+    today = logged_on(folder, today_here())
     if short:
         if not today.entries:
             return NOT_LOGGED_SHORT

@@ -1,9 +1,11 @@
 """The entries as a user reads them: the `list` table, its streamed form for long listings,
 and the `show` card."""
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from itertools import islice
+from operator import attrgetter
+from typing import Any, Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.color import ColorSystem
@@ -14,6 +16,7 @@ from rich.text import Text
 
 from fibrolog.models import DAILY_SCORES, Entry
 from fibrolog.render.console import (
+    GAP,
     NOTHING,
     column,
     fit,
@@ -55,13 +58,19 @@ DROP = ("stiff", "fog", "effort", "sleep", "fatigue", "flare")
 GIVE_WAY = (*DROP, "pain")
 
 
-def _sleep(entry: "Listed") -> Text:
+def _sleep(sleep: tuple[float | None, int | None]) -> Text:
+    """The sleep cell of (hours, quality)."""
+    hours, quality = sleep
     parts = []
-    if entry.sleep_hours is not None:
-        parts.append(f"{entry.sleep_hours:g}h")
-    if entry.sleep_quality is not None:
-        parts.append(f"q{entry.sleep_quality}")
+    if hours is not None:
+        parts.append(f"{hours:g}h")
+    if quality is not None:
+        parts.append(f"q{quality}")
     return Text(" ".join(parts)) if parts else NOTHING.copy()
+
+
+def _flag(flare: bool) -> Text:
+    return Text("FLARE", style="bold red") if flare else Text("")
 
 
 def details(entry: "Listed") -> Text:
@@ -81,8 +90,8 @@ def _row(entry: "Listed", when: str) -> list[RenderableType]:
         Text(str(entry.id)),
         Text(when_text(entry.at, when)),
         *(score(getattr(entry, declared.name)) for declared in LISTED_SCORES),
-        _sleep(entry),
-        Text("FLARE", style="bold red") if entry.flare else Text(""),
+        _sleep((entry.sleep_hours, entry.sleep_quality)),
+        _flag(entry.flare),
         details(entry),
     ]
 
@@ -135,11 +144,14 @@ def _blank(cell: RenderableType) -> bool:
     return (cell.plain if isinstance(cell, Text) else str(cell)) in ("", NOTHING.plain)
 
 
-def streamed_columns(width: int, highest_id: int) -> tuple[list[Column], list[int], str]:
+def streamed_columns(
+    width: int, highest_id: int, hidden: Collection[str] = ()
+) -> tuple[list[Column], list[int], str]:
     """The columns of a streamed listing, their widths set before any entry is read: from
     what bounds each column (the highest id handed out, the widest sleep cell, the date
-    format), the details taking the rest of the line. Returns the columns, the indexes of
-    those kept at this width (see `fit`), and the date format."""
+    format), the details taking the rest of the line; the columns named in `hidden` left
+    out. Returns the columns, the indexes of those kept at this width (see `fit`), and the
+    date format."""
     columns = _columns()
     when = "%Y-%m-%d %a %H:%M" if width >= NARROW else "%Y-%m-%d %H:%M"
     widest = [
@@ -150,7 +162,41 @@ def streamed_columns(width: int, highest_id: int) -> tuple[list[Column], list[in
         Text("FLARE"),
         Text("x" * width),  # the details take what room is left
     ]
-    return columns, fit(width, columns, [widest], DROP), when
+    shown = [i for i, c in enumerate(columns) if str(c.header) not in hidden]
+    kept = fit(
+        width,
+        [columns[i] for i in shown],
+        [[widest[i] for i in shown]],
+        [name for name in DROP if name not in hidden],
+    )
+    return columns, [shown[k] for k in kept], when
+
+
+def given_way(entries: Sequence["Listed"], width: int, highest_id: int) -> list[str]:
+    """The columns a streamed listing of `entries`, read already, leaves out as the table of
+    a short listing does (see `_laid_out`): while the details would be cut, those with no
+    value in any entry give way to them, in GIVE_WAY's order. (A listing streamed as it is
+    read cannot know this before its first row.)"""
+    empty = [name for name in GIVE_WAY if not any(_has_value(name, e) for e in entries)]
+    longest = max((cell_len(details_text(e)) for e in entries), default=0)
+    hidden: list[str] = []
+    while True:
+        columns, _, _ = streamed_columns(width, highest_id, hidden)
+        if (columns[-1].width or 0) >= longest or not empty:
+            return hidden
+        hidden.append(empty.pop(0))
+
+
+_SCORE_OF = {declared.column: declared.name for declared in LISTED_SCORES}
+
+
+def _has_value(column: str, entry: "Listed") -> bool:
+    """Whether the entry's cell in the column shows a value (not "·" nor empty)."""
+    if column == "sleep":
+        return entry.sleep_hours is not None or entry.sleep_quality is not None
+    if column == "flare":
+        return entry.flare
+    return getattr(entry, _SCORE_OF[column]) is not None
 
 
 class ListedMed(Protocol):
@@ -226,90 +272,186 @@ def med_text(med: ListedMed) -> str:
     return f"{med.name} {med.dose}" if med.dose else med.name
 
 
-def _plain_cells(entry: Listed, when: str) -> list[str]:
-    """The text of each cell of `_row`, made without Rich (what `Text.plain` would be)."""
-    hours, quality = entry.sleep_hours, entry.sleep_quality
-    if hours is None:
-        sleep = "·" if quality is None else f"q{quality}"
+class _Made(dict[Any, str]):
+    """Texts by the key they show, each made by `make` the first time it is asked for: a
+    diary's scores, sleep, flags and days take few values, so most rows look theirs up."""
+
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> str:
+        made = self[key] = self.make(key)
+        return made
+
+
+def details_text(entry: Listed) -> str:
+    """The text of `details(entry)` (what `Text.plain` would be), made without Rich."""
+    parts = [",".join(entry.regions)] if entry.regions else []
+    if entry.tags:
+        parts.append("@" + " @".join(entry.tags))
+    if entry.meds:
+        parts.append(printable("; ".join([med_text(med) for med in entry.meds])))
+    if entry.note and (note := printable(" ".join(entry.note.split()))):
+        parts.append(note)
+    return " · ".join(parts)
+
+
+def _line_maker(
+    console: Console, columns: Sequence[Column], kept: Sequence[int], when: str
+) -> Callable[[Listed], str]:
+    """A function giving an entry's line of the table (its cells in the `kept` columns, cut,
+    padded and, with colour, styled as Rich lays out a line of the table): the cells of the
+    scores, and of sleep and flag, are made once for each set of values they show (see
+    `_Made`), the day's once a day, the id's and details' once a row. Without colour the
+    details' text is made without Rich."""
+    colour = COLOR_SYSTEMS.get(console.color_system or "") if not console.no_color else None
+
+    def laid_out(column: Column) -> Callable[[Text], str]:
+        if colour is None:
+            fitted = _fitter(column)
+            return lambda text: fitted(text.plain)
+
+        def styled(text: Text) -> str:
+            line = Text().append(_styled(text, column))  # (the cell's style as a span)
+            return "".join(_ansi(segment, colour) for segment in line.render(console))
+
+        return styled
+
+    shown = [(i, declared.name) for i, declared in enumerate(LISTED_SCORES, start=2) if i in kept]
+    named = attrgetter(*(name for _, name in shown))
+    # (attrgetter of one name gives its value, not a tuple of one)
+    values: Callable[[Listed], Any] = named if len(shown) > 1 else lambda e: (named(e),)
+
+    def cells_of(column: Column, cell: Callable[[Any], Text]) -> _Made:
+        lay = laid_out(column)
+        return _Made(lambda value: lay(cell(value)))
+
+    score_cells = [cells_of(columns[i], score) for i, _ in shown]
+    sleep_cells, flag_cells = cells_of(columns[SLEEP], _sleep), cells_of(columns[FLARE], _flag)
+
+    def scores_of(values: tuple[int | None, ...]) -> str:
+        return "  ".join(cells[v] for cells, v in zip(score_cells, values, strict=True))
+
+    def sleep_and_flag(key: tuple[float | None, int | None, bool]) -> str:
+        hours, quality, flare = key
+        cells = [sleep_cells[hours, quality]] if SLEEP in kept else []
+        cells += [flag_cells[flare]] if FLARE in kept else []
+        return "".join("  " + cell for cell in cells)
+
+    # The ISO time of an entry read from a year file: the day's part of the cell (weekday
+    # and all) made once a day, the time of day cut from the text. Every cell of the column
+    # is as wide as it; the id and the time have no style.
+    def day_of(iso_day: str) -> str:
+        return when_text(f"{iso_day}T00:00", when)[:-5]
+
+    scores, rest, day = _Made(scores_of), _Made(sleep_and_flag), _Made(day_of)
+    id_width = columns[0].width or 0
+    if colour is None:
+        fitted = _fitter(columns[-1])
+
+        def details_cell(entry: Listed) -> str:
+            return fitted(details_text(entry))
+
     else:
-        sleep = f"{hours:g}h" if quality is None else f"{hours:g}h q{quality}"
-    parts = [
-        ",".join(entry.regions),
-        " ".join(["@" + t for t in entry.tags]),
-        printable("; ".join([med_text(m) for m in entry.meds])) if entry.meds else "",
-        printable(" ".join(entry.note.split())),
-    ]
-    return [
-        str(entry.id),
-        when_text(entry.at, when),
-        *["·" if (value := getattr(entry, s.name)) is None else str(value) for s in LISTED_SCORES],
-        sleep,
-        "FLARE" if entry.flare else "",
-        " · ".join([part for part in parts if part]),
-    ]
+        styled = laid_out(columns[-1])
+
+        def details_cell(entry: Listed) -> str:
+            return styled(details(entry))
+
+    def line(entry: Listed) -> str:
+        at = entry.at
+        moment = day[at[:10]] + at[11:16] if isinstance(at, str) else at.strftime(when)
+        return (
+            f"{str(entry.id).rjust(id_width)}  {moment}  {scores[values(entry)]}"
+            f"{rest[entry.sleep_hours, entry.sleep_quality, entry.flare]}  {details_cell(entry)}"
+        )
+
+    return line
 
 
-def _fitted(text: str, column: Column) -> str:
-    """A cell's text cut and padded to its column, as a Rich table lays out one line."""
+def _fitter(column: Column) -> Callable[[str], str]:
+    """A function giving a text cut and padded to the column, as a Rich table lays out one
+    line of a cell (the column's overflow "crop" or "ellipsis", never "fold"). Only the
+    first width + 1 characters are measured, unless some of them take no cell."""
     width = column.width or 0
-    # ASCII and "·" are a cell a character (printable text holds no control characters).
-    length = len(text) if text.replace("·", "").isascii() else cell_len(text)
-    if length > width:
-        if length == len(text) and column.overflow == "ellipsis":
-            text = text[: width - 1] + "…"
-        elif column.overflow == "ellipsis":
-            text = set_cell_size(text, width - 1) + "…"
-        else:
-            text = set_cell_size(text, width)
-        length = cell_len(text)
-    room = " " * (width - length)
-    return room + text if column.justify == "right" else text + room
+    ellipsis = "…" if column.overflow == "ellipsis" else ""
+    cut = width - len(ellipsis)
+    right = column.justify == "right"
+
+    def fitted(text: str) -> str:
+        head = text[: width + 1]
+        # ASCII and "·" take a cell a character (printable text holds no control
+        # characters): that test is quick; Rich measures the rest.
+        one_cell_each = head.replace("·", "").isascii()
+        length = len(head) if one_cell_each else cell_len(head)
+        if length <= width and len(head) < len(text):  # (some took no cell)
+            head, length = text, cell_len(text)
+        if length > width:
+            head = (head[:cut] if one_cell_each else set_cell_size(head, cut)) + ellipsis
+            length = width
+        return " " * (width - length) + head if right else head + " " * (width - length)
+
+    return fitted
 
 
 def print_streamed(
-    console: Console, entries: Iterable[Listed], highest_id: int, hint: str = ""
+    console: Console,
+    entries: Iterable[Listed],
+    highest_id: int,
+    hint: str = "",
+    hidden: Collection[str] = (),
 ) -> int:
     """Print the `list` table row by row as the entries come, without building a Rich table:
     each row costs what formatting its text costs. Without colour (a pipe, NO_COLOR) the lines
     are what the Rich table of the same rows, with the same column widths, prints, character
     for character; with colour each line is styled as the table styles it. Returns how many
-    rows were printed (0: only the line saying that nothing matched)."""
-    columns, kept, when = streamed_columns(console.width, highest_id)
+    rows were printed (0: only the line saying that nothing matched). The columns named in
+    `hidden` are left out (see `given_way`)."""
+    columns, kept, when = streamed_columns(console.width, highest_id, hidden)
     shown = [columns[i] for i in kept]
-    colour = COLOR_SYSTEMS.get(console.color_system or "") if not console.no_color else None
-    out = console.file
-    count = 0
-    lines: list[str] = []
-    # Every cell but the details is ASCII or "·" (one character, one cell), and no wider than
-    # its column except a sleep cell, cut first: one format string lays them out.
-    fixed = kept[:-1]
-    layout = "  ".join(
-        f"{{{n}:{'>' if columns[i].justify == 'right' else '<'}{columns[i].width}}}"
-        for n, i in enumerate(fixed)
-    )
-    sleep_width = columns[SLEEP].width or 0
-    details = columns[kept[-1]]
-    for entry in entries:
-        if count == 0:
-            console.print(quiet_table(*(c.copy() for c in shown)))  # the header and its rule
-        count += 1
-        if colour is None:
-            cells = _plain_cells(entry, when)
-            cells[SLEEP] = cells[SLEEP][:sleep_width]
-            line = layout.format(*[cells[i] for i in fixed])
-            lines.append(f"{line}  {_fitted(cells[-1], details)}\n" if fixed else line + "\n")
-        else:
-            styled = _row(entry, when)
-            row = Text("  ").join(_styled(styled[i], columns[i]) for i in kept)
-            lines.append("".join(_ansi(s, colour) for s in row.render(console)) + "\n")
-        if len(lines) == ROWS_AT_A_TIME:
-            out.writelines(lines)
-            lines.clear()
-    out.writelines(lines)
+    if sum(c.width or 0 for c in shown) + GAP * (len(shown) - 1) > console.width:
+        # A window narrower than the date, the pain and ten cells of details: Rich narrows
+        # the columns its own way, so its own tables print the rows.
+        count = _print_tables(console, entries, shown, kept, when)
+    else:
+        count = _print_lines(console, entries, columns, kept, when)
     if count == 0:
         console.print(Text("No entries match. Add one with: fibrolog add 5"))
     elif hint:
         console.print(Text(hint, style="dim"))
+    return count
+
+
+def _print_lines(
+    console: Console, entries: Iterable[Listed], columns: list[Column], kept: list[int], when: str
+) -> int:
+    """The rows as lines, written ROWS_AT_A_TIME at a time, after the table's header."""
+    line = _line_maker(console, columns, kept, when)
+    count = 0
+    rows = iter(entries)
+    while lines := [line(entry) for entry in islice(rows, ROWS_AT_A_TIME)]:
+        if count == 0:  # the header and its rule
+            console.print(quiet_table(*(columns[i].copy() for i in kept)))
+        lines.append("")  # (the last line's end)
+        console.file.write("\n".join(lines))
+        count += len(lines) - 1
+    return count
+
+
+def _print_tables(
+    console: Console, entries: Iterable[Listed], shown: list[Column], kept: list[int], when: str
+) -> int:
+    """The rows as Rich tables of ROWS_AT_A_TIME rows, the header on the first."""
+    count = 0
+    rows = iter(entries)
+    while piece := list(islice(rows, ROWS_AT_A_TIME)):
+        table = quiet_table(*(c.copy() for c in shown), show_header=count == 0)
+        for entry in piece:
+            cells = _row(entry, when)
+            table.add_row(*(cells[i] for i in kept))
+        console.print(table)
+        count += len(piece)
     return count
 
 

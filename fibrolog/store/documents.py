@@ -94,27 +94,28 @@ class CheckedEntry(Struct, kw_only=True, forbid_unknown_fields=True, gc=False):
     and it encodes to the JSON form of SPEC §2, field for field. The forms of its text fields
     (uid, times, tag and symptom names) are checked by `forms_hold` over a year's entries at
     once: a pattern in the decoder calls Python's `re` once a value, which tripled the decode.
-    The rules across fields (canonical order, at least one value, med names) are made by every
-    write, and `check` proves them.
+    Every field but the id is required, as a year file keeps them all. The rules across
+    fields (canonical order, at least one value, med names) are made by every write, and
+    `rules_hold` proves them for `check`.
     """
 
-    id: int = 0
+    id: int = 0  # a year file keeps it as the document's key
     uid: str  # Uid
     at: str  # OffsetTime: as stored, the text `Entry.to_dict` wrote
     logged: str  # OffsetTime
-    pain: Score | None = None
-    fatigue: Score | None = None
-    fog: Score | None = None
-    stiffness: Score | None = None
-    sleep_hours: Hours | None = None
-    sleep_quality: Score | None = None
-    exertion: Score | None = None
-    regions: list[Area] = []
-    tags: list[str] = []  # Slug
-    meds: list[StoredMed] = []
-    symptoms: dict[str, Score] = {}  # names: Slug
-    flare: bool = False
-    note: str = ""
+    pain: Score | None
+    fatigue: Score | None
+    fog: Score | None
+    stiffness: Score | None
+    sleep_hours: Hours | None
+    sleep_quality: Score | None
+    exertion: Score | None
+    regions: tuple[Area, ...]  # tuples: a year's distinct lists are found with a set
+    tags: tuple[str, ...]  # Slug
+    meds: list[StoredMed]
+    symptoms: dict[str, Score]  # names: Slug
+    flare: bool
+    note: str
 
 
 def forms_hold(entries: Collection[CheckedEntry]) -> bool:
@@ -136,22 +137,21 @@ def rules_hold(entries: Collection[CheckedEntry]) -> bool:
     """Whether `entries` keep the rules across fields that every write makes (those of
     `Entry`): lists in canonical order without repeats, at least one value, meds named and
     dosed as `Med` requires, notes that are text. With the decode's checks and `forms_hold`,
-    that is every rule of an entry, proved a year at a time; each distinct med once."""
+    that is every rule of an entry, proved a year at a time: each distinct list and med once
+    (a diary repeats them), so the cost is a few passes over the entries."""
     try:
         for name, dose in {(med.name, med.dose) for entry in entries for med in entry.meds}:
             Med(name, dose)
         "".join(entry.note for entry in entries).encode()
     except (InvalidEntry, UnicodeEncodeError):
         return False
-    return all(_in_order(entry) and holds_a_value(entry) for entry in entries)
-
-
-def _in_order(entry: CheckedEntry) -> bool:
-    regions, tags, symptoms = entry.regions, entry.tags, entry.symptoms
+    regions = {entry.regions for entry in entries}
+    tags = {entry.tags for entry in entries}
+    symptoms = {tuple(entry.symptoms) for entry in entries}
     return (
-        (len(regions) < 2 or tuple(regions) == canonical_areas(regions))
-        and (len(tags) < 2 or tags == sorted(set(tags)))
-        and (len(symptoms) < 2 or list(symptoms) == sorted(symptoms))
+        all(areas == canonical_areas(areas) for areas in regions)
+        and all(names == tuple(sorted(set(names))) for names in tags | symptoms)
+        and all(holds_a_value(entry) for entry in entries)
     )
 
 
@@ -164,9 +164,10 @@ def _all_fit(form: Any, values: list[str]) -> bool:
 
 @functools.cache
 def _whole_lines(form: Any) -> re.Pattern[str]:
-    """A text of lines each fitting `form`'s declared pattern (an `Annotated` str)."""
+    """A text of lines each fitting `form`'s declared pattern (an `Annotated` str), its
+    digits ASCII: stricter than the model, whose judgement a year that fails then gets."""
     pattern = form.__metadata__[0].pattern.removeprefix("^").removesuffix("$")
-    return re.compile(f"(?:{pattern})(?:\n(?:{pattern}))*")
+    return re.compile(f"(?:{pattern})(?:\n(?:{pattern}))*", re.ASCII)
 
 
 class Meta(Struct, frozen=True):

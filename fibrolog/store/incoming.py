@@ -3,7 +3,7 @@ proved as stored documents a piece at a time, and the year files they go to, eac
 soon as it is complete so that years of history never sit in memory at once."""
 
 import functools
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
@@ -12,9 +12,8 @@ from typing import Any
 import msgspec
 
 from fibrolog.errors import CorruptDiary
-from fibrolog.models import Entry, InvalidEntry, Med, holds_a_value
-from fibrolog.regions import canonical_areas
-from fibrolog.store.documents import CheckedEntry, StoredEntry, forms_hold
+from fibrolog.models import Entry
+from fibrolog.store.documents import CheckedEntry, StoredEntry, forms_hold, rules_hold
 from fibrolog.store.journal import Transaction
 from fibrolog.store.storage import (
     ENTRIES,
@@ -47,7 +46,7 @@ def prove(records: bytes, latest: datetime) -> list[CheckedEntry] | None:
 
     msgspec checks each field's type, range and known areas as it decodes, in C; the forms
     of text fields and the rules across fields are proved for the whole array at once
-    (`forms_hold`, `rules_hold_by_value`), and the times are parsed all at once, in C."""
+    (`forms_hold`, `rules_hold`), and the times are parsed all at once, in C."""
     try:
         with no_collection():
             entries = _records().decode(records)
@@ -55,7 +54,7 @@ def prove(records: bytes, latest: datetime) -> list[CheckedEntry] | None:
         return None
     if not entries:
         return entries
-    if not forms_hold(entries) or not rules_hold_by_value(entries):
+    if not forms_hold(entries) or not rules_hold(entries):
         return None
     if min(map(attrgetter("id"), entries)) < 0:
         return None
@@ -75,36 +74,15 @@ def prove(records: bytes, latest: datetime) -> list[CheckedEntry] | None:
     return entries
 
 
-def rules_hold_by_value(entries: Collection[CheckedEntry]) -> bool:
-    """`documents.rules_hold`, each rule proved once per distinct value (a list of areas, of
-    tags, of symptom names) instead of once per entry: years of a diary repeat them, and
-    this takes a third of the time at 100 000 entries."""
-    try:
-        for name, dose in {(med.name, med.dose) for entry in entries for med in entry.meds}:
-            Med(name, dose)
-        "".join(map(attrgetter("note"), entries)).encode()
-    except (InvalidEntry, UnicodeEncodeError):
-        return False
-    areas = {tuple(areas) for entry in entries if len(areas := entry.regions) > 1}
-    tags = {tuple(tags) for entry in entries if len(tags := entry.tags) > 1}
-    names = {tuple(names) for entry in entries if len(names := entry.symptoms) > 1}
-    return (
-        all(areas == canonical_areas(areas) for areas in areas)
-        and all(list(tags) == sorted(set(tags)) for tags in tags)
-        and all(list(names) == sorted(names) for names in names)
-        # (an entry with a pain score holds a value)
-        and all(holds_a_value(entry) for entry in entries if entry.pain is None)
-    )
-
-
 def document_of(entry: Entry) -> CheckedEntry:
     """An entry (read the slow way, which named or mended it) as a document to store."""
     return msgspec.convert(entry.to_dict(), CheckedEntry)
 
 
 def content(document: CheckedEntry) -> dict[str, Any]:
-    """A document's fields as a stored document holds them (without its id)."""
-    fields: dict[str, Any] = msgspec.to_builtins(document)
+    """A document's fields as a stored document read as JSON holds them (lists as lists,
+    without its id)."""
+    fields: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(document))
     del fields["id"]
     return fields
 

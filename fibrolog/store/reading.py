@@ -23,6 +23,7 @@ from fibrolog.store.documents import (
     StoredEntry,
     entry_key,
     forms_hold,
+    rules_hold,
 )
 from fibrolog.store.journal import Transaction
 from fibrolog.store.records import CourseAndAssessmentRecords
@@ -230,27 +231,44 @@ class EntryReading(CourseAndAssessmentRecords):
 
     def _checked_year(self, year: int) -> list[CheckedEntry]:
         """A year's entries in time order (by instant, then id)."""
+        found = self._year_in_form(year)
+        if found is None:  # read again whole, which names the problem
+            return [msgspec.convert(e.to_dict(), CheckedEntry) for e in self.year_entries(year)]
+        entries, instants = found
+        # Aware times compare as instants; ids are unique, so no two entries are compared.
+        ordered = sorted(zip(instants, (e.id for e in entries), entries, strict=True))
+        return [entry for _, _, entry in ordered]
+
+    def proven_year(self, year: int) -> list[CheckedEntry] | None:
+        """A year file's entries, in the file's order, each proved to keep every rule of an
+        entry (`check` reads the diary so); None if any does not, or the file does not parse:
+        then going through its documents one by one names each problem."""
+        found = self._year_in_form(year)
+        return found[0] if found is not None and rules_hold(found[0]) else None
+
+    def _year_in_form(self, year: int) -> tuple[list[CheckedEntry], list[datetime]] | None:
+        """A year file's entries with their ids, and their times; each field's type, range
+        and form checked (not the rules across fields). None if one fails, or the file does
+        not parse; [] if there is no file."""
         raw = read_if_there(self.year_path(year))
         if raw is None:
-            return []
+            return [], []
         try:
             with no_collection():
                 documents = _checked_decoder().decode(raw)[ENTRIES]
             entries = list(documents.values())
             ids = [int(key) if key.isdigit() else -1 for key in documents]
             if not forms_hold(entries) or min(ids, default=0) < 0:
-                raise ValueError
+                return None
             # The times' form is checked, so msgspec parses them all at once, in C.
             instants = msgspec.convert([entry.at for entry in entries], list[datetime])
-            if any(instant.year != year for instant in instants):
-                raise ValueError
-        except (msgspec.ValidationError, msgspec.DecodeError, KeyError, ValueError):
-            # read again whole, which names the problem
-            return [msgspec.convert(e.to_dict(), CheckedEntry) for e in self.year_entries(year)]
+        except (msgspec.ValidationError, msgspec.DecodeError, KeyError):
+            return None
+        if any(instant.year != year for instant in instants):
+            return None
         for entry, key in zip(entries, ids, strict=True):
             entry.id = key  # a stored document keeps its id as its key
-        # Aware times compare as instants; ids are unique, so no two entries are compared.
-        return [entry for _, _, entry in sorted(zip(instants, ids, entries, strict=True))]
+        return entries, instants
 
     def decoded_year(self, year: int) -> dict[str, Entry] | None:
         """A year file's entries by id, decoded and checked in C; None if any breaks a rule

@@ -109,16 +109,47 @@ def problems(diary: Diary) -> list[tuple[str, Path | None]]:
     seen: dict[int, str] = {}
     uids: dict[str, str] = {}
     all_ids: set[int] = set()  # valid or not, every id in a file has been handed out
+
+    def place(entry_id: int, uid: str, path: Path) -> None:
+        """Note a valid entry's id and uid, and whether another file has either."""
+        if entry_id in seen:
+            message = (
+                f"entry #{entry_id} is in both {seen[entry_id]} and {path.name} "
+                "(an interrupted edit can leave this; delete one copy)"
+            )
+            found.append((message, None))
+        elif uid in uids:
+            found.append((f"entries in {uids[uid]} and {path.name} share uid {uid}", None))
+        seen[entry_id] = path.name
+        uids[uid] = path.name
+
     for year in diary.years():
         path = diary.year_path(year)
+        # A year proved whole at once (in C and a few passes over it: ten times faster at
+        # 100 000 entries); only a year that fails is gone through document by document, to
+        # name each problem.
+        proven = diary.proven_year(year)
+        if proven is not None:
+            year_uids = {checked.id: checked.uid for checked in proven}
+            all_ids.update(year_uids)
+            twice = (
+                any(entry_id in seen for entry_id in year_uids)
+                or any(uid in uids for uid in year_uids.values())
+                or len(set(year_uids.values())) < len(proven)
+            )
+            if twice:  # an id or a uid seen twice: find which
+                for checked in proven:
+                    place(checked.id, checked.uid, path)
+            else:
+                seen.update(dict.fromkeys(year_uids, path.name))
+                uids.update(dict.fromkeys(year_uids.values(), path.name))
+            continue
         try:
             raw = diary.year_documents(year)
         except CorruptDiary as error:
             found.append((str(error), path))
             continue
         all_ids.update(int(key) for key in raw)
-        # A whole year decoded straight into entries (three times faster); only a year that
-        # fails is gone through document by document, to name each problem.
         whole = (
             diary.decoded_year(year)
             if all(d.keys() == STORED_FIELDS for d in raw.values())
@@ -138,19 +169,7 @@ def problems(diary: Diary) -> list[tuple[str, Path | None]]:
                 except CorruptDiary as error:
                     found.append((str(error), path))
                     continue
-            if entry.id in seen:
-                found.append(
-                    (
-                        f"entry #{entry.id} is in both {seen[entry.id]} and {path.name} "
-                        "(an interrupted edit can leave this; delete one copy)",
-                        None,
-                    )
-                )
-            elif entry.uid in uids:
-                message = f"entries in {uids[entry.uid]} and {path.name} share uid {entry.uid}"
-                found.append((message, None))
-            seen[entry.id] = path.name
-            uids[entry.uid] = path.name
+            place(entry.id, entry.uid, path)
     if meta is not None and all_ids and meta.next_id <= max(all_ids):
         found.append(
             (
