@@ -21,7 +21,7 @@ from fibrolog.formats.export import IndentedExport, iter_csv, iter_json
 from fibrolog.models import Entry
 from fibrolog.store.diary import Diary
 from fibrolog.store.documents import CheckedEntry, entry_document
-from fibrolog.store.incoming import content, document_of, prove
+from fibrolog.store.incoming import ExportedEntry, content, document_of, prove
 from fibrolog.store.journal import Transaction
 
 from .conftest import Run, snapshot
@@ -38,10 +38,10 @@ def in_blocks(raw: bytes, size: int) -> list[bytes]:
     return [raw[i : i + size] for i in range(0, len(raw), size)]
 
 
-def counting(refused: list[int]) -> Callable[[bytes, datetime], list[CheckedEntry] | None]:
+def counting(refused: list[int]) -> Callable[[bytes, datetime], list[ExportedEntry] | None]:
     """`prove`, counting the pieces it refuses."""
 
-    def proving(records: bytes, latest: datetime) -> list[CheckedEntry] | None:
+    def proving(records: bytes, latest: datetime) -> list[ExportedEntry] | None:
         proved = prove(records, latest)
         refused.append(proved is None)
         return proved
@@ -67,6 +67,15 @@ def test_an_export_proved_by_pieces_is_the_export_read_entry_by_entry(
     assert [content(d) for d in documents] == [entry_document(e) for piece in slow for e in piece]
     assert not any(refused), "an export as fibrolog writes it is proved without a fallback"
     assert fast.others() == ([], [])
+
+
+def test_an_older_export_without_the_later_scores_is_proved_all_the_same() -> None:
+    records = [record(uid=f"{n:032x}") for n in range(3)]
+    for older in records:
+        del older["exertion"]
+    proved = prove(json.dumps(records).encode(), NOW)
+    assert proved is not None
+    assert [content(d) for d in proved] == [entry_document(Entry.from_dict(r)) for r in records]
 
 
 def record(**changes: Any) -> dict[str, Any]:

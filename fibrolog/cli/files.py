@@ -176,7 +176,8 @@ def _import_export(
     try:
         export = formats.IndentedExport(blocks(formats.BLOCK_BYTES), now)
         diary = open_diary(ctx, db)
-        return diary.import_documents(export.entries(prove, document_of), export.others)
+        documents = export.entries(prove, document_of)  # proved a piece at a time
+        return diary.import_documents(documents, export.others)
     except formats.OtherLayout:
         source.seek(0)
         found = formats.parse_import(b"".join(blocks(-1)), now)

@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from fibrolog.errors import CorruptDiary
-from fibrolog.models import Entry
+from fibrolog.models import Entry, Score
 from fibrolog.store.documents import CheckedEntry, StoredEntry, forms_hold, rules_hold
 from fibrolog.store.journal import Transaction
 from fibrolog.store.storage import (
@@ -32,12 +32,19 @@ _UNNUMBERED = b'{"id":0,"uid":"'
 _DOCUMENT = b'{"uid":"'
 
 
+class ExportedEntry(CheckedEntry, kw_only=True, forbid_unknown_fields=True, gc=False):
+    """An entry as an export holds it: a `CheckedEntry`, but for the scores declared since
+    the first exports, which an older export lacks and `Entry` reads as not given."""
+
+    exertion: Score | None = None
+
+
 @functools.cache
-def _records() -> msgspec.json.Decoder[list[CheckedEntry]]:
-    return msgspec.json.Decoder(list[CheckedEntry])
+def _records() -> msgspec.json.Decoder[list[ExportedEntry]]:
+    return msgspec.json.Decoder(list[ExportedEntry])
 
 
-def prove(records: bytes, latest: datetime) -> list[CheckedEntry] | None:
+def prove(records: bytes, latest: datetime) -> list[ExportedEntry] | None:
     """The entries a JSON array of records (in the JSON form of SPEC §2) holds, proved valid
     by the rules of `Entry` (none after `latest`) and in the form `Entry.to_dict` gives
     them, so that they are stored as they are; None if any is not, or is not in that form
@@ -74,9 +81,9 @@ def prove(records: bytes, latest: datetime) -> list[CheckedEntry] | None:
     return entries
 
 
-def document_of(entry: Entry) -> CheckedEntry:
+def document_of(entry: Entry) -> ExportedEntry:
     """An entry (read the slow way, which named or mended it) as a document to store."""
-    return msgspec.convert(entry.to_dict(), CheckedEntry)
+    return msgspec.convert(entry.to_dict(), ExportedEntry)
 
 
 def content(document: CheckedEntry) -> dict[str, Any]:
