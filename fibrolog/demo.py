@@ -9,6 +9,7 @@ rescue painkiller on bad days.
 
 import random
 import uuid
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 from fibrolog.dates import attach
@@ -148,6 +149,12 @@ def _times(per_day: int, rng: random.Random) -> list[time]:
 
 def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
     """`days` days of entries ending today (none after `now`), `per_day` a day."""
+    return list(entries_of(days, per_day, seed, now))
+
+
+def entries_of(days: int, per_day: int, seed: int, now: datetime) -> Iterator[Entry]:
+    """The entries of `generate` one at a time, oldest first: a century of them need not be
+    held at once."""
     rng = random.Random(seed)
     last = now.date()
     first = last - timedelta(days=days - 1)
@@ -156,7 +163,6 @@ def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
     new_drug = drug_start(first, days)
     wall_now = now.replace(tzinfo=None)
     usual = baseline = rng.uniform(3.5, 4.5)
-    entries: list[Entry] = []
     for offset in range(days):
         day = first + timedelta(days=offset)
         # the baseline drifts, but back towards the person's usual level (not a random walk)
@@ -196,26 +202,21 @@ def generate(days: int, per_day: int, seed: int, now: datetime) -> list[Entry]:
                 if rng.random() < 0.2
                 else {}
             )
-            entries.append(
-                Entry(
-                    uid=f"{rng.getrandbits(128):032x}",
-                    at=at,
-                    logged=at,
-                    pain=pain,
-                    fatigue=round(_clamp(pain + rng.gauss(0.5, 1.2), 0, 10)),
-                    fog=round(_clamp(pain - 1 + rng.gauss(0, 1.3), 0, 10)),
-                    stiffness=round(
-                        _clamp(pain + (1.5 if morning else -1) + rng.gauss(0, 1), 0, 10)
-                    ),
-                    sleep_hours=float(sleep_hours) if k == 0 else None,
-                    sleep_quality=int(sleep_quality) if k == 0 else None,
-                    exertion=effort[day] if k == per_day - 1 else None,  # the day, at its end
-                    regions=canonical_areas(areas),
-                    tags=tuple(sorted(tags)),
-                    meds=tuple(meds),
-                    symptoms=symptoms,
-                    flare=in_flare and k == 0 and rng.random() < 0.7,
-                    note=note,
-                )
+            yield Entry(
+                uid=f"{rng.getrandbits(128):032x}",
+                at=at,
+                logged=at,
+                pain=pain,
+                fatigue=round(_clamp(pain + rng.gauss(0.5, 1.2), 0, 10)),
+                fog=round(_clamp(pain - 1 + rng.gauss(0, 1.3), 0, 10)),
+                stiffness=round(_clamp(pain + (1.5 if morning else -1) + rng.gauss(0, 1), 0, 10)),
+                sleep_hours=float(sleep_hours) if k == 0 else None,
+                sleep_quality=int(sleep_quality) if k == 0 else None,
+                exertion=effort[day] if k == per_day - 1 else None,  # the day, at its end
+                regions=canonical_areas(areas),
+                tags=tuple(sorted(tags)),
+                meds=tuple(meds),
+                symptoms=symptoms,
+                flare=in_flare and k == 0 and rng.random() < 0.7,
+                note=note,
             )
-    return entries

@@ -161,10 +161,10 @@ def test_exports_in_pieces_are_the_whole_documents(batch: list[Entry], per_piece
 def test_an_export_read_record_by_record_is_the_export_read_whole(
     batch: list[Entry], indent: int | str | None, wrapped: bool, crlf: bool
 ) -> None:
-    """Whatever the layout, import reads the same records; indented files one at a time."""
+    """Whatever the layout, import reads the same records; indented files a piece at a time."""
     import json
 
-    from fibrolog.formats.export import _json_elements, _json_records, _NotIndented
+    from fibrolog.formats.export import IndentedExport, OtherLayout, _json_records
 
     records = [e.to_dict() for e in batch]
     document: object = {"format": "fibrolog", "schema": 1, "entries": records}
@@ -173,9 +173,10 @@ def test_an_export_read_record_by_record_is_the_export_read_whole(
     whole = list(_json_records(raw))
     try:
         # (each record is decoded straight into a checked entry)
-        assert list(_json_elements(raw)) == [(n, Entry.from_dict(r)) for n, r in whole]
+        read = IndentedExport([raw[i : i + 7] for i in range(0, len(raw), 7)], NOW).entries()
+        assert [e for piece in read for e in piece] == [Entry.from_dict(r) for _, r in whole]
         assert indent is not None and records, "only an indented, non-empty array is cut"
-    except _NotIndented:
+    except OtherLayout:
         assert indent is None or not records
     assert [r for _, r in whole] == records
 

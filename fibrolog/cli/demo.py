@@ -56,7 +56,7 @@ def demo(
     from fibrolog.analysis.flares import history_start
     from fibrolog.analysis.summary import summarize
     from fibrolog.dates import week_start_of
-    from fibrolog.demo import NEW_DRUG, courses, generate
+    from fibrolog.demo import NEW_DRUG, courses, entries_of
     from fibrolog.render.console import make_console
     from fibrolog.render.summary import flares_view, summary_view
     from fibrolog.render.treatments import reviews_view
@@ -79,10 +79,10 @@ def demo(
         if diary.exists():
             diary.clear()
     now = clock()
-    stored = diary.add_many(generate(days, per_day, seed, now))
+    stored = diary.add_all(entries_of(days, per_day, seed, now))  # a year at a time
     made = diary.add_courses(courses(days, now))
     typer.echo(
-        f"Made {len(stored)} demo entries over {days} days and {len(made)} treatment courses "
+        f"Made {stored} demo entries over {days} days and {len(made)} treatment courses "
         f"in {diary.folder}\n"
     )
     settings = load_settings()

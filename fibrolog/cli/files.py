@@ -26,6 +26,8 @@ from fibrolog.text import plural
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from datetime import datetime
+    from typing import BinaryIO
 
 commands = command_family()
 
@@ -82,10 +84,10 @@ def export(
             queries.courses(diary),
             diary.assessments(),
         )
-    elif format_ is ExportFormat.csv:
-        rows = exporters.iter_csv(
-            [e for year in counting(diary.entries_read_once(first, end)) for e in year]
-        )
+    elif format_ is ExportFormat.csv:  # read twice: the header names every symptom first
+        names = exporters.symptom_names(diary.checked_entries(first, end))
+        years = counting(diary.checked_entries(first, end))
+        rows = exporters.iter_csv((e for year in years for e in year), names)
         pieces = (row.encode() for row in rows)
     else:
         years = counting(diary.entries_read_once(first, end))
@@ -120,41 +122,67 @@ def import_command(
     """
     import stat
 
-    from fibrolog.formats.export import MAX_IMPORT_BYTES, parse_import
+    from fibrolog.formats import export as formats
 
+    now = clock()
     try:
         facts = file.stat()
         # Checked before reading: /dev/zero or a FIFO would be read without end.
         if not stat.S_ISREG(facts.st_mode):
             raise FibrologError(f"cannot import {file}: it is not a regular file")
-        if facts.st_size > MAX_IMPORT_BYTES:
+        if facts.st_size > formats.MAX_IMPORT_BYTES:
             raise FibrologError(
                 f"cannot import {file}: it is {facts.st_size / 2**30:.1f} GiB, more than the "
-                f"{MAX_IMPORT_BYTES // 2**30} GiB an export of a lifetime's diary could be"
+                f"{formats.MAX_IMPORT_BYTES // 2**30} GiB an export of a lifetime's diary could be"
             )
-        raw = file.read_bytes()
+        source = file.open("rb")
     except OSError as error:
         raise FibrologError(f"cannot read {file}: {error.strerror}") from None
-    found = parse_import(raw, clock())
-    del raw  # a 100k export is ~50 MB
-    diary = open_diary(ctx, db)
-    imported = diary.import_all(found.entries, found.courses, found.assessments)
-    added, skipped = imported.entries, imported.skipped
-    courses, courses_skipped = imported.courses, imported.courses_skipped
-    assessed, assessed_skipped = imported.assessments, imported.assessments_skipped
-    done = [plural(len(added), "entry", "entries")]
-    known = [plural(skipped, "entry", "entries")] if skipped else []
-    if found.courses:
-        done.append(plural(len(courses), "treatment course"))
+    with source:
+        done = _import_export(ctx, db, file, source, now)
+    courses, courses_skipped = done.courses, done.courses_skipped
+    assessed, assessed_skipped = done.assessments, done.assessments_skipped
+    added = [plural(done.added, "entry", "entries")]
+    known = [plural(done.skipped, "entry", "entries")] if done.skipped else []
+    if courses or courses_skipped:  # the file holds courses
+        added.append(plural(len(courses), "treatment course"))
         known += [plural(courses_skipped, "treatment course")] if courses_skipped else []
-    if found.assessments:
-        done.append(plural(assessed, "self-assessment"))
+    if assessed or assessed_skipped:
+        added.append(plural(assessed, "self-assessment"))
         known += [plural(assessed_skipped, "self-assessment")] if assessed_skipped else []
-    line = f"Imported {_listed(done)}"
+    line = f"Imported {_listed(added)}"
     if known:
         one = len(known) == 1 and known[0].startswith("1 ")
         line += f"; {_listed(known)} {'was' if one else 'were'} already in the diary"
     typer.echo(line + ".")
+
+
+def _import_export(
+    ctx: typer.Context, db: Path | None, file: Path, source: "BinaryIO", now: "datetime"
+) -> Any:
+    """Import an open export file: one laid out as `export` writes it a piece at a time,
+    each piece proved as the store's documents and each year written as its entries end;
+    any other layout (compact, CSV, edited by hand) read whole and checked entry by entry."""
+    from fibrolog.formats import export as formats
+    from fibrolog.store.incoming import document_of, prove
+
+    def blocks(size: int) -> "Iterator[bytes]":
+        try:
+            while block := source.read(size):
+                yield block
+        except OSError as error:
+            raise FibrologError(f"cannot read {file}: {error.strerror}") from None
+
+    try:
+        export = formats.IndentedExport(blocks(formats.BLOCK_BYTES), now)
+        diary = open_diary(ctx, db)
+        documents = export.entries(prove, document_of)  # proved a piece at a time
+        return diary.import_documents(documents, export.others)
+    except formats.OtherLayout:
+        source.seek(0)
+        found = formats.parse_import(b"".join(blocks(-1)), now)
+        diary = open_diary(ctx, db)
+        return diary.import_all(found.entries, found.courses, found.assessments)
 
 
 def _listed(parts: list[str]) -> str:

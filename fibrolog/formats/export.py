@@ -1,12 +1,14 @@
 """Entries ⇄ JSON, CSV and Markdown text (SPEC §4 export/import). No file I/O here."""
 
 import csv
+import functools
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
 import msgspec
 from msgspec import Struct
@@ -93,41 +95,60 @@ def iter_json(
     yield b"\n}\n"
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+# An entry's CSV cells, from its fields in one call (in C); `_csv_row` turns the few that
+# are not written as they are (times, lists, the flare mark) into text.
+_CSV_FIELDS = attrgetter(*CSV_COLUMNS)
+_AT, _LOGGED, _FLARE = (CSV_COLUMNS.index(name) for name in ("at", "logged", "flare"))
+_LISTS = [CSV_COLUMNS.index(name) for name in ("regions", "tags")]
+_MEDS, _NOTE = CSV_COLUMNS.index("meds"), CSV_COLUMNS.index("note")
 
 
-def _csv_value(entry: Entry, name: str) -> object:
-    """An entry's field as its CSV cell holds it (lists joined by ';', times as ISO text)."""
-    value = getattr(entry, name)
-    if name in ("at", "logged"):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return ";".join(str(item) for item in value)
-    return value
+def _csv_row(entry: Any, names: Sequence[str]) -> list[object]:
+    """An entry's row (an `Entry` or a `CheckedEntry`): lists joined by ';', times as ISO
+    text, a med as 'name dose', numbers and empty cells as the csv module writes them (None
+    as nothing, a float as its repr). The text a person typed (meds, the note) is guarded
+    (`guard_cell`); no other cell can start as a formula: a uid is hex, a time starts with
+    its year, an area or a tag with a letter or digit."""
+    row: list[Any] = list(_CSV_FIELDS(entry))
+    for at in (_AT, _LOGGED):
+        if not isinstance(row[at], str):
+            row[at] = row[at].isoformat()
+    for items in _LISTS:
+        row[items] = ";".join(row[items])
+    meds = ";".join(f"{m.name} {m.dose}" if m.dose else m.name for m in row[_MEDS])
+    row[_MEDS] = guard_cell(meds)
+    row[_NOTE] = guard_cell(row[_NOTE])
+    row[_FLARE] = "true" if row[_FLARE] else "false"
+    symptoms = entry.symptoms
+    return row + [symptoms.get(name) for name in names] if symptoms else row + [None] * len(names)
 
 
-def iter_csv(entries: Sequence[Entry], rows_per_piece: int = 1000) -> Iterator[str]:
-    """The CSV export in pieces of `rows_per_piece` rows (the header needs every entry first:
-    each symptom name gets a column)."""
-    symptom_names = sorted({name for e in entries for name in e.symptoms})
+def symptom_names(years: Iterable[Iterable[Any]]) -> list[str]:
+    """Every symptom name the entries use, sorted: the CSV's last columns."""
+    return sorted({name for entries in years for entry in entries for name in entry.symptoms})
+
+
+def iter_csv(
+    entries: Iterable[Any], names: Sequence[str] | None = None, rows_per_piece: int = 1000
+) -> Iterator[str]:
+    """The CSV export in pieces of `rows_per_piece` rows. The entries are `Entry`s or the
+    store's `CheckedEntry`s; the header names a column for each symptom name, so `names`
+    are read first (a first reading of the diary) or, without them, from `entries` (a
+    sequence, then)."""
+    if names is None:
+        names = symptom_names([entries])
+    columns = set(names)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS + [SYMPTOM_PREFIX + n for n in symptom_names])
+    writer.writerow(CSV_COLUMNS + [SYMPTOM_PREFIX + n for n in names])
     for count, e in enumerate(entries, 1):
         if count % rows_per_piece == 0:
             yield out.getvalue()
             out.seek(0)
             out.truncate()
-        row: list[object] = [_csv_value(e, name) for name in CSV_COLUMNS]
-        row += [e.symptoms.get(name) for name in symptom_names]
-        writer.writerow([guard_cell(_cell(value)) for value in row])
+        if not columns.issuperset(e.symptoms):
+            raise FibrologError("the diary changed while it was being exported; export again")
+        writer.writerow(_csv_row(e, names))
     yield out.getvalue()
 
 
@@ -219,26 +240,31 @@ def _parse_import(data: bytes | str, now: datetime) -> Imported:
         raise FibrologError("nothing to import: the file is empty")
     if stripped[:1] in (b"[", b"{"):
         try:
-            entries = _entries(_json_elements(stripped), "entry", now)
-        except _NotIndented:
+            export = IndentedExport([stripped], now)
+            read: Iterator[list[Entry]] = export.entries()  # each record as an entry
+            entries = [entry for batch in read for entry in batch]
+            courses, assessments = export.others()
+        except OtherLayout:
             entries = _entries(_json_records(stripped), "entry", now)
+            courses, assessments = _courses_and_assessments(stripped)
     else:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise FibrologError("cannot import: the file is not UTF-8 text") from None
         entries = _entries(_csv_records(text), "row", now)
-    others = _others(stripped)
-    courses = _courses(others.treatments)
-    assessments = _assessments(others.assessments)
+        courses, assessments = [], []
     if not (entries or courses or assessments):
         raise FibrologError("nothing to import: the file holds no entries")
     return Imported(entries, courses, assessments)
 
 
-def _others(raw: bytes) -> _Others:
-    import msgspec
+def _courses_and_assessments(raw: bytes) -> tuple[list[Course], list[dict[str, Any]]]:
+    others = _others(raw)
+    return _courses(others.treatments), _assessments(others.assessments)
 
+
+def _others(raw: bytes) -> _Others:
     if raw[:1] != b"{":
         return _Others()
     try:
@@ -285,6 +311,17 @@ def _assessments(records: list[Any]) -> list[dict[str, Any]]:
 def _entries(records: Iterable[tuple[int, Any]], label: str, now: datetime) -> list[Entry]:
     """Numbered records (dicts, entries, or a problem as text) → entries, or FibrologError
     naming every bad one."""
+    entries, problems = _read(records, label, now)
+    if problems:
+        raise _refused(problems, label)
+    return entries
+
+
+def _read(
+    records: Iterable[tuple[int, Any]], label: str, now: datetime
+) -> tuple[list[Entry], list[str]]:
+    """Numbered records (dicts, entries, or a problem as text) → the entries, and a line
+    naming each bad one."""
     entries: list[Entry] = []
     problems: list[str] = []
     latest = now.astimezone(UTC) + FUTURE_SLACK  # (a fixed offset: compared in C, not Python)
@@ -301,13 +338,15 @@ def _entries(records: Iterable[tuple[int, Any]], label: str, now: datetime) -> l
             problems.append(f"  {label} {number}: at {entry.at.isoformat()} is in the future")
             continue
         entries.append(entry)
-    if problems:
-        many = "entries" if label == "entry" else f"{label}s"
-        raise FibrologError(
-            f"nothing imported: {plural(len(problems), f'invalid {label}', f'invalid {many}')}\n"
-            + "\n".join(problems)
-        )
-    return entries
+    return entries, problems
+
+
+def _refused(problems: list[str], label: str) -> FibrologError:
+    many = "entries" if label == "entry" else f"{label}s"
+    return FibrologError(
+        f"nothing imported: {plural(len(problems), f'invalid {label}', f'invalid {many}')}\n"
+        + "\n".join(problems)
+    )
 
 
 def _json_records(raw: bytes) -> Iterator[tuple[int, Any]]:
@@ -335,63 +374,134 @@ def _entry_list(data: Any) -> Any:
     return data
 
 
-class _NotIndented(Exception):
-    """The file is not laid out one entry per indented block; parse it whole instead."""
+class OtherLayout(Exception):
+    """The file is not laid out as `export` writes it (one record per indented block, the
+    records in an array); it is read whole instead (`parse_import`)."""
 
 
 _ARRAY = re.compile(rb'\A\[|"entries"[ \t\r\n]*:[ \t\r\n]*\[')
 _FIRST = re.compile(rb"[ \t\r]*\n([ \t]*)\{")
-_GAP = re.compile(rb"[ \t\r\n]*(,?)[ \t\r\n]*")
+# What `IndentedExport` reads of a file before it looks for the entries' array, and then
+# takes at a time: a piece of about this much is decoded, and proved, at once.
+HEAD_BYTES = 1 << 16
+BLOCK_BYTES = 1 << 20
+
+Proved = TypeVar("Proved")
 
 
-def _json_elements(raw: bytes) -> Iterator[tuple[int, Any]]:
-    """The records of an indented JSON export (as `export` writes it), each parsed on its own.
+class IndentedExport:
+    """An export laid out as `export` writes it (indented), read from its bytes a piece at a
+    time (`blocks`, as a file is read): a 300 000-entry export is ~160 MB, and each piece
+    of it is a batch of entries (and, once stored, let go of) before the next is read.
 
-    A 100k-entry export is ~50 MB and parses whole into ~260 MB of dicts; parsed one record
-    at a time, each is an entry before the next is read. JSON holds no raw newline inside a
-    string, so in an indented file a line starting with the records' indent and then "{" or
-    "}" opens or closes a record. The file around the records (with the array emptied) is
-    parsed too, which proves the cut: raises _NotIndented for any other layout.
+    JSON holds no raw newline inside a string, so in an indented file a line starting with
+    the records' indent and then "}" closes a record: the array of records is cut there
+    into pieces, each a JSON array of whole records. Each piece must decode whole, and the
+    file around the records (the array emptied) is decoded too once all are read, which
+    proves the cut: OtherLayout is raised for any other layout, by the constructor if the
+    file does not start as an export does, else as soon as a piece does not decode.
     """
-    import msgspec
 
-    array = _ARRAY.search(raw)
-    first = array and _FIRST.match(raw, array.end())
-    if not array or not first:
-        raise _NotIndented
-    opener, closer = b"\n" + first[1] + b"{", b"\n" + first[1] + b"}"
-    spans: list[tuple[int, int]] = []
-    start = first.end() - 1
-    while True:
-        end = raw.find(closer, start) + len(closer)
-        if end < len(closer):
-            raise _NotIndented
-        spans.append((start, end))
-        gap = _GAP.match(raw, end)
-        assert gap is not None  # the pattern matches the empty string
-        if not gap[1]:
-            break
-        start = gap.end()
-        if raw[start - len(opener) + 1 : start + 1] != opener:
-            raise _NotIndented
-    if raw[gap.end() : gap.end() + 1] != b"]":
-        raise _NotIndented
-    try:
-        around = msgspec.json.decode(raw[: array.end()] + raw[gap.end() :])
-    except msgspec.DecodeError:
-        raise _NotIndented from None
-    if _entry_list(around) != []:
-        raise _NotIndented
-    view = memoryview(raw)
-    as_entry = msgspec.json.Decoder(Entry)  # each record checked as it is decoded, in C
-    for number, (start, end) in enumerate(spans, start=1):
+    def __init__(self, blocks: Iterable[bytes], now: datetime) -> None:
+        self._blocks = iter(blocks)
+        self.now = now
+        self._others: _Others | None = None
+        buffer = b""
+        for block in self._blocks:  # up to what follows the array's "[" and its blank
+            buffer = (buffer + block).removeprefix(b"\xef\xbb\xbf").lstrip()
+            array = _ARRAY.search(buffer)
+            if array and buffer[array.end() :].strip():
+                break
+            if len(buffer) > HEAD_BYTES:
+                break
+        array = _ARRAY.search(buffer)
+        first = array and _FIRST.match(buffer, array.end())
+        if not array or not first:
+            raise OtherLayout
+        self._head = buffer[: array.end()]
+        self._buffer = buffer[first.end() - 1 :]  # from the "{" of the first record
+        self._closer = b"\n" + first[1] + b"}"
+
+    def _arrays(self) -> Iterator[bytes]:
+        """The records, in pieces: each a JSON array of whole records (see the class)."""
+        closer, buffer = self._closer, self._buffer
+        del self._buffer
+        end = re.compile(re.escape(closer) + rb"[ \t\r\n]*\]")  # the last record's
+        start = 0
+        while True:
+            last = end.search(buffer, start)
+            if last:
+                yield b"[" + buffer[start : last.start() + len(closer)] + b"]"
+                tail = buffer[last.end() - 1 :] + b"".join(self._blocks)
+                break
+            cut = buffer.rfind(closer + b",", start)
+            if cut >= 0:
+                yield b"[" + buffer[start : cut + len(closer)] + b"]"
+                start = cut + len(closer) + 1
+            block = next(self._blocks, b"")
+            if not block:
+                raise OtherLayout
+            buffer = buffer[start:] + block
+            start = 0
+        around = self._head + tail
         try:
-            record: Any = as_entry.decode(view[start:end])
+            if _entry_list(msgspec.json.decode(around)) != []:
+                raise OtherLayout
+        except (msgspec.DecodeError, RecursionError):
+            raise OtherLayout from None
+        self._others = _others(around)
+
+    def entries(
+        self,
+        prove: Callable[[bytes, datetime], list[Proved] | None] | None = None,
+        document_of: Callable[[Entry], Proved] | None = None,
+    ) -> Iterator[list[Proved]]:
+        """The entries, a piece at a time, by the rules of a new entry (none more than 5
+        minutes after `now`); once all are read, FibrologError naming every bad one. A
+        piece that `prove` refuses (or all, without it) is read record by record as
+        entries, which names a bad one; `document_of` makes each what `prove` gives."""
+        latest = self.now.astimezone(UTC) + FUTURE_SLACK
+        as_entry = msgspec.json.Decoder(Entry)  # each record checked as it is decoded, in C
+        problems: list[str] = []
+        number = 1
+        for array in self._arrays():
+            proved = prove(array, latest) if prove else None
+            if proved is not None:
+                number += len(proved)
+                if not problems:  # (after a bad one, the rest are only checked)
+                    yield proved
+                continue
+            try:
+                records = _raw_records().decode(array)
+            except (msgspec.DecodeError, RecursionError):
+                raise OtherLayout from None
+            found, bad = _read(enumerate(_records_of(records, as_entry), number), "entry", self.now)
+            number += len(records)
+            problems += bad
+            if not problems:
+                yield [document_of(e) for e in found] if document_of else found  # type: ignore[misc]
+        if problems:
+            raise _refused(problems, "entry")
+
+    def others(self) -> tuple[list[Course], list[dict[str, Any]]]:
+        """The treatment courses and self-assessments, once the entries are read."""
+        if self._others is None:
+            raise RuntimeError("the entries of an export are read before what follows them")
+        return _courses(self._others.treatments), _assessments(self._others.assessments)
+
+
+@functools.cache
+def _raw_records() -> msgspec.json.Decoder[list[msgspec.Raw]]:
+    return msgspec.json.Decoder(list[msgspec.Raw])
+
+
+def _records_of(records: list[msgspec.Raw], as_entry: msgspec.json.Decoder[Entry]) -> Iterator[Any]:
+    """Each record as an entry, or what is wrong with it (reported with the others)."""
+    for record in records:
+        try:
+            yield as_entry.decode(record)
         except msgspec.ValidationError as error:
-            record = str(explain(error))  # reported with the other bad records
-        except msgspec.DecodeError:
-            raise _NotIndented from None
-        yield number, record
+            yield str(explain(error))
 
 
 def _csv_records(text: str) -> list[tuple[int, Any]]:

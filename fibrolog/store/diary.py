@@ -4,49 +4,59 @@ assessments and the reading of entries are the classes it builds on (folder.py, 
 reading.py). The store package is the only one that imports TinyDB."""
 
 import contextlib
+import functools
+import itertools
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from msgspec import Struct
 from msgspec.structs import replace
 from tinydb.table import Document
 
 from fibrolog.errors import CorruptDiary, FibrologError
 from fibrolog.models import Course, Entry
-from fibrolog.store.documents import Meta, entry_document
+from fibrolog.store.documents import CheckedEntry, Meta, entry_document
+from fibrolog.store.incoming import YearFiles, content, document_of
 from fibrolog.store.journal import Transaction
 from fibrolog.store.migrations import current_schema
 from fibrolog.store.reading import EntryReading
-from fibrolog.store.safefile import atomic_write
-from fibrolog.store.storage import ENTRIES, META, above_all, dump_tables
+from fibrolog.store.safefile import atomic_write, read_if_there
+from fibrolog.store.storage import ENTRIES, META, above_all, dump_tables, no_collection
 
 
 class Imported(Struct, frozen=True):
     """What an import added, and how many of each kind the diary held already."""
 
-    entries: list[Entry]
+    added: int
     skipped: int
     courses: list[Course]
     courses_skipped: int
     assessments: int
     assessments_skipped: int
+    entries: list[Entry] = []  # those added, with their ids (`import_all`; a bulk import counts)
 
 
 class ImportConflict(FibrologError):
     """An imported entry has the uid of a stored one but other content."""
 
-    def __init__(self, entry_id: int, stored: dict[str, Any], incoming: Entry) -> None:
-        theirs = entry_document(incoming)
+    def __init__(self, entry_id: int, stored: dict[str, Any], theirs: dict[str, Any]) -> None:
         differ = sorted(k for k in theirs if stored.get(k) != theirs[k])
         super().__init__(
             f"entry #{entry_id} of the diary and an entry of the file share uid "
-            f"{incoming.uid} but differ in {', '.join(differ)}; nothing was imported. "
+            f"{theirs['uid']} but differ in {', '.join(differ)}; nothing was imported. "
             f"Import a file without that entry, or delete #{entry_id} first to take the file's."
         )
+
+
+class _Uid(Struct, gc=False):
+    """What an import reads of each stored entry: its uid (the rest is skipped, in C)."""
+
+    uid: str
 
 
 class Diary(EntryReading):
@@ -157,54 +167,169 @@ class Diary(EntryReading):
         courses: Iterable[Course] = (),
         assessments: Iterable[dict[str, Any]] = (),
     ) -> "Imported":
-        """Add the entries, courses and self-assessments the diary lacks, in one transaction
-        (all or nothing, even after a crash), after backing up every file it changes.
+        """Add the entries, courses and self-assessments the diary lacks (see
+        `import_documents`); the entries added come back with their ids."""
+        incoming = list(entries)
+        others = (list(courses), list(assessments))
+        documents = [document_of(entry) for entry in incoming]
+        done, added, first_id = self._import([documents], lambda: others, keep=True)
+        first: dict[str, Entry] = {}
+        for entry in incoming:
+            first.setdefault(entry.uid, entry)
+        stored = [replace(first[uid], id=first_id + i) for i, uid in enumerate(added)]
+        return replace(done, entries=stored)
+
+    def import_documents(
+        self,
+        batches: Iterable[Sequence[CheckedEntry]],
+        others: Callable[[], tuple[list[Course], list[dict[str, Any]]]] = lambda: ([], []),
+    ) -> "Imported":
+        """Add the entries (proved documents, in batches), courses and self-assessments the
+        diary lacks, in one transaction (all or nothing, even after a crash), after backing
+        up every file it changes. `others` gives the courses and self-assessments once the
+        entries are read (an export holds them after its entries).
 
         An entry is known by its uid, a course by its uid, an assessment by kind and time.
         An entry whose uid the diary holds with other content is a conflict: the import is
-        refused (nothing changes) and the error names both."""
-        incoming = list(entries)
-        new_courses = list(courses)
-        new_assessments = list(assessments)
-        with self.transaction() as changes:
-            meta = self.open()
-            known: dict[str, tuple[int, dict[str, Any]]] = {}
-            for year in self.years():
-                for key, document in self.year_documents(year).items():
-                    known[str(document.get("uid"))] = (int(key), document)
-            fresh: list[Entry] = []
-            for entry in incoming:
-                if entry.uid in known:
-                    stored_id, document = known[entry.uid]
-                    if stored_id and document != entry_document(entry):
-                        raise ImportConflict(stored_id, document, entry)
-                    continue  # in the diary, or twice in the file
-                known[entry.uid] = (0, {})
-                fresh.append(entry)
-            course_uids = {c.uid for c in self.courses()}
-            fresh_courses = [c for c in new_courses if c.uid not in course_uids]
-            seen = {(a["kind"], a["at"]) for a in self.assessments()}
-            fresh_assessments = [a for a in new_assessments if (a["kind"], a["at"]) not in seen]
-            files = [self.year_path(y) for y in sorted({e.at.year for e in fresh})]
-            files += [self.meta_path] if fresh else []
-            files += [self.courses_path] if fresh_courses else []
-            files += [self.assessments_path] if fresh_assessments else []
-            self.backup(files)
-            if fresh:
-                from fibrolog.store.changes import lift  # issue 19: imported on purpose
+        refused (nothing changes) and the error names both. The batches are read to the
+        end first, so that an error they raise at the end (an invalid entry) is told first.
 
-                lift(self.folder, [e.uid for e in fresh])
-            added = self._insert(meta, fresh, changes)
-            stored_courses = self._store_courses(fresh_courses, changes)
-            self._store_assessments(fresh_assessments, changes)
-            return Imported(
-                added,
-                len(incoming) - len(fresh),
-                stored_courses,
-                len(new_courses) - len(fresh_courses),
-                len(fresh_assessments),
-                len(new_assessments) - len(fresh_assessments),
-            )
+        Each year file is staged once the batches move on from its year (incoming.py), so
+        that years of history never sit in memory at once; nothing is in place before the
+        commit, and anything staged is removed if the import fails."""
+        return self._import(batches, others)[0]
+
+    def _import(
+        self,
+        batches: Iterable[Sequence[CheckedEntry]],
+        others: Callable[[], tuple[list[Course], list[dict[str, Any]]]],
+        keep: bool = False,
+    ) -> tuple["Imported", list[str], int]:
+        """`import_documents`, and the uids added (with `keep`, or if changes.json needs
+        them), and the first id given."""
+        with self.transaction() as changes:
+            try:
+                return self._import_into(changes, batches, others, keep)
+            except BaseException:
+                changes.discard()
+                raise
+
+    def _import_into(
+        self,
+        changes: Transaction,
+        batches: Iterable[Sequence[CheckedEntry]],
+        others: Callable[[], tuple[list[Course], list[dict[str, Any]]]],
+        keep: bool,
+    ) -> tuple["Imported", list[str], int]:
+        meta = self.open()
+        known, highest = self._stored_uids()
+        next_id = max(meta.next_id, highest + 1)
+        years = YearFiles(self.year_path, changes, next_id)
+        keep = keep or self.changes_path.exists()  # issue 19: tombstones lifted
+        added: list[str] = []
+        skipped = 0
+        conflict: ImportConflict | None = None
+        stored = _StoredDocuments(self)
+        for batch in batches:
+            if conflict is not None:
+                continue  # read on: an invalid entry further on is told first
+            uids = [document.uid for document in batch]
+            if known.keys().isdisjoint(uids) and len(set(uids)) == len(uids):
+                fresh: Sequence[CheckedEntry] = batch  # (the way of a new diary)
+            else:
+                fresh = []
+                for document in batch:
+                    if document.uid not in known:
+                        known[document.uid] = None
+                        fresh.append(document)
+                        continue
+                    skipped += 1
+                    where = known[document.uid]
+                    if where is not None:  # in the diary (not earlier in the file)
+                        theirs = content(document)
+                        ours = stored.document(*where)
+                        if ours != theirs:
+                            conflict = ImportConflict(int(where[1]), ours, theirs)
+                            break
+                if conflict is not None:
+                    continue
+                uids = [document.uid for document in fresh]
+            known.update(dict.fromkeys(uids))
+            if keep:
+                added += uids
+            start = 0  # each run of one year's documents to its year (one, or two, a piece)
+            for year, run in itertools.groupby([document.at[:4] for document in fresh]):
+                end = start + len(list(run))
+                years.add(int(year), fresh[start:end])
+                start = end
+            years.write_all_but({int(document.at[:4]) for document in fresh[-1:]})
+        if conflict is not None:
+            raise conflict
+        written = years.finish()
+        new_courses, new_assessments = others()
+        course_uids = {c.uid for c in self.courses()}
+        fresh_courses = [c for c in new_courses if c.uid not in course_uids]
+        seen = {(a["kind"], a["at"]) for a in self.assessments()}
+        fresh_assessments = [a for a in new_assessments if (a["kind"], a["at"]) not in seen]
+        files = [self.year_path(year) for year in written]
+        files += [self.meta_path] if years.added else []
+        files += [self.courses_path] if fresh_courses else []
+        files += [self.assessments_path] if fresh_assessments else []
+        self.backup(files)
+        if years.added:
+            from fibrolog.store.changes import lift  # issue 19: imported on purpose
+
+            lift(self.folder, added)
+            self._write_meta(replace(meta, next_id=next_id + years.added), changes)
+        stored_courses = self._store_courses(fresh_courses, changes)
+        self._store_assessments(fresh_assessments, changes)
+        done = Imported(
+            years.added,
+            skipped,
+            stored_courses,
+            len(new_courses) - len(fresh_courses),
+            len(fresh_assessments),
+            len(new_assessments) - len(fresh_assessments),
+        )
+        return done, added, next_id
+
+    def _stored_uids(self) -> tuple[dict[str, tuple[int, str] | None], int]:
+        """Every stored entry's uid → its year and key, and the highest key: decoding just
+        the uids, in C (a file that will not is read as dicts, which says what is wrong)."""
+        known: dict[str, tuple[int, str] | None] = {}
+        highest = 0
+        for year in self.years():
+            raw = read_if_there(self.year_path(year))
+            try:
+                with no_collection():
+                    documents: dict[str, Any] = _uids_decoder().decode(raw or b"")[ENTRIES]
+                uids = [(key, document.uid) for key, document in documents.items()]
+            except (msgspec.DecodeError, KeyError):
+                documents = self.year_documents(year)
+                uids = [(key, str(document.get("uid"))) for key, document in documents.items()]
+            for key, uid in uids:
+                known[uid] = (year, key)
+            highest = max([highest, *(int(key) for key in documents if key.isdigit())])
+        return known, highest
+
+    def add_all(self, entries: Iterable[Entry]) -> int:
+        """Store new entries (the demo's years of them) with the next ids, in one
+        transaction, a year file at a time as they come (see `import_documents`): how many."""
+        with self.transaction() as changes:
+            try:
+                meta = self.open(every_year=False)
+                next_id = self._next_id(meta, {})
+                years = YearFiles(self.year_path, changes, next_id)
+                for year, batch in itertools.groupby(entries, key=lambda entry: entry.at.year):
+                    years.write_all_but([year])
+                    years.add(year, [entry_document(entry) for entry in batch])
+                years.finish()
+                if years.added:
+                    self._write_meta(replace(meta, next_id=next_id + years.added), changes)
+                return years.added
+            except BaseException:
+                changes.discard()
+                raise
 
     def clear(self) -> Path | None:
         """Empty the diary (for `demo --force`): everything is backed up first."""
@@ -273,6 +398,26 @@ class Diary(EntryReading):
 
         with contextlib.suppress(CorruptDiary):
             lift(self.folder, uids)
+
+
+class _StoredDocuments:
+    """The stored documents an import compares with the file's: a year's, read once while
+    the file's entries are in that year."""
+
+    def __init__(self, diary: Diary) -> None:
+        self.diary = diary
+        self.year: int | None = None
+        self.documents: dict[str, Any] = {}
+
+    def document(self, year: int, key: str) -> dict[str, Any]:
+        if year != self.year:
+            self.year, self.documents = year, self.diary.year_documents(year)
+        return self.documents[key]  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _uids_decoder() -> msgspec.json.Decoder[dict[str, dict[str, _Uid]]]:
+    return msgspec.json.Decoder(dict[str, dict[str, _Uid]])
 
 
 def _last_key(path: Path) -> int:

@@ -8,11 +8,16 @@ then each staged file is renamed over its target and the journal removed. After 
 with no journal, the staged files are strays and the diary holds the old set (the next
 writer removes them); with a journal, the next command renames what is left (`complete`)
 and the diary holds the new set. A change of one file needs no journal.
+
+A change of many big files (an import of years of history, say) stages each file as soon as
+it is made (`stage`), so that no more than one of them waits in memory; they are strays
+until the journal names them, exactly as if the commit had staged them.
 """
 
 import contextlib
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import msgspec
@@ -33,17 +38,41 @@ class Transaction:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.changes: dict[Path, bytes | None] = {}
+        self.staged: dict[Path, Path] = {}  # a file's new content, written already (`stage`)
 
     def write(self, path: Path, data: bytes) -> None:
+        self._unstage(path)
         self.changes[path] = data
 
     def remove(self, path: Path) -> None:
+        self._unstage(path)
         self.changes[path] = None
+
+    def stage(self, path: Path, data: bytes | Iterable[bytes]) -> Path:
+        """As `write`, but the new content is written beside `path` now (durably, private)
+        rather than at the commit, so it need not wait in memory; returns where it is."""
+        self.changes.pop(path, None)
+        self._unstage(path)
+        self.staged[path] = stage(path, data)
+        return self.staged[path]
+
+    def discard(self) -> None:
+        """Give the change up: remove what `stage` wrote (a stray the next writer would
+        remove anyway)."""
+        self.changes = {}
+        for path in list(self.staged):
+            self._unstage(path)
+
+    def _unstage(self, path: Path) -> None:
+        if path in self.staged:
+            with contextlib.suppress(OSError):
+                self.staged.pop(path).unlink()
 
     def commit(self) -> None:
         """Make every change, or (after a crash) leave what the next command completes."""
         changes, self.changes = self.changes, {}
-        if len(changes) == 1:
+        early, self.staged = self.staged, {}
+        if len(changes) == 1 and not early:
             [(path, data)] = changes.items()
             if data is None:
                 with contextlib.suppress(FileNotFoundError):
@@ -52,9 +81,9 @@ class Transaction:
             else:
                 atomic_write(path, data)
             return
-        if not changes:
+        if not changes and not early:
             return
-        staged: dict[str, str | None] = {}
+        staged: dict[str, str | None] = {path.name: done.name for path, done in early.items()}
         try:
             for path, data in changes.items():
                 staged[path.name] = None if data is None else stage(path, data).name
