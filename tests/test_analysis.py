@@ -279,3 +279,12 @@ def test_judged_days_match_the_rules_read_literally(
             assert judged[day].baseline == baseline
         else:
             non_flare[day] = pain
+
+
+@given(st.lists(st.floats(0, 10, allow_nan=False), min_size=1, max_size=40))
+def test_the_middle_of_sorted_pains_is_their_median(pains: list[float]) -> None:
+    from statistics import median
+
+    from fibrolog.analysis.flares import _middle
+
+    assert _middle(sorted(pains)) == median(pains)

@@ -4,7 +4,7 @@ from bisect import bisect_left, insort
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from statistics import fmean, median
+from statistics import fmean
 from typing import Any
 
 from msgspec import Struct
@@ -107,7 +107,7 @@ def judge_days(
         window_start = day - timedelta(days=settings.baseline_days)
         while window and window[0][0] < window_start:
             del ordered[bisect_left(ordered, window.popleft()[1])]
-        baseline = median(ordered) if len(ordered) >= 7 else None
+        baseline = _middle(ordered) if len(ordered) >= 7 else None
         reasons = []
         if info.marked:
             reasons.append("marked")
@@ -127,6 +127,12 @@ def judge_days(
             window.append((day, pain_mean))
             insort(ordered, pain_mean)
     return flare_days
+
+
+def _middle(ordered: list[float]) -> float:
+    """The median of values already sorted (as `statistics.median`, which sorts them again)."""
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 def episodes_of(flare_days: Sequence[FlareDay], days: Mapping[date, PainDay]) -> list[Episode]:
