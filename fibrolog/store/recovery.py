@@ -12,6 +12,7 @@ import re
 import shlex
 from collections.abc import Iterable
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -130,11 +131,12 @@ def problems(diary: Diary) -> list[tuple[str, Path | None]]:
         # name each problem.
         proven = diary.proven_year(year)
         if proven is not None:
-            year_uids = {checked.id: checked.uid for checked in proven}
+            ids, uids_here = map(attrgetter("id"), proven), map(attrgetter("uid"), proven)
+            year_uids = dict(zip(ids, uids_here, strict=True))
             all_ids.update(year_uids)
             twice = (
-                any(entry_id in seen for entry_id in year_uids)
-                or any(uid in uids for uid in year_uids.values())
+                not seen.keys().isdisjoint(year_uids)
+                or not uids.keys().isdisjoint(year_uids.values())
                 or len(set(year_uids.values())) < len(proven)
             )
             if twice:  # an id or a uid seen twice: find which
