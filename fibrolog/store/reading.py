@@ -249,7 +249,7 @@ class EntryReading(CourseAndAssessmentRecords):
     def _year_in_form(self, year: int) -> tuple[list[CheckedEntry], list[datetime]] | None:
         """A year file's entries with their ids, and their times; each field's type, range
         and form checked (not the rules across fields). None if one fails, or the file does
-        not parse; [] if there is no file."""
+        not parse; nothing (two empty lists) if there is no file."""
         raw = read_if_there(self.year_path(year))
         if raw is None:
             return [], []
