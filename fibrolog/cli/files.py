@@ -258,7 +258,7 @@ def check(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
         return
     from fibrolog.store.combine import sync_problems
     from fibrolog.store.journal import pending
-    from fibrolog.store.recovery import problems as find_problems
+    from fibrolog.store.recovery import checkup
 
     journal = pending(diary.folder)
     if journal is not None:
@@ -271,10 +271,10 @@ def check(ctx: typer.Context, json_: JsonOpt = False, db: DbOpt = None) -> None:
             f"fibrolog command completes it (for example: fibrolog --db "
             f"{shlex.quote(str(diary.folder))} list)"
         )
-    problems = find_problems(diary)
-    problems += [(message, None) for message in sync_problems(diary)]  # issue 19
+    found = checkup(diary)
+    problems = found.problems + [(message, None) for message in sync_problems(diary)]
     damaged = sorted({path for _, path in problems if path is not None})
-    entries = 0 if problems else diary.count()
+    entries = 0 if problems else found.entries
     stale = diary.stale_temp_files()
     if json_:
         print_json(

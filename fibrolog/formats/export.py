@@ -66,10 +66,14 @@ def entries_json(years: Iterable[Sequence[Struct]], depth: int = 0) -> Iterator[
     for entries in years:
         if not entries:
             continue
-        array = msgspec.json.format(msgspec.json.encode(entries), indent=2)
-        body = array[1:-2]  # from the "\n" after "[", without the "\n]"
+        # Indented where it sits, `depth` objects deep (their keys are empty, so the first
+        # "[" and the last "]" are the array's), rather than indented and then shifted.
+        nested = msgspec.json.encode(entries)
+        for _ in range(depth):
+            nested = b'{"":' + nested + b"}"
+        text = msgspec.json.format(nested, indent=2)
         yield b"[" if not opened else b","
-        yield body.replace(b"\n", pad) if depth else body
+        yield text[text.index(b"[") + 1 : text.rindex(b"]") - len(pad)]
         opened = True
     yield pad + b"]" if opened else b"[]"
 

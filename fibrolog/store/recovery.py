@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from msgspec import Struct
 
@@ -97,10 +97,24 @@ def _by_uid(path: Path) -> dict[str, tuple[int, Any]] | None:
     return {str(doc.get("uid")): (int(key), doc) for key, doc in documents}
 
 
+class Checkup(NamedTuple):
+    """What `check` finds: every problem, with the file it is in (None: between files), and
+    how many entries it read whole (each id once)."""
+
+    problems: list[tuple[str, Path | None]]
+    entries: int
+
+
 def problems(diary: Diary) -> list[tuple[str, Path | None]]:
     """Every problem found in the diary, with the file it is in (None: between files).
 
     Read-only: not even the lock file is created."""
+    return checkup(diary).problems
+
+
+def checkup(diary: Diary) -> Checkup:
+    """Every problem found in the diary, and how many entries it holds (see `Checkup`): one
+    reading of every file. Read-only: not even the lock file is created."""
     found: list[tuple[str, Path | None]] = []
     try:
         meta: Meta | None = diary.read_meta()
@@ -190,7 +204,7 @@ def problems(diary: Diary) -> list[tuple[str, Path | None]]:
             diary.courses()
         except CorruptDiary as error:
             found.append((str(error), diary.courses_path))
-    return found
+    return Checkup(found, len(seen))
 
 
 def good_backup_of(diary: Diary, path: Path) -> Backup | None:
