@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).parent.parent / "benchmarks" / "run.py"
 
 
@@ -38,3 +40,30 @@ def test_benchmark_runs_on_a_tiny_diary(tmp_path: Path) -> None:
         assert f"| {label} |" in text, label
     assert "All budgets met:" in text
     assert text == result.stdout
+
+
+def test_the_benchmark_times_only_a_byte_compiled_fibrolog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy Python compiles on every run would be timed with its compilation."""
+    import importlib.machinery
+    import importlib.util
+
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        import run  # benchmarks/run.py
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    cached = tmp_path / "app.cpython-311.pyc"
+    spec = importlib.machinery.ModuleSpec("fibrolog.cli.app", None, origin="app.py")
+    spec.cached = str(cached)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec)
+    assert not run.byte_compiled()
+    cached.write_bytes(b"")
+    assert run.byte_compiled()
+
+    def missing(name: str) -> None:
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(importlib.util, "find_spec", missing)
+    assert not run.byte_compiled()
