@@ -55,10 +55,21 @@ def local_zone() -> tzinfo:
         return zone
 
 
-def now_here() -> datetime:
-    """The current local time to the second; FIBROLOG_NOW (ISO) fixes it for tests and demos."""
-    zone = local_zone()
+def now_here(zone_rules: bool = True) -> datetime:
+    """The current local time to the second; FIBROLOG_NOW (ISO) fixes it for tests and demos.
+
+    Its zone is the user's, with its rules (`local_zone`), so that other wall times can be
+    read against it. A command that reads no other wall time (an `add` with no `--at`) asks
+    without `zone_rules`: then it carries the offset in force now, as the C library's local
+    time gives it from the same $TZ and /etc/localtime, and zoneinfo (about a tenth of
+    `add`'s start-up) is not imported.
+    """
     fixed = os.environ.get("FIBROLOG_NOW")
+    if not zone_rules and not fixed:
+        if hasattr(_clock, "tzset"):  # not on Windows
+            _clock.tzset()  # the C library reads $TZ once; it may have changed since
+        return datetime.now().astimezone().replace(microsecond=0)
+    zone = local_zone()
     if fixed:
         moment = datetime.fromisoformat(fixed)
         if moment.tzinfo is None:

@@ -608,3 +608,48 @@ def test_again_reads_the_settings_only_for_a_preset(run: Run, cli_env: dict[str,
     assert run("again", "-p", "4").stdout == "Logged #2 · Mon 23 Nov 09:15 · pain 4 · 1 area\n"
     named = run("again", "morning")
     assert named.exit_code == 1 and "is not valid TOML" in named.stderr
+
+
+ADD_PROBE = """
+import sys
+from fibrolog.__main__ import main
+sys.argv = ["fibrolog", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print("zoneinfo loaded:", "zoneinfo" in sys.modules, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "needs_rules"),
+    [
+        (["add", "5"], False),
+        (["again", "-p", "4"], False),
+        (["add", "5", "--at", "yesterday 9am"], True),
+    ],
+)
+def test_only_another_wall_time_loads_the_zone_rules(
+    cli_env: dict[str, str], args: list[str], needs_rules: bool
+) -> None:
+    """A plain add is stamped with the offset in force now, as the zone's rules give it; the
+    rules (zoneinfo, a tenth of add's start-up) are loaded only to read another wall time."""
+    env = {**os.environ, **cli_env, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    del env["FIBROLOG_NOW"]  # the real clock: a fixed one is read with the zone's rules
+    env["TZ"] = "America/St_Johns"  # -03:30 or -02:30: an offset no default would give
+    first = subprocess.run(
+        [sys.executable, "-c", ADD_PROBE, "add", "3", "-t", "walk"], env=env, capture_output=True
+    )
+    assert first.returncode == 0, first.stderr
+    probe = subprocess.run(
+        [sys.executable, "-c", ADD_PROBE, *args], env=env, capture_output=True, text=True
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert f"zoneinfo loaded: {needs_rules}" in probe.stderr
+    from zoneinfo import ZoneInfo
+
+    from fibrolog.store.diary import Diary
+
+    latest = Diary(Path(cli_env["FIBROLOG_DB"])).newest(1)[0]
+    assert latest.at.utcoffset() == latest.at.astimezone(ZoneInfo("America/St_Johns")).utcoffset()
+    assert latest.logged.utcoffset() == latest.at.utcoffset() or needs_rules

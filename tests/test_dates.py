@@ -171,6 +171,22 @@ def test_now_here_follows_tz(
     assert now_here().isoformat() == "2026-07-01T12:00:00+02:00"
 
 
+def test_now_without_zone_rules_carries_the_offset_in_force(
+    zone_named: Callable[[str], tzinfo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plain `add` stamps now without importing zoneinfo: the same instant and offset."""
+    monkeypatch.delenv("FIBROLOG_NOW", raising=False)
+    for name in ("Asia/Kolkata", "America/St_Johns", "Pacific/Kiritimati", "ABC-3"):
+        zone_named(name)
+        ruled, plain = now_here(), now_here(zone_rules=False)
+        assert plain.utcoffset() == ruled.utcoffset(), name
+        assert plain.microsecond == 0 and abs((plain - ruled).total_seconds()) <= 1, name
+        assert plain.isoformat()[-6:] == ruled.isoformat()[-6:], name
+    monkeypatch.setenv("FIBROLOG_NOW", "2026-07-01T12:00:00")  # tests fix it with its rules
+    zone_named("Europe/Berlin")
+    assert now_here(zone_rules=False).isoformat() == "2026-07-01T12:00:00+02:00"
+
+
 def test_today_here_is_the_date_of_now_here(
     zone_named: Callable[[str], tzinfo], monkeypatch: pytest.MonkeyPatch
 ) -> None:

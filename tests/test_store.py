@@ -280,11 +280,38 @@ def test_newest_reads_only_recent_years_when_enough(
         ]
     )
     read: list[int] = []
-    real = Diary.year_documents
-    monkeypatch.setattr(Diary, "year_documents", lambda self, y: read.append(y) or real(self, y))
+    real = Diary._stored_documents
+    monkeypatch.setattr(Diary, "_stored_documents", lambda self, y: read.append(y) or real(self, y))
     newest = diary.newest(20)
     assert read == [2026]
     assert [e.at.day for e in newest] == list(range(6, 26))
+
+
+def test_an_add_after_reading_its_year_takes_the_parse_only_if_the_file_is_unchanged(
+    diary_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`again` reads the newest entry, then adds to the same year: the add, under the lock,
+    takes the parse it remembers only while the file holds the same bytes. An entry another
+    process added in between is kept."""
+    diary = Diary(diary_dir)
+    diary.add(make("2026-03-01T09:00", uid=1, tags=["walk"]))
+    decoded: list[str] = []
+    real = storage._load_tables
+
+    def counting(path: Path, *args: object) -> object:
+        decoded.append(path.name)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "_load_tables", counting)
+    assert [e.uid for e in diary.newest(1)] == [f"{1:032x}"]
+    assert decoded.count("2026.json") == 1
+    diary.add(make("2026-03-02T09:00", uid=2))
+    assert decoded.count("2026.json") == 1  # the same bytes: not decoded again
+    Diary(diary_dir).add(make("2026-03-03T09:00", uid=3))  # another process, in between
+    diary.add(make("2026-03-04T09:00", uid=4))
+    assert decoded.count("2026.json") == 3  # changed bytes: decoded again, by both
+    uids = [int(e.uid, 16) for e in Diary(diary_dir).newest(None)]
+    assert uids == [1, 2, 3, 4]
 
 
 def test_import_skips_known_uids(diary_dir: Path) -> None:

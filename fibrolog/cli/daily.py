@@ -192,7 +192,7 @@ def again(
     from fibrolog.models import Entry, InvalidEntry
     from fibrolog.text import headline
 
-    now = clock()
+    now = clock(zone_rules=at is not None)  # only another wall time needs the zone's rules
     moment = entry_moment(at, now, yes) if at is not None else now
     given = given_fields(ctx.params)  # the options above, read as add and a preset read them
     diary = open_diary(ctx, db)

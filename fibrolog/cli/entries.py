@@ -377,7 +377,7 @@ def add(
     pain = scores["pain"]
     if pain_arg is not None and pain is not None and pain_arg != pain:
         usage(f"pain given twice ({pain_arg} and --pain {pain}); give it once")
-    now = clock()
+    now = clock(zone_rules=at is not None)  # only another wall time needs the zone's rules
     moment = entry_moment(at, now, yes) if at is not None else now
     fields = collect(
         scores | {"pain": pain if pain is not None else pain_arg},

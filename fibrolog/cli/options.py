@@ -195,11 +195,11 @@ def data_folder() -> Path:
     return Path(platformdirs.user_data_dir("fibrolog"))
 
 
-def clock() -> "datetime":
-    """The one reading of the clock a command makes."""
+def clock(zone_rules: bool = True) -> "datetime":
+    """The one reading of the clock a command makes (`zone_rules`: see `dates.now_here`)."""
     from fibrolog.dates import now_here
 
-    return now_here()
+    return now_here(zone_rules)
 
 
 def load_settings() -> "Settings":

@@ -44,6 +44,9 @@ class DiaryFolder:
         # twice (a review's windows, say) parses it once. Every change, made under the lock,
         # clears them.
         self._parsed: dict[tuple[Any, ...], Any] = {}
+        # The year files read as stored entries, with their bytes (see storage.load_tables):
+        # kept across the lock, as a file whose bytes changed is parsed again.
+        self._remembered: storage.Remembered = {}
         # What to do once the transaction under way has committed (issue 19: a repair's
         # tombstones are lifted only when the entries are back).
         self._after_commit: list[Callable[[], None]] = []

@@ -91,6 +91,7 @@ class EntryReading(CourseAndAssessmentRecords):
             storage=AtomicJSONStorage,
             document=document,
             transaction=transaction,
+            remembered=self._remembered if adding_only else None,
         )
         try:
             tables = db.storage.read() or {}
@@ -109,11 +110,24 @@ class EntryReading(CourseAndAssessmentRecords):
         tables = storage.load_tables(self.year_path(year), ENTRIES)
         return tables[ENTRIES] if tables else {}
 
-    def entry_from(self, year: int, key: str, document: dict[str, Any]) -> Entry:
+    def _stored_documents(self, year: int) -> dict[str, Any]:
+        """A year's entries as stored: `StoredEntry` values, each field's type and range
+        checked in C; a year with one that breaks them gives dicts (each then read alone,
+        so the others are not lost with it). The parse is remembered with the file's bytes:
+        an add that follows (`again`) takes it if the file is unchanged."""
+        path = self.year_path(year)
+        try:
+            tables = storage.load_tables(path, ENTRIES, StoredEntry, self._remembered)
+        except BadEntry:
+            return self.year_documents(year)
+        return tables[ENTRIES] if tables else {}
+
+    def entry_from(self, year: int, key: str, document: dict[str, Any] | StoredEntry) -> Entry:
         """The entry a stored document of `year` holds; CorruptDiary names the file, the
         entry and the first problem if the document breaks a rule or belongs to another year."""
+        fields = msgspec.to_builtins(document) if isinstance(document, StoredEntry) else document
         try:
-            entry = Entry.from_dict(document, id=int(key))
+            entry = Entry.from_dict(fields, id=int(key))
         except InvalidEntry as error:
             raise BadEntry(self.year_path(year), key, str(error)) from None
         if entry.at.year != year:
@@ -123,7 +137,9 @@ class EntryReading(CourseAndAssessmentRecords):
             )
         return entry
 
-    def _readable(self, year: int, key: str, document: dict[str, Any]) -> Entry | None:
+    def _readable(
+        self, year: int, key: str, document: dict[str, Any] | StoredEntry
+    ) -> Entry | None:
         """The entry, or None if it breaks a rule: then it is set aside, with a warning."""
         try:
             return self.entry_from(year, key, document)
@@ -343,8 +359,8 @@ class EntryReading(CourseAndAssessmentRecords):
         low = first.isoformat() if first else ""
         high = last.isoformat() if last else "9999"
         candidates = []
-        for key, document in self.year_documents(year).items():
-            at = document.get("at")
+        for key, document in self._stored_documents(year).items():
+            at = document.get("at") if isinstance(document, dict) else document.at
             if not (isinstance(at, str) and at[4:5] == at[7:8] == "-"):
                 self._readable(year, key, document)  # anything odd is built, so it is reported
                 continue

@@ -34,17 +34,39 @@ TEMP_FILE = re.compile(rf"\.(?:{DIARY_FILE}|journal\.json)\.\w+\.tmp")
 DAMAGED_COPY = re.compile(rf"{DIARY_FILE}\.damaged-\d{{8}}T\d{{6}}")
 
 
-def load_tables(path: Path, expected: str, document: type[Struct] | None = None) -> Tables | None:
+# What a reader remembers of the files it parsed as declared documents: {path: (the bytes,
+# the tables)}. A later reading of the same file takes the tables if its bytes are the same.
+Remembered = dict[Path, tuple[bytes, Tables]]
+
+
+def load_tables(
+    path: Path,
+    expected: str,
+    document: type[Struct] | None = None,
+    remembered: Remembered | None = None,
+) -> Tables | None:
     """Parse a TinyDB file strictly: None if missing, else {table: {id: document}}.
 
     With `document`, the documents are decoded (and checked) as that declared type instead
     of dicts; a file with a document that does not fit is reported with the first problem.
+    With `remembered` too, a file whose bytes are those of an earlier parse is not decoded
+    again (`again` reads the year it then adds to: the add, under the lock, finds it
+    unchanged). Each caller gets its own tables, so an insert changes no one else's.
     """
+    raw = read_if_there(path)
+    if raw is None:
+        return None
+    known = remembered.get(path) if remembered is not None and document else None
+    if known is not None and known[0] == raw:
+        return {name: dict(table) for name, table in known[1].items()}
     try:
-        return _load_tables(path, expected, document)
+        tables = _load_tables(path, raw, expected, document)
     except CorruptDiary as error:
         error.path = path
         raise error from None
+    if remembered is not None and document:
+        remembered[path] = (raw, {name: dict(table) for name, table in tables.items()})
+    return tables
 
 
 @contextmanager
@@ -69,10 +91,7 @@ def _decoder(document: type[Struct]) -> msgspec.json.Decoder[Tables]:
     return msgspec.json.Decoder(dict[str, dict[str, document]])  # type: ignore[valid-type]
 
 
-def _load_tables(path: Path, expected: str, document: type[Struct] | None) -> Tables | None:
-    raw = read_if_there(path)
-    if raw is None:
-        return None
+def _load_tables(path: Path, raw: bytes, expected: str, document: type[Struct] | None) -> Tables:
     refused = False
     try:
         with no_collection():
@@ -180,16 +199,18 @@ class AtomicJSONStorage(Storage):
         table: str = ENTRIES,  # the table the file must hold
         document: type[Struct] | None = None,  # see `load_tables`
         transaction: Transaction | None = None,  # writes wait for its commit
+        remembered: Remembered | None = None,  # see `load_tables`
     ) -> None:
         self.path = path
         self.table = table
         self.document = document
         self.transaction = transaction
+        self.remembered = remembered
         self._data: Tables | None = None
 
     def read(self) -> Tables | None:
         if self._data is None:
-            self._data = load_tables(self.path, self.table, self.document)
+            self._data = load_tables(self.path, self.table, self.document, self.remembered)
         return self._data
 
     def write(self, data: Tables) -> None:
