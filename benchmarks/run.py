@@ -41,6 +41,9 @@ from pathlib import Path
 
 SCRIPTS = Path(sys.executable).parent
 BARE_FLOOR = "python -c pass"
+# What pip's console-script launcher itself runs before any command: it imports `re` (pip's
+# template, as of pip 26.3), so no installed command starts faster than this.
+LAUNCHER_FLOOR = "python -c 'import re' (pip's launcher)"
 TYPER_FLOOR = "typer app (floor of add)"
 RICH_FLOOR = "typer app + Rich table (floor of the views)"
 FLOOR_NAMES = {BARE_FLOOR: "python", TYPER_FLOOR: "typer", RICH_FLOOR: "typer+rich"}
@@ -289,6 +292,7 @@ def measure(
     table = workdir / "typer_rich_table.py"
     table.write_text(TYPER_RICH_TABLE)
     timings = [Timing(BARE_FLOOR, [sys.executable, "-c", "pass"], env)]
+    timings.append(Timing(LAUNCHER_FLOOR, [sys.executable, "-c", "import re, sys"], env))
     timings.append(Timing(TYPER_FLOOR, [sys.executable, str(hello), "a"], env))
     timings.append(Timing(RICH_FLOOR, [sys.executable, str(table), "a"], env))
     timings.append(Timing("--version", [*fib, "--version"], env))
@@ -406,6 +410,16 @@ def report(
             f"{max(t.seconds) * 1000:.1f} | {t.median / bare:.2f}× | {floor_ratio} | {verdict} "
             f"| {mib:.0f} | {counted} |"
         )
+    launcher = by_label.get(LAUNCHER_FLOOR)
+    statuses = [t for t in timings if t.label.startswith("status --prompt")]
+    if launcher and statuses:
+        lines += [
+            "",
+            f"pip's launcher alone (`import re`) takes {launcher.median / bare:.2f}× bare "
+            "Python; against it, "
+            + ", ".join(f"`{t.label}` takes {t.median / launcher.median:.2f}×" for t in statuses)
+            + ".",
+        ]
     lines += ["", "Cost flat in history (the same command at 100k vs 20k entries):", ""]
     for command, limit in FLAT:
         small, large = by_label.get(f"{command} @20k"), by_label.get(f"{command} @100k")

@@ -38,6 +38,8 @@ def test_benchmark_runs_on_a_tiny_diary(tmp_path: Path) -> None:
         "`list -n 0`",
     ):
         assert f"| {label} |" in text, label
+    assert "pip's launcher alone (`import re`) takes" in text
+    assert "`status --prompt @0k` takes" in text
     assert "All budgets met:" in text
     assert text == result.stdout
 
