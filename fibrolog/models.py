@@ -6,6 +6,7 @@ declared types when it converts a dict (`Entry.build`, `Entry.from_dict`), not w
 called directly, so every entry made from outside data goes through those two.
 """
 
+import functools
 import math
 import operator
 import re
@@ -18,6 +19,8 @@ from msgspec import Meta, Struct
 from msgspec.structs import force_setattr
 
 from fibrolog.regions import canonical_areas
+
+_canonical_areas = functools.lru_cache(maxsize=4096)(canonical_areas)
 
 
 class DailyScore(NamedTuple):
@@ -235,10 +238,13 @@ class Entry(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
             self.note.encode("utf-8")
         except UnicodeEncodeError:
             raise InvalidEntry("note holds bytes that are not valid text (UTF-8)") from None
-        # Lists are kept in one order, whatever order they came in.
-        force_setattr(self, "regions", canonical_areas(self.regions))
-        force_setattr(self, "tags", tuple(sorted(set(self.tags))))
-        force_setattr(self, "symptoms", dict(sorted(self.symptoms.items())))
+        # Lists are kept in one order, whatever order they came in. A diary repeats a few
+        # area lists thousands of times, so their order is looked up (a tenth of reading).
+        force_setattr(self, "regions", _canonical_areas(self.regions))
+        if len(self.tags) > 1:
+            force_setattr(self, "tags", tuple(sorted(set(self.tags))))
+        if len(self.symptoms) > 1:
+            force_setattr(self, "symptoms", dict(sorted(self.symptoms.items())))
         if not self.has_content():
             raise InvalidEntry(
                 "an entry needs at least one of: a score, sleep, an area, a tag, a med, "
